@@ -1,0 +1,122 @@
+"""Channel-neutral messages and the adapter interface every provider module satisfies.
+
+Channels turn provider requests into these frozen dataclasses; the agent never sees an
+HTTP request and never calls a provider. Data flows one way through PostgreSQL:
+webhook -> stored message -> worker -> agent -> stored reply (outbox) -> sender -> provider.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Channel(enum.StrEnum):
+    """The customer-facing channel of a conversation (stored as the `channel` enum)."""
+
+    WHATSAPP = "WHATSAPP"
+    SMS = "SMS"
+    EMAIL = "EMAIL"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A media item that came with a message (kept as a provider URL, not downloaded)."""
+
+    content_type: str
+    url: str | None = None
+    provider_media_id: str | None = None
+    filename: str | None = None
+    size_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One customer message, as any provider delivered it.
+
+    `sender` is the customer's identity on the channel: E.164 phone for SMS/WhatsApp,
+    the lower-cased address for email. `recipient` is the distributor's number or
+    address (how the distributor is found). `external_id` is the provider's message id,
+    the idempotency key together with `provider`.
+    """
+
+    provider: str
+    channel: Channel
+    external_id: str
+    sender: str
+    recipient: str
+    text: str
+    received_at: datetime | None = None
+    message_type: str = "TEXT"  # TEXT, IMAGE, AUDIO, FILE, ORDER_CONTEXT
+    sender_name: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    reply_to_external_id: str | None = None
+    # email threading and other provider facts worth keeping (subject, message-id, ...)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """A delivery status for a message we sent (sent, delivered, read, failed)."""
+
+    provider: str
+    external_id: str
+    status: str  # SENT, DELIVERED, READ, FAILED
+    occurred_at: datetime | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """A reply to send to a customer, produced by the agent or by staff."""
+
+    channel: Channel
+    recipient: str
+    text: str
+    message_id: str | None = None  # our messages.id, for status tracking and idempotency
+    # email threading (subject, in_reply_to, references) and template data for WhatsApp
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What a provider said when we sent: its message id, or a failure we may retry."""
+
+    ok: bool
+    external_id: str | None = None
+    retryable: bool = False
+    status_code: int | None = None
+    error: str | None = None
+    retry_after_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedWebhook:
+    """Everything one webhook request carried."""
+
+    messages: tuple[InboundMessage, ...] = ()
+    statuses: tuple[StatusUpdate, ...] = ()
+
+
+class ChannelAdapter(Protocol):
+    """One provider: verify a request, parse it, send a message."""
+
+    name: str
+
+    def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
+               credentials: Mapping[str, str]) -> bool:
+        """True when the request is authentic for these credentials (fail closed)."""
+        ...
+
+    def parse(self, *, headers: Mapping[str, str], body: bytes) -> ParsedWebhook:
+        """Parse a verified request; raise `MalformedWebhook` when it is not the provider's shape."""
+        ...
+
+    async def send(self, message: OutboundMessage, *, config: Mapping[str, Any],
+                   credentials: Mapping[str, str]) -> SendResult:
+        """Send one message through the provider's API."""
+        ...
