@@ -11,7 +11,21 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
+
+from orderagent.errors import BadInput, Unavailable
+
+
+class MalformedWebhook(BadInput):
+    """The request body is not in the provider's shape (answered 400, never 500)."""
+
+
+class ChannelNotConfigured(Unavailable):
+    """A secret or setting the channel needs is missing from the integration.
+
+    Answered 503 so the provider keeps retrying until an operator fixes the integration:
+    a missing secret must never mean "accept unsigned" nor "drop the message".
+    """
 
 
 class Channel(enum.StrEnum):
@@ -20,6 +34,53 @@ class Channel(enum.StrEnum):
     WHATSAPP = "WHATSAPP"
     SMS = "SMS"
     EMAIL = "EMAIL"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Delivery status of a message we sent, in the order a provider reports it."""
+
+    SENT = "SENT"
+    DELIVERED = "DELIVERED"
+    READ = "READ"
+    FAILED = "FAILED"
+
+
+_STATUS_RANK = {DeliveryStatus.SENT: 1, DeliveryStatus.DELIVERED: 2, DeliveryStatus.READ: 3}
+
+
+def status_advances(current: str | None, new: str) -> bool:
+    """True when `new` moves a message forward from `current` (callbacks arrive unordered)."""
+    if current is None:
+        return True
+    if current == DeliveryStatus.FAILED:
+        return False
+    if new == DeliveryStatus.FAILED:
+        # a failure can only follow "sent": Meta may skip "delivered" and jump to "read",
+        # but nothing delivered or read fails afterwards
+        return current == DeliveryStatus.SENT
+    return _STATUS_RANK.get(DeliveryStatus(new), 0) > _STATUS_RANK.get(DeliveryStatus(current), 0)
+
+
+def message_type_for(content_type: str) -> str:
+    """The stored `message_type` for a media item of this MIME type."""
+    major = content_type.split("/", 1)[0].strip().lower()
+    if major == "image":
+        return "IMAGE"
+    if major == "audio":
+        return "AUDIO"
+    return "FILE"
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """A request header by case-insensitive name (aiohttp's are; a plain dict is not)."""
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lowered = name.lower()
+    for key, candidate in headers.items():
+        if key.lower() == lowered:
+            return candidate
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +125,12 @@ class StatusUpdate:
 
     provider: str
     external_id: str
-    status: str  # SENT, DELIVERED, READ, FAILED
+    status: str  # a DeliveryStatus: SENT, DELIVERED, READ, FAILED
     occurred_at: datetime | None = None
     error_code: str | None = None
     error_message: str | None = None
+    # the provider's own word (Twilio "undelivered", Meta "failed"): part of the dedupe key
+    raw_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +155,10 @@ class SendResult:
     status_code: int | None = None
     error: str | None = None
     retry_after_s: float | None = None
+    # the request may have reached the provider (timeout or disconnect after sending):
+    # resending could deliver twice, so such a result is never retryable
+    ambiguous: bool = False
+    error_code: str | None = None  # the provider's error code (21610, 131047, 550, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +169,7 @@ class ParsedWebhook:
     statuses: tuple[StatusUpdate, ...] = ()
 
 
+@runtime_checkable
 class ChannelAdapter(Protocol):
     """One provider: verify a request, parse it, send a message."""
 
@@ -113,7 +181,7 @@ class ChannelAdapter(Protocol):
         ...
 
     def parse(self, *, headers: Mapping[str, str], body: bytes) -> ParsedWebhook:
-        """Parse a verified request; raise `MalformedWebhook` when it is not the provider's shape."""
+        """Parse a verified request; raise `MalformedWebhook` if it is not the provider's shape."""
         ...
 
     async def send(self, message: OutboundMessage, *, config: Mapping[str, Any],

@@ -154,7 +154,9 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
-def parse_catalog_csv(text: str, path: str = "<input>") -> tuple[list[CategorySpec], list[ProductSpec]]:
+def parse_catalog_csv(
+    text: str, path: str = "<input>"
+) -> tuple[list[CategorySpec], list[ProductSpec]]:
     """Parse a CSV catalog (one row per product or variant) into categories and products."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -219,7 +221,9 @@ def parse_catalog_csv(text: str, path: str = "<input>") -> tuple[list[CategorySp
             loc = first["loc"]
             if loc[:1] == ("variants",) and len(loc) > 1 and isinstance(loc[1], int):
                 line_no, loc = variant_lines[loc[1]], loc[2:]
-            raise DistributorFileError(f"{path}: line {line_no}: {_where(loc)}: {first['msg']}") from None
+            raise DistributorFileError(
+                f"{path}: line {line_no}: {_where(loc)}: {first['msg']}"
+            ) from None
     try:
         DistributorFile._unique_skus(out)
     except ValueError as exc:

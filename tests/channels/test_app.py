@@ -1,0 +1,40 @@
+"""The app itself: health, and errors mapped to HTTP once."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from channels.app import create_app
+from db.embedded import start_embedded
+from db.engine import Database, make_engine
+
+
+async def test_healthz_is_ok_when_the_database_answers(aiohttp_client, settings, database) -> None:
+    """GET /healthz answers 200 {"status": "ok"} on a live database."""
+    client = await aiohttp_client(create_app(settings, database))
+    resp = await client.get("/healthz")
+    assert resp.status == 200
+    assert await resp.json() == {"status": "ok"}
+
+
+async def test_healthz_is_503_when_the_database_is_stopped(aiohttp_client, settings) -> None:
+    """With the database server stopped, health says 503 (so a balancer stops routing)."""
+    pg = start_embedded(Path(tempfile.mkdtemp(prefix="oa-health-")) / "pgdata", temporary=True)
+    engine = make_engine(pg.url, pool_size=1)
+    db = Database(engine=engine, sessions=async_sessionmaker(engine))
+    client = await aiohttp_client(create_app(settings, db))
+    assert (await client.get("/healthz")).status == 200
+    pg.stop()
+    resp = await client.get("/healthz")
+    assert resp.status == 503
+    assert await resp.json() == {"status": "unavailable"}
+    await engine.dispose()
+
+
+async def test_unknown_routes_are_404_not_500(aiohttp_client, settings, database) -> None:
+    """A path we do not serve is a plain 404."""
+    client = await aiohttp_client(create_app(settings, database))
+    assert (await client.get("/nope")).status == 404

@@ -1,0 +1,139 @@
+"""The `orderagent` command as a user runs it: load, exit codes, serve on a fresh home."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from db.embedded import start_embedded
+from orderagent.cli import main
+from tests.pg import create_database, database_url, drop_database
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture
+async def db_url(pg_server_url: str, migrated_template: str):
+    """DATABASE_URL of a fresh migrated database, for commands run in this process."""
+    name = await create_database(pg_server_url, template=migrated_template)
+    yield database_url(pg_server_url, name)
+    await drop_database(pg_server_url, name)
+
+
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "harbor.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+HARBOR = {"distributor": {"slug": "harbor", "business_name": "Harbor Foods"},
+          "products": [{"sku": "DY-1001", "name": "Whole Milk 1 Gallon", "unit_price": 27.5}]}
+
+
+def test_load_then_load_again(tmp_path, db_url, monkeypatch, capsys) -> None:
+    """`load` creates, then reports the same file as unchanged; both exit 0."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("ORDERAGENT_HOME", str(tmp_path / "home"))
+    path = _write(tmp_path, HARBOR)
+    assert main(["load", str(path)]) == 0
+    assert "harbor: created" in capsys.readouterr().out
+    assert main(["load", str(path)]) == 0
+    assert "harbor: unchanged" in capsys.readouterr().out
+
+
+def test_a_bad_file_exits_2_naming_the_key(tmp_path, db_url, monkeypatch, capsys) -> None:
+    """A typo'd key exits 2 with one line naming the file and the key."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("ORDERAGENT_HOME", str(tmp_path / "home"))
+    bad = {**HARBOR, "prodcts": []}
+    path = _write(tmp_path, bad)
+    assert main(["load", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"orderagent: {path}: unknown key prodcts"
+
+
+def test_a_missing_file_exits_2(tmp_path, capsys) -> None:
+    """A file that is not there is bad input, not a crash."""
+    assert main(["load", str(tmp_path / "nope.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_placeholder_master_key_is_refused(monkeypatch, capsys) -> None:
+    """The service refuses to start with a placeholder secret."""
+    monkeypatch.setenv("ORDERAGENT_ENCRYPTION_KEY", "changeme")
+    assert main(["db", "upgrade"]) == 2
+    assert "encryption_key" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else "serve exited"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("serve did not become healthy")
+
+
+def test_serve_on_a_fresh_home_comes_up_with_the_demo(tmp_path) -> None:
+    """`serve` with no DATABASE_URL starts its own PostgreSQL, loads `demo`, stops cleanly."""
+    home = tmp_path / "home"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    env.update(ORDERAGENT_HOME=str(home), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orderagent.cli", "serve", "--port", str(port), "--workers", "0"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}/healthz", proc)
+        pg = start_embedded(home / "pgdata")  # attach to the server `serve` started
+        try:
+            count = _count_demo_products(pg.url)
+        finally:
+            pg.stop()
+        assert count >= 150
+        creds = home / "demo-credentials.json"
+        assert creds.exists() and (creds.stat().st_mode & 0o077) == 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "orderagent chat --distributor demo" in out
+    assert json.loads(creds.read_text())["api_key"] not in out  # secrets are never printed
+    assert not (home / "pgdata" / "postmaster.pid").exists()  # the server was stopped
+
+
+def _count_demo_products(url: str) -> int:
+    import asyncio
+
+    from db.engine import make_engine
+
+    async def count() -> int:
+        engine = make_engine(url, pool_size=1)
+        async with engine.connect() as conn:
+            n = (await conn.execute(text(
+                "SELECT count(*) FROM products p JOIN distributors d ON d.id = p.distributor_id "
+                "WHERE d.slug = 'demo'"))).scalar_one()
+        await engine.dispose()
+        return n
+
+    return asyncio.run(count())
