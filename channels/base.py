@@ -36,8 +36,8 @@ class Channel(enum.StrEnum):
     EMAIL = "EMAIL"
 
 
-class DeliveryStatus(enum.StrEnum):
-    """Delivery status of a message we sent, in the order a provider reports it."""
+class OutboundStatus(enum.StrEnum):
+    """Delivery status of a message we sent (a subset of the stored MessageStatus)."""
 
     SENT = "SENT"
     DELIVERED = "DELIVERED"
@@ -45,20 +45,22 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "FAILED"
 
 
-_STATUS_RANK = {DeliveryStatus.SENT: 1, DeliveryStatus.DELIVERED: 2, DeliveryStatus.READ: 3}
+# the stored MessageStatus of an outbound message before any callback is QUEUED (rank 0)
+_STATUS_RANK = {"QUEUED": 0, OutboundStatus.SENT: 1, OutboundStatus.DELIVERED: 2,
+                OutboundStatus.READ: 3}
 
 
 def status_advances(current: str | None, new: str) -> bool:
     """True when `new` moves a message forward from `current` (callbacks arrive unordered)."""
     if current is None:
         return True
-    if current == DeliveryStatus.FAILED:
+    if current == OutboundStatus.FAILED:
         return False
-    if new == DeliveryStatus.FAILED:
+    if new == OutboundStatus.FAILED:
         # a failure can only follow "sent": Meta may skip "delivered" and jump to "read",
         # but nothing delivered or read fails afterwards
-        return current == DeliveryStatus.SENT
-    return _STATUS_RANK.get(DeliveryStatus(new), 0) > _STATUS_RANK.get(DeliveryStatus(current), 0)
+        return _STATUS_RANK.get(current, 0) <= 1
+    return _STATUS_RANK.get(new, 0) > _STATUS_RANK.get(current, 0)
 
 
 def message_type_for(content_type: str) -> str:
@@ -125,7 +127,7 @@ class StatusUpdate:
 
     provider: str
     external_id: str
-    status: str  # a DeliveryStatus: SENT, DELIVERED, READ, FAILED
+    status: str  # a OutboundStatus: SENT, DELIVERED, READ, FAILED
     occurred_at: datetime | None = None
     error_code: str | None = None
     error_message: str | None = None

@@ -77,11 +77,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         site = web.TCPSite(runner, args.host, args.port)
         await site.start()
         _print_welcome(settings, args, demo)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        await _stop_event().wait()
         log.info("shutting down: finishing in-flight requests")
         await runner.cleanup()
         return 0
@@ -90,11 +86,94 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _workers(count: int) -> list:
-    try:
-        from agent.worker import start_workers
-    except ModuleNotFoundError:
-        return []
+    from agent.worker import start_workers
+
     return [start_workers(count)] if count > 0 else []
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Message workers only, for scaling out beside `serve --workers 0`."""
+    from agent.catalog import CatalogCache
+    from agent.worker import Wakeup, run_worker
+
+    async def main(database, _keyring) -> int:
+        wakeup, catalogs = Wakeup(), CatalogCache()
+        await wakeup.start(database)
+        tasks = [asyncio.create_task(run_worker(
+            database, window_s=settings.burst_window_ms / 1000, wakeup=wakeup,
+            catalogs=catalogs, name=f"worker-{n}")) for n in range(args.concurrency)]
+        log.info("%d workers running", len(tasks))
+        await _stop_event().wait()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await wakeup.close()
+        return 0
+
+    return _run(lambda: _with_database(settings, main))
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Talk to the agent in the terminal as a customer of a distributor."""
+    from sqlalchemy import select
+
+    from agent.catalog import CatalogCache
+    from agent.local import say
+    from channels.base import Channel
+    from db.models import Distributor
+    from db.tenant import ALL
+    from orderagent.bootstrap import prepare
+
+    async def main(database, keyring) -> int:
+        await prepare(database, keyring, settings.home, demo=True)
+        async with database.transaction(tenant=ALL) as session:
+            dist = (await session.execute(select(Distributor).where(
+                Distributor.slug == args.distributor))).scalar_one_or_none()
+        if dist is None:
+            raise UsageError(f"no distributor {args.distributor!r} (see `orderagent load`)")
+        channel = Channel(args.channel.upper())
+        sender = args.sender or ("chat@example.com" if channel == Channel.EMAIL
+                                 else "+15555550123")
+        catalogs = CatalogCache()
+        print(f"Talking to {dist.business_name} as {sender} over {channel.lower()}. "
+              "Ctrl-D to quit.")
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                return 0
+            if not line.strip():
+                continue
+            exchange = await say(database, catalogs, dist.id, sender=sender, text=line,
+                                 channel=channel)
+            for reply in exchange.replies or ["(no reply: a person will answer)"]:
+                print("agent> " + reply.replace("\n", "\n       "))
+            print(f"        [{await _session_state(database, dist.id, exchange)}]")
+
+    return _run(lambda: _with_database(settings, main, migrate=False))
+
+
+async def _session_state(database, distributor_id, exchange) -> str:
+    from sqlalchemy import select
+
+    from db.models import Conversation, ConversationOrderSession
+
+    async with database.transaction(tenant=distributor_id) as session:
+        conv = await session.get(Conversation, exchange.conversation_id)
+        sess = (await session.execute(select(ConversationOrderSession).where(
+            ConversationOrderSession.conversation_id == exchange.conversation_id)
+            .order_by(ConversationOrderSession.created_at.desc()).limit(1))).scalar_one_or_none()
+    state = "no session" if sess is None else f"session {sess.status}" + (
+        f"/{sess.outcome}" if sess.outcome else "")
+    return state + (", handed off to staff" if conv and conv.handoff_active else "")
 
 
 def _print_welcome(settings: Settings, args: argparse.Namespace, demo) -> None:
@@ -174,6 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-demo", action="store_true",
                    help="do not load the demo distributor into an empty database")
     p.set_defaults(fn=cmd_serve)
+
+    p = sub.add_parser("worker", help="message workers only (beside `serve --workers 0`)")
+    p.add_argument("--concurrency", type=int, default=2)
+    p.set_defaults(fn=cmd_worker)
+
+    p = sub.add_parser("chat", help="talk to the agent in the terminal as a customer")
+    p.add_argument("--distributor", default="demo")
+    p.add_argument("--channel", default="whatsapp", choices=["whatsapp", "sms", "email"])
+    p.add_argument("--sender", help="the customer's phone or email")
+    p.set_defaults(fn=cmd_chat)
 
     p = sub.add_parser("load", help="create or update a distributor from FILE.json or a CSV")
     p.add_argument("file", type=Path)

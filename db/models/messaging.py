@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import (
@@ -52,6 +52,8 @@ class Conversation(TenantScoped, Base):
     # added: the distributor's own address/number this thread runs through (replies go
     # out from it); for email, the customer's thread subject
     channel_address: Mapped[str | None] = mapped_column(String(320))
+    # added: the thread_position counter, bumped atomically as each message is stored
+    message_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     subject: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[created_ts]
     updated_at: Mapped[updated_ts]
@@ -120,7 +122,11 @@ class ExternalMessageMapping(TenantScoped, Base):
     id: Mapped[uuid_pk]
     provider: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(String(255))
-    message_id: Mapped[uuid.UUID] = fk("messages.id", nullable=False, ondelete="CASCADE")
+    # deferred: the mapping is inserted first (ON CONFLICT DO NOTHING decides whether this
+    # delivery is new), and its message in the same transaction right after
+    message_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED"),
+        index=True)
     integration_id: Mapped[uuid.UUID | None] = fk("external_integrations.id")
     raw_metadata: Mapped[jsonb_dict]
     created_at: Mapped[created_ts]

@@ -278,6 +278,7 @@ def upgrade() -> None:
     sa.Column('handoff_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('channel_address', sa.String(length=320), nullable=True),
     sa.Column('subject', sa.Text(), nullable=True),
+    sa.Column('message_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('distributor_id', sa.UUID(), nullable=False),
@@ -567,7 +568,7 @@ def upgrade() -> None:
     sa.Column('distributor_id', sa.UUID(), nullable=False),
     sa.ForeignKeyConstraint(['distributor_id'], ['distributors.id'], name=op.f('fk_external_message_mappings_distributor_id_distributors'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['integration_id'], ['external_integrations.id'], name=op.f('fk_external_message_mappings_integration_id_external_integrations'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_external_message_mappings_message_id_messages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_external_message_mappings_message_id_messages'), ondelete='CASCADE', initially='DEFERRED', deferrable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_external_message_mappings')),
     sa.UniqueConstraint('distributor_id', 'provider', 'external_id', name=op.f('uq_external_message_mappings_distributor_id_provider_external_id'))
     )
@@ -786,6 +787,15 @@ def upgrade() -> None:
     op.create_index(op.f('ix_order_products_order_id'), 'order_products', ['order_id'], unique=False)
     op.create_index(op.f('ix_order_products_order_id_line_order'), 'order_products', ['order_id', 'line_order'], unique=False)
     op.create_index(op.f('ix_order_products_suggested_product_id'), 'order_products', ['suggested_product_id'], unique=False)
+    # the two foreign keys of the messages -> sessions -> orders cycle, added once all exist
+    op.create_foreign_key(
+        op.f('fk_conversation_order_sessions_consolidated_order_id_orders'),
+        'conversation_order_sessions', 'orders', ['consolidated_order_id'], ['id'],
+        ondelete='SET NULL')
+    op.create_foreign_key(
+        op.f('fk_messages_order_session_id_conversation_order_sessions'),
+        'messages', 'conversation_order_sessions', ['order_session_id'], ['id'],
+        ondelete='SET NULL')
     # every table with updated_at keeps it current, also under raw SQL updates
     op.execute(UPDATED_AT_FUNCTION)
     for table in _tables_with_updated_at():

@@ -1,0 +1,83 @@
+"""Each distributor's match index, built from the database and cached per catalog version."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from matching.index import CatalogIndex, build_index
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Distributor, Product, ProductCategory, ProductVariant
+from matching.catalog import CatalogItem, variant_display_name
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """A distributor's sellable items, their index and lookups by id and sku."""
+
+    version: int
+    index: CatalogIndex
+    by_sku: dict[str, CatalogItem]
+    # names with "and"/"&" in them ("half and half"), so extraction does not split them
+    known_names: frozenset[str]
+
+
+def _compound_names(items: list[CatalogItem]) -> frozenset[str]:
+    names = (n for i in items for n in (i.name, *i.aliases))
+    return frozenset(n.lower() for n in names if " and " in n.lower() or "&" in n)
+
+
+async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[CatalogItem]:
+    """Every active product and variant of a distributor, as the matcher sees them."""
+    categories = dict((await session.execute(
+        select(ProductCategory.id, ProductCategory.name)
+        .where(ProductCategory.distributor_id == distributor_id))).all())
+    products = (await session.execute(select(Product).where(
+        Product.distributor_id == distributor_id, Product.active))).scalars().all()
+    variants = (await session.execute(select(ProductVariant).where(
+        ProductVariant.distributor_id == distributor_id, ProductVariant.active)
+        .order_by(ProductVariant.sort_order))).scalars().all()
+    by_product: dict[uuid.UUID, list[ProductVariant]] = {}
+    for v in variants:
+        by_product.setdefault(v.product_id, []).append(v)
+    items: list[CatalogItem] = []
+    for p in products:
+        category = categories.get(p.category_id) or p.category
+        base = CatalogItem(
+            product_id=str(p.id), variant_id=None, sku=p.sku, name=p.name, brand=p.brand,
+            category=category, unit=p.unit, unit_price=p.unit_price, aliases=tuple(p.aliases),
+            keywords=tuple(p.keywords), misspellings=tuple(p.common_misspellings),
+            in_stock=p.in_stock, description=p.description)
+        items.append(base)
+        for v in by_product.get(p.id, []):
+            items.append(CatalogItem(
+                product_id=str(p.id), variant_id=str(v.id), sku=v.sku,
+                name=variant_display_name(p.name, v.variant_name), brand=p.brand,
+                category=category, unit=p.unit,
+                unit_price=v.unit_price if v.unit_price is not None else p.unit_price,
+                aliases=(*v.ai_aliases, *p.aliases), keywords=tuple(p.keywords),
+                misspellings=tuple(p.common_misspellings), variant_name=v.variant_name,
+                variant_type=v.variant_type, in_stock=p.in_stock, description=p.description))
+    return items
+
+
+class CatalogCache:
+    """Per-process cache: rebuilt when the distributor's `catalog_version` moves."""
+
+    def __init__(self) -> None:
+        self._cache: dict[uuid.UUID, Catalog] = {}
+
+    async def get(self, session: AsyncSession, distributor_id: uuid.UUID) -> Catalog:
+        """The current catalog of a distributor (one cheap version query when cached)."""
+        version = (await session.execute(select(Distributor.catalog_version).where(
+            Distributor.id == distributor_id))).scalar_one()
+        cached = self._cache.get(distributor_id)
+        if cached is not None and cached.version == version:
+            return cached
+        items = await load_items(session, distributor_id)
+        catalog = Catalog(version=version, index=build_index(items),
+                          by_sku={i.sku: i for i in items}, known_names=_compound_names(items))
+        self._cache[distributor_id] = catalog
+        return catalog

@@ -1,0 +1,277 @@
+"""Process a claimed conversation: its unprocessed messages, one reply, every AI decision logged.
+
+Runs inside the worker's transaction, which holds the conversation's row lock: the
+session changes, the order, the `ai_*` fields, the AI log and the outbound reply commit
+together or not at all, so a worker killed mid-message loses nothing and a retry
+processes it once.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from matching.resolve import match_line
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agent import replies
+from agent.catalog import CatalogCache
+from agent.extract import ChangeKind, Extraction, Intent, QuestionKind, extract
+from agent.turn import Turn
+from db.models import (
+    AIResponse,
+    AIUsageMetric,
+    Conversation,
+    ConversationOrderSession,
+    Customer,
+    Distributor,
+    Message,
+    OrderSessionItem,
+)
+from db.models.enums import AgentType, MessageStatus, SessionStatus
+
+AGENT_VERSION = "rules-1"
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What one processing pass did."""
+
+    conversation_id: uuid.UUID
+    messages: int
+    reply_id: uuid.UUID | None
+    reply: str | None
+
+
+async def _load_turn(db: AsyncSession, conv: Conversation, catalogs: CatalogCache) -> Turn:
+    dist = await db.get(Distributor, conv.distributor_id)
+    customer = await db.get(Customer, conv.customer_id)
+    session = (await db.execute(select(ConversationOrderSession).where(
+        ConversationOrderSession.conversation_id == conv.id,
+        ConversationOrderSession.status != SessionStatus.CLOSED))).scalar_one_or_none()
+    items = []
+    if session is not None:
+        items = list((await db.execute(select(OrderSessionItem).where(
+            OrderSessionItem.order_session_id == session.id)
+            .order_by(OrderSessionItem.added_at, OrderSessionItem.id))).scalars())
+    return Turn(db=db, conversation=conv, customer=customer,
+                catalog=await catalogs.get(db, conv.distributor_id),
+                threshold=Decimal(dist.ai_confidence_threshold), session=session, items=items,
+                auto_close_minutes=dist.auto_close_timeout_minutes)
+
+
+async def _apply(turn: Turn, ext: Extraction, text: str, currency: str) -> list[dict]:
+    """Apply one message's extraction to the session; returns the matches for the AI log."""
+    matched: list[dict] = []
+
+    def match(line: str):
+        result = match_line(turn.catalog.index, line, threshold=float(turn.threshold))
+        matched.append({"text": line, "sku": result.item.sku if result.item else None,
+                        "confidence": round(result.confidence, 4), "method": result.method})
+        return result
+
+    if ext.handoff:
+        await turn.hand_off(str(ext.handoff_reason or "requested"))
+        return matched
+    for change in ext.changes:
+        ok = False
+        if change.kind == ChangeKind.REMOVE:
+            ok = await turn.remove(change.target)
+        elif change.kind in (ChangeKind.SET_QUANTITY, ChangeKind.ADD_MORE):
+            if change.quantity is not None:
+                ok = await turn.set_quantity(change.target, change.quantity,
+                                             delta=change.kind == ChangeKind.ADD_MORE)
+            if not ok and change.kind == ChangeKind.ADD_MORE and change.target:
+                result = match(change.target)
+                await turn.add(change.target, result, change.quantity)
+                ok = True
+        elif change.kind == ChangeKind.REPLACE and change.replacement:
+            target_item = turn.find(change.target)
+            line = _replacement_text(change.replacement, target_item)
+            result = match(line)
+            ok = await turn.replace(change.target, line, result)
+            if ok and change.quantity is not None:
+                await turn.set_quantity(result.item.name if result.item else None,
+                                        change.quantity, delta=False)
+        if not ok and change.target:
+            turn.outcome.unknown_targets.append(change.target)
+    for line in ext.items:
+        result = match(line)
+        quantity = result.parsed.quantity if result.parsed else None
+        await turn.add(line, result, quantity)
+    if ext.intent == Intent.CONFIRM and not ext.items and not ext.changes:
+        await turn.confirm(text)
+    elif ext.intent == Intent.CANCEL and not ext.items:
+        turn.cancel()
+    elif ext.intent == Intent.QUESTION and not ext.items and not ext.changes:
+        await _answer(turn, ext, currency)
+    elif ext.intent in (Intent.GREETING, Intent.OTHER):
+        turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
+    return matched
+
+
+def _replacement_text(replacement: str, target) -> str:
+    """"20oz" alone replaces the size in the target's own words ("16oz cups" -> "20oz cups")."""
+    if target is None or len(replacement.split()) > 1:
+        return replacement
+    original = (target.item_metadata or {}).get("text") or target.product_name
+    swapped, n = re.subn(r"\b\d+(?:\.\d+)?\s*(?:oz|lb|lbs|gal|l|ml|kg|g)\b", replacement,
+                         original, count=1, flags=re.IGNORECASE)
+    return swapped if n else f"{original} {replacement}"
+
+
+async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
+    """Answer a stock or price question from the catalog, or hand it to staff."""
+    lang = str(ext.language)
+    if ext.question_kind in (QuestionKind.STOCK, QuestionKind.PRICE) and ext.question_mention:
+        result = match_line(turn.catalog.index, ext.question_mention,
+                            threshold=float(turn.threshold))
+        if result.item is not None and result.confidence >= float(turn.threshold):
+            turn.outcome.answers.append(replies.product_info(result.item, currency, lang))
+            turn.outcome.understood = True
+            return
+    # never invent an answer: a person takes the question
+    await turn.hand_off(f"question: {ext.question_kind or 'OTHER'}")
+
+
+def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | None]:
+    """The one reply to this batch of messages, and the template it came from."""
+    out = turn.outcome
+    if out.handoff_reason is not None:
+        return replies.render("handoff", lang)
+    if turn.conversation.handoff_active:
+        return None, None  # staff have the conversation: no automatic replies
+    if out.confirmed_order is not None:
+        order = out.confirmed_order
+        return replies.confirmed(len(turn.live_items), order.total_amount, order.requires_review,
+                                 currency, lang)
+    if out.cancelled:
+        return replies.render("cancelled", lang)
+    if out.changed or (out.unknown_targets and turn.live_items):
+        turn.review()
+        text, pid = replies.summary(turn.live_items, out, turn.threshold, currency, lang)
+        if out.answers:
+            text = "\n".join(out.answers) + "\n\n" + text
+        return text, pid
+    if out.answers:
+        return "\n".join(out.answers), "reply_product_info_" + replies.language(lang)
+    if out.nothing_to_confirm:
+        return replies.render("nothing", lang)
+    extra = ""
+    if turn.live_items:
+        turn.review()
+        extra = "\n\n" + replies.summary(turn.live_items, out, turn.threshold, currency, lang)[0]
+    return replies.render("help", lang, summary=extra)
+
+
+async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
+                               catalogs: CatalogCache) -> Processed:
+    """Process every unprocessed customer message of a (locked) conversation."""
+    conv = await db.get(Conversation, conversation_id)
+    messages = list((await db.execute(select(Message).where(
+        Message.conversation_id == conversation_id, Message.is_from_customer,
+        Message.ai_processed.is_(False)).order_by(Message.created_at, Message.thread_position)
+    )).scalars())
+    if conv is None or not messages:
+        return Processed(conversation_id, 0, None, None)
+    turn = await _load_turn(db, conv, catalogs)
+    dist = await db.get(Distributor, conv.distributor_id)
+    was_handed_off = conv.handoff_active
+    lang = turn.customer.language or dist.locale
+    responses: list[AIResponse] = []
+    now = datetime.now(UTC)
+    for msg in messages:
+        started = time.perf_counter()
+        turn.message_id = msg.id
+        ext = extract(msg.content or "", known_names=turn.catalog.known_names)
+        if ext.text:
+            lang = str(ext.language)
+        matched = [] if was_handed_off else await _apply(turn, ext, msg.content, dist.currency)
+        confidence = min([m["confidence"] for m in matched] + [ext.confidence])
+        msg.ai_processed = True
+        msg.ai_processed_at = func.clock_timestamp()
+        msg.ai_extracted_intent = str(ext.intent)
+        msg.ai_confidence = Decimal(str(round(confidence, 4)))
+        msg.ai_extracted_products = matched
+        msg.order_session_id = turn.session.id if turn.session else None
+        responses.append(AIResponse(
+            distributor_id=conv.distributor_id, message_id=msg.id,
+            agent_type=AgentType.ORDER_PROCESSING, agent_version=AGENT_VERSION,
+            confidence=msg.ai_confidence, model_used="rules",
+            processing_time=round((time.perf_counter() - started) * 1000),
+            extracted_data={"intent": str(ext.intent), "language": str(ext.language),
+                            "items": matched, "changes": [c.kind for c in ext.changes],
+                            "handoff": ext.handoff, "question_kind": ext.question_kind}))
+    if turn.session is not None:
+        turn.session.last_activity_at = now
+        turn.session.reminder_sent_at = None
+        turn.session.ai_interactions_count += len(messages)
+    turn.customer.language = lang
+    text, prompt_id = (None, None) if was_handed_off else _compose(turn, lang, dist.currency)
+    reply_id = None
+    if text is not None:
+        reply_id = await queue_reply(db, conv, text, session_id=turn.session.id
+                                     if turn.session else None)
+    for response in responses:
+        response.response_content = text
+        response.prompt_version = prompt_id
+        response.was_used = text is not None
+        db.add(response)
+    conv.ai_last_processed_at = now
+    await record_usage(db, conv.distributor_id, responses)
+    await db.flush()
+    return Processed(conversation_id, len(messages), reply_id, text)
+
+
+async def queue_reply(db: AsyncSession, conv: Conversation, text: str, *,
+                      session_id: uuid.UUID | None = None, sent_by: str = "agent") -> uuid.UUID:
+    """Store a reply in the outbox (status QUEUED); the channel's sender sends it."""
+    conv.message_count += 1
+    reply = Message(id=uuid.uuid4(), distributor_id=conv.distributor_id,
+                    conversation_id=conv.id, content=text, is_from_customer=False,
+                    status=MessageStatus.QUEUED, thread_position=conv.message_count,
+                    order_session_id=session_id, sent_by=sent_by,
+                    next_attempt_at=func.now(), created_at=func.clock_timestamp())
+    db.add(reply)
+    conv.last_message_at = datetime.now(UTC)
+    return reply.id
+
+
+async def record_usage(db: AsyncSession, distributor_id: uuid.UUID,
+                       responses: list[AIResponse]) -> None:
+    """Add these AI responses to the distributor's hourly usage row."""
+    if not responses:
+        return
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    count = len(responses)
+    tokens = sum(r.tokens_used or 0 for r in responses)
+    cost = sum((Decimal(r.cost_usd or 0) for r in responses), Decimal(0))
+    conf = [Decimal(r.confidence) for r in responses if r.confidence is not None]
+    avg = (sum(conf) / len(conf)).quantize(Decimal("0.0001")) if conf else None
+    ms = [r.processing_time for r in responses if r.processing_time is not None]
+    stmt = insert(AIUsageMetric).values(
+        distributor_id=distributor_id, period_start=hour,
+        period_end=hour.replace(minute=59, second=59), requests_count=count, tokens_used=tokens,
+        cost_usd=cost, avg_confidence=avg, successful_requests=count,
+        avg_response_time=round(sum(ms) / len(ms)) if ms else None)
+    m = AIUsageMetric
+    total = m.requests_count + count
+    stmt = stmt.on_conflict_do_update(index_elements=["distributor_id", "period_start"], set_={
+        "requests_count": total,
+        "tokens_used": m.tokens_used + tokens,
+        "cost_usd": m.cost_usd + cost,
+        "successful_requests": m.successful_requests + count,
+        "avg_confidence": func.coalesce(
+            (func.coalesce(m.avg_confidence, 0) * m.requests_count + (avg or 0) * count) / total,
+            avg),
+        "avg_response_time": func.coalesce(
+            (func.coalesce(m.avg_response_time, 0) * m.requests_count
+             + (stmt.excluded.avg_response_time * count)) / total, m.avg_response_time),
+    })
+    await db.execute(stmt)

@@ -1,0 +1,402 @@
+"""Cleaning what the agent reads: unicode, quoted email history, signatures, greetings.
+
+Every function is pure and line-oriented. `clean` is the usual entry point; the parts are
+public so the extractor can look at the text between steps (a message that is only a
+greeting must still be seen as one before greeting lines are dropped).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from enum import StrEnum
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+class Language(StrEnum):
+    """Languages the agent understands and answers in."""
+
+    EN = "en"
+    ES = "es"
+
+
+# Emoji that carry meaning for an order conversation; every other pictograph is decoration.
+_KEPT_EMOJI = {
+    "👍": "👍", "👌": "👌", "✅": "✅", "✔": "✅", "☑": "✅", "🆗": "👌", "🙏": "🙏",
+    "❌": "❌", "✖": "❌", "👎": "👎", "😡": "😡", "🤬": "😡", "😠": "😡",
+}
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\U0001f1e6-\U0001f1ff]"
+)
+# Skin tones, variation selectors and joiners only modify a preceding emoji.
+_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u200d\u20e3]")
+_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
+_PUNCT_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+    "\u2212": "-", "\u00d7": "x", "\u2022": "•", "\u00b7": "•", "\u2044": "/",
+})
+
+
+def normalize(text: str) -> str:
+    """Unicode-normalise, straighten punctuation, drop decorative emoji, tidy whitespace."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _EMOJI_MODIFIERS.sub("", text)
+    text = _EMOJI.sub(lambda m: f" {_KEPT_EMOJI[m[0]]} " if m[0] in _KEPT_EMOJI else " ", text)
+    # NFKC folds full-width digits, ligatures and non-breaking spaces; it keeps accents.
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT_MAP)
+    lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# A line that starts a quoted reply; everything from it to the end is history.
+_QUOTE_HEADERS = [
+    re.compile(r"^-{2,}\s*(original message|mensaje original|forwarded message"
+               r"|mensaje reenviado)\s*-{2,}", re.I),
+    re.compile(r"^_{10,}$"),
+    re.compile(r"^(begin forwarded message|inicio del mensaje reenviado)\s*:", re.I),
+]
+# "On Tue, Mar 3, 2025 at 9:14 AM Harbor <x@y> wrote:" often wraps onto a second line.
+_WROTE_START = re.compile(r"^(on|el)\s.{3,}", re.I)
+_WROTE_END = re.compile(r"(wrote|escribió|escribio)\s*:\s*$", re.I)
+_HEADER_FROM = re.compile(r"^\*?(from|de)\s*:\*?\s+\S", re.I)
+_HEADER_NEXT = re.compile(r"^\*?(sent|date|to|subject|enviado|fecha|para|asunto)\s*:", re.I)
+
+
+def _quote_start(lines: list[str], i: int) -> bool:
+    line = lines[i]
+    if any(p.match(line) for p in _QUOTE_HEADERS):
+        return True
+    if _WROTE_START.match(line):
+        joined = " ".join(lines[i : i + 3])
+        # The attribution ends within three lines; an order line never ends in "wrote:".
+        return any(_WROTE_END.search(" ".join(lines[i : j + 1])) for j in range(i, i + 3)) \
+            and len(joined) < 400
+    if _HEADER_FROM.match(line):
+        return any(_HEADER_NEXT.match(nxt) for nxt in lines[i + 1 : i + 5])
+    return False
+
+
+def strip_quoted(text: str) -> str:
+    """Drop quoted email history: attributions, forwarded headers and '>' lines."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if _quote_start(lines, i):
+            break
+        if not line.startswith(">"):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+_SIGNATURE_MARKERS = re.compile(
+    r"^(--\s*|sent from my .*|enviado desde mi .*|get outlook for .*|sent via .*"
+    r"|obtener outlook para .*|enviado con .*)$",
+    re.I,
+)
+_SIGN_OFF = re.compile(
+    r"^(thanks|thank you|thx|ty|many thanks|thanks again|best|best regards|regards|kind regards"
+    r"|warm regards|cheers|sincerely|respectfully|talk soon|gracias|muchas gracias|saludos"
+    r"|un saludo|atentamente|cordialmente|mil gracias|besos|abrazos)"
+    r"( (so much|a lot|again|mucho|cordiales))?[\s,.!🙏]*(\s*-?\s*[A-Z][\w.']*( [A-Z][\w.']*)?)?$",
+    re.I,
+)
+_MAX_SIGNATURE_LINES = 6
+# A line after a sign-off that still looks like an order line ("3 bags mozz", "- eggs x2").
+_ORDER_LINE = re.compile(
+    r"^\s*[-*•]|^\s*\d+\s*(x\s*)?(cs|case|cases|bags?|box|boxes|bx|pk|packs?|ea|each|dz|dozen"
+    r"|lbs?|cajas?|bolsas?|paquetes?)\b|\bx\s?\d+\s*$",
+    re.I,
+)
+
+
+def is_sign_off(line: str) -> bool:
+    """True for a sign-off line or sentence: "Thanks,", "Best regards, Maria", "Saludos"."""
+    return bool(_SIGN_OFF.match(line.strip()))
+
+
+_NAME_LINE = re.compile(
+    r"^[-~–—]*\s*[A-Z][\w.'&-]*(\s+([A-Z&|][\w.'&-]*|of|de|del|la|y|and))*\s*$"
+    r"|^[\w .:]*\+?\(?\d[\d\s().-]{6,}$|^\S+@\S+$"
+)
+
+
+def strip_name_lines(text: str) -> str:
+    """Drop up to three trailing name, title or phone lines after a blank line ("\n\nMaria")."""
+    blocks = text.rstrip().split("\n\n")
+    last = blocks[-1].split("\n")
+    if len(blocks) > 1 and len(last) <= 3 and all(len(ln) <= 40 and _NAME_LINE.match(ln)
+                                                   for ln in last):
+        return "\n\n".join(blocks[:-1]).strip()
+    return text
+
+
+def strip_signature(text: str) -> str:
+    """Drop signatures: '-- ' blocks, 'Sent from my iPhone', and sign-off + name/phone lines."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _SIGNATURE_MARKERS.match(line):
+            lines = lines[:i]
+            break
+    content = [i for i, line in enumerate(lines) if line]
+    for i in content[1:]:
+        tail = [line for line in lines[i + 1 :] if line]
+        # A sign-off ends the message only when what follows is short: a name, a title, a phone.
+        if _SIGN_OFF.match(lines[i]) and len(tail) <= _MAX_SIGNATURE_LINES \
+                and not any(len(line) > 60 or _ORDER_LINE.search(line) for line in tail):
+            lines = lines[:i]
+            break
+    return "\n".join(lines).strip()
+
+
+_GREETING = (
+    r"(hi+|hey+|heya|hello|helo|hiya|yo|howdy|dear|good (morning|afternoon|evening|day)"
+    r"|morning|afternoon|hola|buenos d[ií]as|buen d[ií]a|buenas( tardes| noches)?"
+    r"|qu[eé] tal|saludos|estimad[oa]s?|greetings)"
+)
+# Words that start a request, so they never belong to a greeting's form of address.
+_REQUEST_WORDS = _words(
+    "can could i i'm we we'd i'd need send get want please pls do you have is are how what when "
+    "quiero necesito me mandas manda puedes tienen hay cuanto cuánto add"
+)
+_GREETING_HEAD = re.compile(rf"^{_GREETING}\b(?P<rest>.*)$", re.I)
+_PLEASANTRY = re.compile(
+    r"^((i )?hope (you|you're|your|you are|all|everyone|this|things|the)\b[^,.!?\d\n]*"
+    r"|how are (you|u|things)\b[^,.!?\d\n]*|how's it going|how is it going"
+    r"|espero que [^,.!?\d\n]*|c[oó]mo (est[aá]n?|va|les va)\b[^,.!?\d\n]*"
+    r"|happy (monday|tuesday|wednesday|thursday|friday|weekend)|(i )?hope all is well)"
+    r"([,.!?]+\s*|\s*$)",
+    re.I,
+)
+
+
+def _strip_greeting_prefix(line: str) -> str:
+    """Remove a leading greeting ("Hi Mike,", "Hola!") and its form of address."""
+    m = _GREETING_HEAD.match(line)
+    if not m:
+        return line
+    rest = m["rest"]
+    address = re.match(r"^([^,.!:?\d]{0,30}?)([,.!:]+|$)\s*", rest)
+    words = address[1].lower().split() if address else []
+    # "Hi team," / "Hola Juan!" drop the address too; "hi can i get" keeps the request.
+    if address and len(words) <= 3 and not _REQUEST_WORDS.intersection(words):
+        return rest[address.end() :]
+    return rest.lstrip(" ,.!:")
+
+
+def _strip_pleasantries(line: str) -> str:
+    while (m := _PLEASANTRY.match(line)) and m.end() > 0:
+        line = line[m.end() :]
+    return line
+
+
+def is_greeting_line(line: str) -> bool:
+    """True for a line that is only greetings and pleasantries ("Hi team,", "Hope you're well")."""
+    return bool(line.strip()) and not _strip_pleasantries(
+        _strip_greeting_prefix(_strip_pleasantries(line.strip()))
+    ).strip(" ,.!?:")
+
+
+def strip_greetings(text: str) -> str:
+    """Drop greeting and pleasantry lines and line prefixes, which carry no items."""
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if not line:
+            kept.append(line)
+            continue
+        rest = _strip_pleasantries(_strip_greeting_prefix(_strip_pleasantries(line))).strip()
+        if rest.strip(" ,.!?:"):
+            kept.append(rest)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def clean(text: str) -> str:
+    """The text the agent should read: normalised, without history, signature or greetings."""
+    return strip_greetings(strip_signature(strip_quoted(normalize(text))))
+
+
+# Function words (plus a few trade words) whose presence is strong evidence of a language.
+_EN_WORDS = _words(
+    "the and of an to for please pls can could i we you me my our need want get send "
+    "have do is are it this that with more make remove add change thanks thank yes yeah no "
+    "cases case bags bag box boxes milk eggs cheese cups lids how much when what deliver "
+    "tomorrow today order some also instead of just all hi hello morning"
+)
+_ES_WORDS = _words(
+    "el la los las de del y o un una unos unas que por para con sin mas más quiero necesito "
+    "mandas manda mándame mandame envía envia puedes pueden tienen hay cuánto cuanto cuándo "
+    "cuando cajas caja bolsas bolsa paquetes leche huevos queso vasos tapas pan pollo aceite "
+    "gracias favor porfa hola buenos buenas días dias sí si dale quita quitar cambia agrega "
+    "añade también tambien mañana hoy pedido es está esta son otra otro eso todo nada "
+    "confirmo listo perfecto vale cancela olvídalo olvidalo lo al"
+)
+_ES_MARKS = re.compile(r"[ñáéíóú¿¡]", re.I)
+
+
+def detect_language(text: str, default: Language = Language.EN) -> Language:
+    """Guess en or es from function words and Spanish letters; `default` when there is no sign."""
+    tokens = re.findall(r"[^\W\d_]+", text.lower())
+    en = sum(t in _EN_WORDS for t in tokens)
+    es = sum(t in _ES_WORDS for t in tokens) + 0.5 * len(_ES_MARKS.findall(text))
+    if en == es:
+        return default
+    return Language.ES if es > en else Language.EN
+
+
+# --- Splitting a message into order lines -------------------------------------------------
+
+_NUMBER_WORDS = _words(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+    "forty fifty uno una dos tres cuatro cinco seis siete ocho nueve diez once doce quince "
+    "veinte treinta cuarenta cincuenta"
+)
+# Units that make a number a size of the product ("16 oz", "5 lb"), not how many to send.
+_SIZE_UNITS = _words(
+    'oz ounce ounces fl floz gal gallon gallons qt quart quarts l lt ltr liter liters litre '
+    'litres ml kg kgs kilo kilos g gr gram grams lb lbs pound pounds # in inch inches " ct '
+    "count pack pk pc dozen dz doz % onzas litro litros galon galón galones libra libras mm cm "
+    "bushel ply ft"
+)
+_WEIGHTS = _words("lb lbs pound pounds kg kgs kilo kilos libra libras")
+# Selling units that may follow a trailing quantity ("mozz - 3 bags").
+QTY_UNITS = (
+    r"(cs|cse|case|cases|bag|bags|bg|box|boxes|bx|each|ea|unit|units|pc|pcs|piece|pieces|tray"
+    r"|trays|sleeve|sleeves|bucket|buckets|tub|tubs|jug|jugs|bundle|bundles|bdl|packs|pkg|pkgs"
+    r"|caja|cajas|bolsa|bolsas|paquete|paquetes|unidad|unidades|pieza|piezas|bulto|bultos)"
+)
+_SIZED_TOKEN = re.compile(r"^\d+([.,/]\d+)?(oz|lb|lbs|gal|qt|l|ml|kg|g|ct|pk|in|%|\"|dz|x\d+)$",
+                          re.I)
+_QTY_TOKEN = re.compile(r"^(\d+(\.\d+)?|\d+/\d+|\d+x|x\d+)$", re.I)
+_NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+")
+_BULLET = re.compile(r"^(?:[-*•+~>]+|\(\d{1,2}\)|[a-z]\))\s*", re.I)
+_SEPARATORS = re.compile(
+    r"\s*[,;]\s*(?:and|y|&|plus|also)\s+|\s*;\s*|(?<!\d)\s*,\s*|,(?!\d{3}\b)\s*"
+    r"|\s+(?:and|y|&|\+|plus|also|as well as|además"
+    r"|ademas|and also|n)\s+|\s+\|\s+",
+    re.I,
+)
+DEFAULT_COMPOUNDS = (
+    "half and half", "mac and cheese", "macaroni and cheese", "salt and pepper",
+    "sweet and sour", "sweet and low", "bread and butter", "oil and vinegar", "pork and beans",
+    "franks and beans", "fish and chips", "chips and salsa", "cookies and cream",
+    "surf and turf", "black and white", "ham and cheese", "spinach and artichoke",
+    "broccoli and cheddar", "rice and beans", "beans and rice", "shrimp and grits",
+    "biscuits and gravy", "pot and pan", "tubes and tentacles", "a and w", "pb and j",
+    "peanut butter and jelly", "sal y pimienta", "hot and sour", "lemon and lime",
+)
+_JOINERS = r"(?:and|&|n|'n'|'n|y)"
+
+
+def compound_pattern(known_names: Collection[str] = ()) -> re.Pattern[str]:
+    """A regex matching product names with a joiner inside ("half & half", catalog names)."""
+    pairs: set[tuple[str, str]] = set()
+    for name in (*DEFAULT_COMPOUNDS, *known_names):
+        words = name.lower().split()
+        for i, word in enumerate(words[1:-1], start=1):
+            if re.fullmatch(_JOINERS, word):
+                pairs.add((words[i - 1], words[i + 1]))
+    alts = "|".join(
+        rf"{re.escape(a)}\s*{_JOINERS}\s*{re.escape(b)}" for a, b in sorted(pairs)
+    )
+    return re.compile(rf"\b(?:{alts})\b", re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Lines, without bullets, cut at sentence ends (decimals and "oz." stay whole)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    numbers = [int(m[1]) for line in lines if (m := _NUMBERED.match(line))]
+    # "1. 2 cs milk" is a numbered list only when the numbers run 1, 2, 3...
+    numbered = len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1))
+    out: list[str] = []
+    for line in lines:
+        if numbered:
+            line = _NUMBERED.sub("", line, count=1)
+        line = _BULLET.sub("", line, count=1)
+        out += [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)", line) if s.strip()]
+    return out
+
+
+def split_clauses(sentence: str, compounds: re.Pattern[str]) -> list[str]:
+    """Cut a sentence at commas, semicolons and "and"/"y"/"&"/"+", keeping compound names."""
+    protected = compounds.sub(lambda m: m[0].replace(" ", "\x00").replace("&", "\x01"), sentence)
+    parts = _SEPARATORS.split(protected)
+    return [p.replace("\x00", " ").replace("\x01", "&").strip() for p in parts if p and p.strip()]
+
+
+def _is_qty(tok: str, words: bool) -> bool:
+    return bool(_QTY_TOKEN.match(tok)) or (words and tok.lower() in _NUMBER_WORDS)
+
+
+def _is_size(tok: str | None) -> bool:
+    return tok is not None and (tok.lower().strip(".") in _SIZE_UNITS or tok.startswith("#"))
+
+
+def _is_word(tok: str) -> bool:
+    low = tok.lower()
+    return bool(re.fullmatch(r"[^\W\d_][\w'&-]+", tok)) and low not in _NUMBER_WORDS \
+        and low not in {"the", "a", "an", "some", "el", "la", "los", "las", "del", "my"} \
+        and low not in _SIZE_UNITS and low not in {"of", "de", "x"} \
+        and not re.fullmatch(QTY_UNITS, low)
+
+
+def split_run_on(clause: str) -> list[str]:
+    """Split "2 cs whole milk 3 mozz" or "milk 2 eggs 3" into one line per quantity."""
+    toks = clause.split()
+    if len(toks) < 3:
+        return [clause]
+    # "10 lb carne molida 3 cs tortillas": a weight in front is a quantity, not a size.
+    leading = _is_qty(toks[0], words=True) and (not _is_size(toks[1])
+                                                 or toks[1].lower() in _WEIGHTS)
+    pieces: list[list[str]] = [[]]
+    has_word = False  # whether the current piece names a product yet
+    for i, tok in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        after = toks[i + 2] if i + 2 < len(toks) else None
+        prev = pieces[-1]
+        if leading and has_word and _is_qty(tok, words=True) and nxt \
+                and prev[-1].lower() not in {"x", "of", "de", "by", "#"} \
+                and (not _is_size(nxt) or (nxt.lower() in _WEIGHTS and after and _is_word(after))):
+            # A new quantity after a product starts a new line; "16 oz" after one is its size,
+            # but "5 lb ham" after one is a weighed line of its own.
+            pieces.append([])
+            has_word = False
+        pieces[-1].append(tok)
+        has_word = has_word or _is_word(tok)
+        if not leading and _QTY_TOKEN.match(tok) and i > 0 and nxt and _is_word(nxt):
+            # Trailing style: the quantity closes the line; "16/20 x 4" does not.
+            pieces.append([])
+        elif not leading and re.fullmatch(QTY_UNITS, tok, re.I) and i > 1 \
+                and _QTY_TOKEN.match(toks[i - 1]) and nxt:
+            pieces.append([])
+    lines = [" ".join(p) for p in pieces if p]
+    # Trailing style holds only when every piece ends in its quantity ("milk 2 eggs 3");
+    # "we need 20 cs spring water" is one line with its quantity inside.
+    if not leading and not all(_TRAILING_QTY.search(line) for line in lines):
+        return [clause]
+    return lines
+
+
+# Searched, not matched from the start: anchored at the end it stays linear on long text.
+_TRAILING_QTY = re.compile(
+    rf"(?:(?<=\s)|(?<=[-:=(*]))(?:x\s*|\*\s*)?(?P<q>\d+(?:\.\d+)?|\d+/\d+)\s*(?:x\s*)?"
+    rf"(?P<u>{QTY_UNITS})?\s*\)?\s*[.!]*$",
+    re.I,
+)
+_LEADING_X = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:x|-|\*)\s+(?=[^\d\s])|^x\s?(\d+)\s+", re.I)
+
+
+def front_quantity(line: str) -> str:
+    """Put a trailing quantity first: "milk x2" → "2 milk", "mozz - 3 bags" → "3 bags mozz"."""
+    line = _LEADING_X.sub(lambda m: f"{m[1] or m[2]} ", line, count=1)
+    if _is_qty(line.split()[0], words=True) if line.split() else True:
+        return line
+    m = _TRAILING_QTY.search(line)
+    # Four-digit trailing numbers are order or PO numbers, not quantities.
+    if not m or len(m["q"]) > 3 or not re.search(r"[^\W\d_]", line[: m.start()]):
+        return line
+    prod = re.sub(r"(\s+x)?[\s\-:=(*]*$", "", line[: m.start()])
+    return " ".join(p for p in (m["q"], m["u"], prod) if p)

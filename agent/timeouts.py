@@ -1,0 +1,89 @@
+"""Inactive sessions: a reminder at half the timeout, then closed as TIMEOUT."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from agent import replies, states
+from agent.process import queue_reply
+from agent.turn import line_total
+from db.engine import Database
+from db.models import (
+    Conversation,
+    ConversationOrderSession,
+    Customer,
+    Distributor,
+    OrderSessionItem,
+)
+from db.models.enums import SessionEventType, SessionItemStatus, SessionOutcome, SessionStatus
+from db.tenant import ALL
+
+log = logging.getLogger(__name__)
+
+
+async def sweep_timeouts(db: Database, now: datetime, *, limit: int = 50) -> int:
+    """Remind or time out idle open sessions; returns how many were touched."""
+    touched = 0
+    async with db.transaction(tenant=ALL) as session:
+        rows = (await session.execute(
+            select(ConversationOrderSession, Conversation)
+            .join(Conversation, Conversation.id == ConversationOrderSession.conversation_id)
+            .where(ConversationOrderSession.status != SessionStatus.CLOSED,
+                   ConversationOrderSession.last_activity_at.is_not(None))
+            .order_by(ConversationOrderSession.last_activity_at)
+            .limit(limit)
+            # skip conversations a worker is processing right now
+            .with_for_update(of=Conversation, skip_locked=True)
+        )).all()
+        for sess, conv in rows:
+            idle = now - sess.last_activity_at
+            timeout = timedelta(minutes=sess.auto_close_timeout_minutes)
+            if idle >= timeout:
+                await _close(session, sess, conv, now)
+                touched += 1
+            elif idle >= timeout / 2 and sess.reminder_sent_at is None \
+                    and not conv.handoff_active:
+                await _remind(session, sess, conv, now)
+                touched += 1
+    return touched
+
+
+async def _lang_currency(session, conv: Conversation) -> tuple[str, str]:
+    customer = await session.get(Customer, conv.customer_id)
+    dist = await session.get(Distributor, conv.distributor_id)
+    return customer.language or dist.locale, dist.currency
+
+
+async def _remind(session, sess: ConversationOrderSession, conv: Conversation,
+                  now: datetime) -> None:
+    items = (await session.execute(select(OrderSessionItem).where(
+        OrderSessionItem.order_session_id == sess.id,
+        OrderSessionItem.status != SessionItemStatus.REMOVED))).scalars().all()
+    lang, currency = await _lang_currency(session, conv)
+    total = sum((line_total(i) or Decimal(0) for i in items), Decimal(0))
+    text, _ = replies.render("reminder", lang, count=len(items),
+                             total=replies.money(total, currency))
+    sess.reminder_sent_at = now
+    session.add(states.event(sess, SessionEventType.REMINDER_SENT, {"idle_minutes": int(
+        (now - sess.last_activity_at).total_seconds() // 60)}, by="system"))
+    if items:
+        await queue_reply(session, conv, text, session_id=sess.id, sent_by="system")
+
+
+async def _close(session, sess: ConversationOrderSession, conv: Conversation,
+                 now: datetime) -> None:
+    lang, _ = await _lang_currency(session, conv)
+    for ev in states.close(sess, SessionOutcome.TIMEOUT, reason="no reply from customer",
+                           by="system", now=now):
+        session.add(ev)
+    has_items = (await session.execute(select(OrderSessionItem.id).where(
+        OrderSessionItem.order_session_id == sess.id,
+        OrderSessionItem.status != SessionItemStatus.REMOVED).limit(1))).first()
+    if has_items and not conv.handoff_active:
+        text, _ = replies.render("timeout", lang)
+        await queue_reply(session, conv, text, session_id=sess.id, sent_by="system")
+    log.info("session %s timed out", sess.id)

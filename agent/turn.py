@@ -1,0 +1,323 @@
+"""One customer message applied to the conversation's order session.
+
+A `Turn` holds what one worker transaction loaded (the conversation, its open session
+and items, the catalog) and changes it through a few verbs — add, change, remove,
+confirm, cancel, hand off — each writing its `order_session_events` row. What to say
+back is decided afterwards from what changed (see `agent/replies.py`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from matching.resolve import MatchResult
+from rapidfuzz import fuzz, utils
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agent import states
+from agent.catalog import Catalog
+from db.models import (
+    Conversation,
+    ConversationOrderSession,
+    Customer,
+    Order,
+    OrderProduct,
+    OrderSessionItem,
+)
+from db.models.enums import (
+    MatchingMethod,
+    OrderStatus,
+    SessionEventType,
+    SessionItemStatus,
+    SessionOutcome,
+    SessionStatus,
+)
+
+S = SessionStatus
+ItemStatus = SessionItemStatus
+
+
+@dataclass
+class Outcome:
+    """What a batch of messages did, for the reply and the AI log."""
+
+    changed: bool = False
+    added: list[OrderSessionItem] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    unknown_targets: list[str] = field(default_factory=list)
+    confirmed_order: Order | None = None
+    cancelled: bool = False
+    handoff_reason: str | None = None
+    answers: list[str] = field(default_factory=list)
+    nothing_to_confirm: bool = False
+    understood: bool = False
+
+
+def _q(value: Decimal | float | int) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.001"))
+
+
+def line_total(item: OrderSessionItem) -> Decimal | None:
+    """quantity x unit price, or None when the price is unknown."""
+    if item.unit_price is None:
+        return None
+    return (Decimal(item.quantity) * Decimal(item.unit_price)).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Turn:
+    """The state one worker transaction works on, and the verbs that change it."""
+
+    db: AsyncSession
+    conversation: Conversation
+    customer: Customer
+    catalog: Catalog
+    threshold: Decimal
+    session: ConversationOrderSession | None
+    items: list[OrderSessionItem]
+    auto_close_minutes: int
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    outcome: Outcome = field(default_factory=Outcome)
+    message_id: uuid.UUID | None = None
+
+    @property
+    def live_items(self) -> list[OrderSessionItem]:
+        """Items not removed, in the order they were added."""
+        return [i for i in self.items if i.status != ItemStatus.REMOVED]
+
+    def _emit(self, kind: SessionEventType, data: dict) -> None:
+        assert self.session is not None
+        self.db.add(states.event(self.session, kind, data, message_id=self.message_id))
+
+    async def ensure_session(self) -> ConversationOrderSession:
+        """The open session, started (ACTIVE, then COLLECTING) if there is none."""
+        if self.session is None:
+            self.session = ConversationOrderSession(
+                id=uuid.uuid4(), distributor_id=self.conversation.distributor_id,
+                conversation_id=self.conversation.id, status=S.ACTIVE, created_by="agent",
+                auto_close_timeout_minutes=self.auto_close_minutes, last_activity_at=self.now)
+            self.db.add(self.session)
+            await self.db.flush()
+            self._emit(SessionEventType.SESSION_STARTED, {"conversation_id":
+                                                         str(self.conversation.id)})
+        return self.session
+
+    async def collecting(self) -> None:
+        """Make sure the session is collecting (a change during review reopens it)."""
+        session = await self.ensure_session()
+        if session.status in (S.ACTIVE, S.REVIEWING):
+            self.db.add(states.transition(session, S.COLLECTING, message_id=self.message_id,
+                                          now=self.now))
+
+    async def add(self, text: str, match: MatchResult, quantity: Decimal | None) -> None:
+        """Add a line (or more of a product already in the order)."""
+        await self.collecting()
+        qty = _q(quantity if quantity is not None else 1)
+        self.outcome.changed = True
+        self.outcome.understood = True
+        if match.item is None:
+            self.outcome.not_found.append(text)
+        item = match.item
+        if item is not None:
+            for existing in self.live_items:
+                if existing.product_code == item.sku:
+                    before = existing.quantity
+                    existing.quantity = _q(Decimal(existing.quantity) + qty)
+                    self._emit(SessionEventType.ITEM_MODIFIED, {
+                        "item_id": str(existing.id), "sku": item.sku,
+                        "quantity": [str(before), str(existing.quantity)]})
+                    return
+        row = OrderSessionItem(
+            id=uuid.uuid4(), distributor_id=self.conversation.distributor_id,
+            order_session_id=self.session.id,
+            product_id=uuid.UUID(item.product_id) if item else None,
+            variant_id=uuid.UUID(item.variant_id) if item and item.variant_id else None,
+            product_name=item.name if item else text[:500], product_code=item.sku if item else None,
+            quantity=qty, unit_price=item.unit_price if item else None,
+            source_message_id=self.message_id, ai_extracted=True,
+            ai_confidence=Decimal(str(round(match.confidence, 4))), status=ItemStatus.PENDING,
+            item_metadata=match_metadata(text, match))
+        self.db.add(row)
+        self.items.append(row)
+        self.outcome.added.append(row)
+        self._emit(SessionEventType.ITEM_ADDED, {
+            "item_id": str(row.id), "sku": row.product_code, "quantity": str(qty),
+            "text": text, "confidence": float(row.ai_confidence)})
+
+    def find(self, target: str | None) -> OrderSessionItem | None:
+        """The live item a customer's words ("the milk", "16oz cups") refer to."""
+        live = self.live_items
+        if not live:
+            return None
+        if not target:
+            return live[-1] if len(live) == 1 else None
+        best, best_score = None, 0.0
+        for item in live:
+            names = [item.product_name, item.item_metadata.get("text", "")]
+            cat = self.catalog.by_sku.get(item.product_code or "")
+            if cat is not None:
+                names += list(cat.aliases)
+            score = max(fuzz.token_set_ratio(target, n, processor=utils.default_process)
+                        for n in names if n)
+            if score > best_score:
+                best, best_score = item, score
+        return best if best_score >= 60 else None
+
+    async def set_quantity(self, target: str | None, quantity: Decimal, *, delta: bool) -> bool:
+        """Set (or add to) the quantity of the item `target` names; False if none does."""
+        item = self.find(target)
+        if item is None:
+            return False
+        await self.collecting()
+        before = item.quantity
+        item.quantity = _q(Decimal(item.quantity) + quantity if delta else quantity)
+        if item.quantity <= 0:
+            return await self.remove(target)
+        self.outcome.changed = self.outcome.understood = True
+        self._emit(SessionEventType.ITEM_MODIFIED, {
+            "item_id": str(item.id), "sku": item.product_code,
+            "quantity": [str(before), str(item.quantity)]})
+        return True
+
+    async def remove(self, target: str | None) -> bool:
+        """Remove the item `target` names; False if none does."""
+        item = self.find(target)
+        if item is None:
+            return False
+        await self.collecting()
+        item.status = ItemStatus.REMOVED
+        item.removed_at = self.now
+        self.outcome.changed = self.outcome.understood = True
+        self._emit(SessionEventType.ITEM_REMOVED, {"item_id": str(item.id),
+                                                   "sku": item.product_code})
+        return True
+
+    async def replace(self, target: str | None, text: str, match: MatchResult) -> bool:
+        """Swap the product of the item `target` names for `match`, keeping its quantity."""
+        item = self.find(target)
+        if item is None or match.item is None:
+            return False
+        await self.collecting()
+        before = item.product_code
+        new = match.item
+        item.product_id = uuid.UUID(new.product_id)
+        item.variant_id = uuid.UUID(new.variant_id) if new.variant_id else None
+        item.product_name, item.product_code, item.unit_price = new.name, new.sku, new.unit_price
+        item.ai_confidence = Decimal(str(round(match.confidence, 4)))
+        item.item_metadata = match_metadata(text, match)
+        self.outcome.changed = self.outcome.understood = True
+        self._emit(SessionEventType.ITEM_MODIFIED, {"item_id": str(item.id),
+                                                    "sku": [before, new.sku], "text": text})
+        return True
+
+    def review(self) -> None:
+        """After changes, the summary goes out: the session is under review."""
+        if self.session is not None and self.session.status == S.COLLECTING and self.live_items:
+            self.db.add(states.transition(self.session, S.REVIEWING,
+                                          message_id=self.message_id, now=self.now))
+            self._emit(SessionEventType.REVIEW_REQUESTED, {"items": len(self.live_items)})
+
+    async def confirm(self, source_text: str) -> None:
+        """Turn the reviewed session into one consolidated order."""
+        session = self.session
+        if session is None or not self.live_items:
+            self.outcome.nothing_to_confirm = True
+            return
+        if session.status != S.REVIEWING:
+            self.outcome.changed = True  # not seen a summary yet: show it first
+            return
+        self.outcome.understood = True
+        order = await create_order(self, source_text)
+        for item in self.live_items:
+            item.status = ItemStatus.CONFIRMED
+            item.confirmed_at = self.now
+        for ev in states.close(session, SessionOutcome.CONFIRMED, reason="customer confirmed",
+                               by="customer", message_id=self.message_id, now=self.now):
+            self.db.add(ev)
+        self._emit(SessionEventType.ORDER_CONFIRMED, {"order_id": str(order.id),
+                                                      "requires_review": order.requires_review})
+        session.consolidated_order_id = order.id
+        self.outcome.confirmed_order = order
+
+    def cancel(self) -> None:
+        """Cancel the open session, if any."""
+        self.outcome.understood = True
+        if self.session is None or self.session.status == S.CLOSED:
+            return
+        for ev in states.close(self.session, SessionOutcome.CANCELLED,
+                               reason="customer cancelled", by="customer",
+                               message_id=self.message_id, now=self.now):
+            self.db.add(ev)
+        self._emit(SessionEventType.ORDER_CANCELLED, {"items": len(self.live_items)})
+        self.outcome.cancelled = True
+
+    async def hand_off(self, reason: str) -> None:
+        """Hand the conversation to staff: stored, in the session's history, replies stop."""
+        self.conversation.handoff_active = True
+        self.conversation.handoff_reason = reason
+        self.conversation.handoff_at = self.now
+        await self.ensure_session()
+        self._emit(SessionEventType.HANDOFF_STARTED, {"reason": reason})
+        self.outcome.handoff_reason = reason
+        self.outcome.understood = True
+
+
+def match_metadata(text: str, match: MatchResult) -> dict:
+    """What the session item keeps of its match, for the order line and the review queue."""
+    return {
+        "text": text,
+        "method": match.method,
+        "score": round(float(match.score), 4),
+        "unit": match.parsed.unit if match.parsed else None,
+        "alternatives": [{"sku": alt.sku, "name": alt.name, "confidence": round(conf, 4)}
+                         for alt, conf in match.alternatives[:3]],
+    }
+
+
+async def create_order(turn: Turn, source_text: str) -> Order:
+    """One order with a line per live item; flagged for review when any line is unsure."""
+    items = turn.live_items
+    unsure = [i for i in items if i.product_id is None
+              or Decimal(i.ai_confidence or 0) < turn.threshold]
+    totals = [line_total(i) for i in items]
+    confidences = [Decimal(i.ai_confidence or 0) for i in items]
+    conv = turn.conversation
+    order = Order(
+        id=uuid.uuid4(), distributor_id=conv.distributor_id, customer_id=conv.customer_id,
+        conversation_id=conv.id, channel=conv.channel,
+        status=OrderStatus.REVIEW if unsure else OrderStatus.CONFIRMED,
+        received_date=turn.now.date(), received_time=turn.now.timetz(),
+        total_amount=sum((t for t in totals if t is not None), Decimal(0)),
+        ai_generated=True, ai_confidence=min(confidences) if confidences else None,
+        ai_source_message_id=turn.message_id, order_session_id=turn.session.id,
+        is_consolidated=True, requires_review=bool(unsure),
+        whatsapp_message=source_text if conv.channel == "WHATSAPP" else None)
+    turn.db.add(order)
+    for n, (item, total) in enumerate(zip(items, totals, strict=True)):
+        meta = item.item_metadata or {}
+        method = meta.get("method") or MatchingMethod.FUZZY_MATCH
+        turn.db.add(OrderProduct(
+            distributor_id=conv.distributor_id, order_id=order.id, product_name=item.product_name,
+            product_unit=_unit(turn.catalog, item), quantity=item.quantity,
+            unit_price=item.unit_price, line_price=total, ai_extracted=True,
+            ai_confidence=item.ai_confidence, ai_original_text=meta.get("text"),
+            suggested_product_id=item.product_id, matched_product_id=item.product_id,
+            matched_variant_id=item.variant_id, sku=item.product_code, line_order=n,
+            matching_confidence=item.ai_confidence,
+            matching_method=MatchingMethod(method) if item.product_id else None,
+            matching_score=Decimal(str(meta.get("score", 0))).quantize(Decimal("0.0001")),
+            alternative_matches=meta.get("alternatives", [])))
+    customer = turn.customer
+    customer.total_orders += 1
+    customer.total_spent = Decimal(customer.total_spent) + order.total_amount
+    customer.last_ordered_date = date.today()
+    customer.status = "ORDERING"
+    return order
+
+
+def _unit(catalog: Catalog, item: OrderSessionItem) -> str | None:
+    cat = catalog.by_sku.get(item.product_code or "")
+    return cat.unit if cat else (item.item_metadata or {}).get("unit")

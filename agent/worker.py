@@ -1,0 +1,169 @@
+"""Message workers: claim a conversation with waiting messages, process it, repeat.
+
+PostgreSQL is the only shared state. A worker claims the conversation whose oldest
+waiting message is oldest, locking its row with FOR UPDATE SKIP LOCKED, so one
+conversation is never processed by two workers and its messages go in order; another
+worker simply takes the next conversation. A conversation is claimed only once its
+latest message is `burst_window` old, so three quick messages get one reply. Workers
+sleep on LISTEN/NOTIFY (the webhook notifies on commit) with a short poll as a fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import asyncpg
+from aiohttp import web
+from sqlalchemy import text
+
+from agent.catalog import CatalogCache
+from agent.inbox import INBOX_CHANNEL
+from agent.process import Processed, process_conversation
+from agent.timeouts import sweep_timeouts
+from db.engine import UNAVAILABLE_ERRORS, Database
+from db.tenant import ALL
+
+log = logging.getLogger(__name__)
+
+CLAIM = text("""
+WITH waiting AS (
+    SELECT conversation_id, min(created_at) AS first_at
+    FROM messages
+    WHERE is_from_customer AND NOT ai_processed
+    GROUP BY conversation_id
+    HAVING max(created_at) <= clock_timestamp() - make_interval(secs => :window)
+        OR min(created_at) <= clock_timestamp() - make_interval(secs => :max_wait)
+)
+SELECT c.id FROM conversations c JOIN waiting w ON w.conversation_id = c.id
+ORDER BY w.first_at
+LIMIT 1
+FOR UPDATE OF c SKIP LOCKED
+""")
+NEXT_DUE = text("""
+SELECT extract(epoch FROM max(created_at) + make_interval(secs => :window) - clock_timestamp())
+FROM messages WHERE is_from_customer AND NOT ai_processed
+GROUP BY conversation_id ORDER BY 1 LIMIT 1
+""")
+POLL_SECONDS = 1.0
+SWEEP_SECONDS = 30.0
+
+
+async def claim_and_process(db: Database, catalogs: CatalogCache, *, window_s: float,
+                            max_wait_s: float | None = None) -> Processed | None:
+    """Claim one ready conversation and process it in one transaction; None if none is ready."""
+    max_wait = max_wait_s if max_wait_s is not None else max(window_s * 4, 10.0)
+    async with db.transaction(tenant=ALL) as session:
+        conversation_id = (await session.execute(
+            CLAIM, {"window": window_s, "max_wait": max_wait})).scalar_one_or_none()
+        if conversation_id is None:
+            return None
+        # from here on the work is one tenant's: scope the session to it
+        tenant = (await session.execute(text(
+            "SELECT distributor_id FROM conversations WHERE id = :id"),
+            {"id": conversation_id})).scalar_one()
+        session.info["tenant"] = tenant
+        return await process_conversation(session, conversation_id, catalogs)
+
+
+async def _seconds_until_due(db: Database, window_s: float) -> float | None:
+    async with db.engine.connect() as conn:
+        due = (await conn.execute(NEXT_DUE, {"window": window_s})).scalar_one_or_none()
+    return None if due is None else max(float(due), 0.0)
+
+
+class Wakeup:
+    """LISTEN on the inbox channel over one raw asyncpg connection; wakes waiting workers."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self._conn: asyncpg.Connection | None = None
+
+    async def start(self, db: Database) -> None:
+        """Open the listening connection (best effort: polling still works without it)."""
+        try:
+            raw = await db.engine.raw_connection()
+            self._raw = raw
+            self._conn = raw.driver_connection
+            await self._conn.add_listener(INBOX_CHANNEL, lambda *_: self.event.set())
+        except (*UNAVAILABLE_ERRORS, asyncpg.PostgresError):
+            log.warning("worker: LISTEN unavailable, polling every %.1fs", POLL_SECONDS)
+
+    async def wait(self, seconds: float) -> None:
+        """Sleep until notified or `seconds` pass."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.event.wait(), seconds)
+        self.event.clear()
+
+    async def close(self) -> None:
+        """Stop listening."""
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.remove_listener(INBOX_CHANNEL, lambda *_: None)
+            self._raw.close()
+            self._conn = None
+
+
+async def run_worker(db: Database, *, window_s: float, wakeup: Wakeup,
+                     catalogs: CatalogCache | None = None,
+                     on_processed: Callable[[Processed], Awaitable[None]] | None = None,
+                     name: str = "worker") -> None:
+    """Process conversations until cancelled; survives database outages."""
+    catalogs = catalogs or CatalogCache()
+    last_sweep = 0.0
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            done = await claim_and_process(db, catalogs, window_s=window_s)
+            if done is not None:
+                if on_processed is not None:
+                    await on_processed(done)
+                continue
+            if loop.time() - last_sweep > SWEEP_SECONDS:
+                last_sweep = loop.time()
+                await sweep_timeouts(db, datetime.now(UTC))
+            due = await _seconds_until_due(db, window_s)
+            await wakeup.wait(POLL_SECONDS if due is None else min(due + 0.005, POLL_SECONDS))
+        except asyncio.CancelledError:
+            raise
+        except UNAVAILABLE_ERRORS:
+            log.warning("%s: database unavailable, retrying", name)
+            await asyncio.sleep(POLL_SECONDS)
+        except Exception:
+            # the transaction rolled back: the messages stay unprocessed and are retried
+            log.exception("%s: processing failed; will retry", name)
+            await asyncio.sleep(POLL_SECONDS)
+
+
+def start_workers(count: int) -> Callable[[web.Application], Awaitable[None]]:
+    """A background starter for `create_app`: `count` workers sharing one LISTEN wake-up."""
+    from channels.appkeys import BACKGROUND, DATABASE, SETTINGS
+
+    async def start(app: web.Application) -> None:
+        db, settings = app[DATABASE], app[SETTINGS]
+        wakeup = Wakeup()
+        await wakeup.start(db)
+        catalogs = CatalogCache()
+        window = settings.burst_window_ms / 1000
+        tasks = app[BACKGROUND]
+        for n in range(count):
+            task = asyncio.create_task(run_worker(db, window_s=window, wakeup=wakeup,
+                                                  catalogs=catalogs, name=f"worker-{n}"))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        closer = asyncio.create_task(_close_on_cancel(wakeup))
+        tasks.add(closer)
+        closer.add_done_callback(tasks.discard)
+
+    return start
+
+
+async def _close_on_cancel(wakeup: Wakeup) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await wakeup.close()
+

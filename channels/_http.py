@@ -1,0 +1,114 @@
+"""One outbound HTTP call for the provider adapters, classified for the retry policy.
+
+The classification is what keeps a send safe to retry: a failure before the request left
+us (refused connection, connect timeout) is retryable; a failure after it may have
+reached the provider (read timeout, disconnect) is *ambiguous* and never retried, since
+neither Twilio's Messages API nor the Graph API takes an idempotency key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, sock_connect=5)
+_MAX_BODY = 64 * 1024  # provider answers are small; never buffer an unbounded body
+# 504 is a gateway that gave up waiting for the provider, which may still have acted
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503})
+AMBIGUOUS_STATUSES = frozenset({504})
+
+
+@dataclass(frozen=True, slots=True)
+class HttpReply:
+    """The provider's answer: status, parsed JSON body (or None) and Retry-After."""
+
+    status: int
+    body: Any
+    retry_after_s: float | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpFailure:
+    """No answer: `ambiguous` when the request may have reached the provider."""
+
+    error: str
+    ambiguous: bool
+    retryable: bool
+
+
+def timeout_from(config: Mapping[str, Any]) -> aiohttp.ClientTimeout:
+    """The integration's `http_timeout_s` (total), or the default."""
+    total = config.get("http_timeout_s")
+    if not total:
+        return DEFAULT_TIMEOUT
+    return aiohttp.ClientTimeout(total=float(total), sock_connect=min(5.0, float(total)))
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def post(
+    url: str,
+    *,
+    data: Any = None,
+    json_body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    auth: aiohttp.BasicAuth | None = None,
+    client_timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+) -> HttpReply | HttpFailure:
+    """POST once and classify the outcome; never raises for network trouble."""
+    try:
+        async with aiohttp.ClientSession(timeout=client_timeout) as session, session.post(
+            url, data=data, json=json_body, headers=headers, auth=auth
+        ) as response:
+            raw = await response.content.read(_MAX_BODY)
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = None
+            return HttpReply(
+                status=response.status,
+                body=body,
+                retry_after_s=parse_retry_after(response.headers.get("Retry-After")),
+                headers=dict(response.headers),
+            )
+    except (aiohttp.InvalidURL, ValueError) as exc:
+        # a bad api_base_url: a configuration problem that no retry fixes
+        log.error("provider URL is invalid: %s", type(exc).__name__)
+        return HttpFailure(error="invalid provider URL", ambiguous=False, retryable=False)
+    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+        # nothing was sent: the connection never opened
+        log.warning("provider unreachable: %s", type(exc).__name__)
+        return HttpFailure(
+            error=f"connect failed: {type(exc).__name__}", ambiguous=False, retryable=True
+        )
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        log.warning("provider call broke after sending: %s", type(exc).__name__)
+        return HttpFailure(
+            error=f"no answer: {type(exc).__name__}", ambiguous=True, retryable=False
+        )

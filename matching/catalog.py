@@ -1,0 +1,96 @@
+"""Sellable catalog items as the matcher sees them: one per product and one per variant.
+
+The database layer builds `CatalogItem`s with real UUIDs; `items_from_file` builds them
+straight from a distributor file (ids are the skus there), for the CLI, tests and benches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from orderagent.distributor_file import DistributorFile, ProductSpec, VariantSpec
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    """One sellable thing: a product, or one of its variants."""
+
+    product_id: str
+    variant_id: str | None
+    sku: str
+    name: str
+    brand: str | None = None
+    category: str | None = None
+    unit: str = "each"
+    unit_price: Decimal | None = None
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    misspellings: tuple[str, ...] = ()
+    variant_name: str | None = None
+    variant_type: str | None = None
+    in_stock: bool = True
+    description: str | None = None
+
+    @property
+    def is_variant(self) -> bool:
+        """Whether this item is a variant of a product rather than the product itself."""
+        return self.variant_id is not None
+
+
+# A size written in a product or variant name, with the container word that goes with it,
+# so "Coca-Cola 12 oz Can" + "20 oz Bottle" reads "Coca-Cola 20 oz Bottle".
+_MEASURE = re.compile(
+    r"(?:\b\d+(?:\.\d+)?(?:\s*x\s*\d+(?:\.\d+)?)?\s*(?:fl\s*)?"
+    r"(?:oz|lb|lbs|gal|gallon|liter|litre|l|ml|qt|quart|kg|g|in|inch|dozen|ct)\b"
+    r"|\bhalf\s+gallon\b|\b(?:gallon|quart|pint)\b)"
+    r"(?:\s+(?:can|bottle|glass bottle|jug|tub|bag|box|loaf|carton|pouch))?",
+    re.IGNORECASE,
+)
+_GRADE = re.compile(r"\b(?:\d+/\d+|u/?\d+)\b", re.IGNORECASE)  # 16/20 shrimp, 80/20 beef
+_SIZE_WORD = re.compile(r"\b(?:x-large|extra large|small|medium|large)\b", re.IGNORECASE)
+
+
+def variant_display_name(product_name: str, variant_name: str) -> str:
+    """The variant's name: the product's size replaced by the variant's, else appended."""
+    for pattern in (_MEASURE, _GRADE, _SIZE_WORD):
+        if pattern.search(variant_name) and pattern.search(product_name):
+            return pattern.sub(lambda _m: variant_name, product_name, count=1)
+    return f"{product_name} {variant_name}"
+
+
+def _product_item(product: ProductSpec) -> CatalogItem:
+    return CatalogItem(
+        product_id=product.sku, variant_id=None, sku=product.sku, name=product.name,
+        brand=product.brand, category=product.category, unit=product.unit,
+        unit_price=product.unit_price, aliases=tuple(product.aliases),
+        keywords=tuple(product.keywords), misspellings=tuple(product.common_misspellings),
+        in_stock=product.in_stock, description=product.description,
+    )
+
+
+def _variant_item(product: ProductSpec, variant: VariantSpec) -> CatalogItem:
+    # A variant is still the product ("whole milk" names the half gallon too), so it keeps
+    # the product's aliases; its own aliases name it alone.
+    return CatalogItem(
+        product_id=product.sku, variant_id=variant.sku, sku=variant.sku,
+        name=variant_display_name(product.name, variant.variant_name), brand=product.brand,
+        category=product.category, unit=product.unit,
+        unit_price=variant.unit_price if variant.unit_price is not None else product.unit_price,
+        aliases=(*variant.ai_aliases, *product.aliases), keywords=tuple(product.keywords),
+        misspellings=tuple(product.common_misspellings), variant_name=variant.variant_name,
+        variant_type=variant.variant_type, in_stock=product.in_stock and variant.active,
+        description=product.description,
+    )
+
+
+def items_from_file(file: DistributorFile) -> list[CatalogItem]:
+    """Every sellable item of a distributor file (active products and variants)."""
+    items: list[CatalogItem] = []
+    for product in file.products:
+        if not product.active:
+            continue
+        items.append(_product_item(product))
+        items.extend(_variant_item(product, v) for v in product.variants if v.active)
+    return items

@@ -1,0 +1,396 @@
+"""Text normalisation shared by the catalog side and the customer side.
+
+Both sides go through the same steps (fold, lex, expand abbreviations, singularise, drop
+filler words), so "Mozz" in a message and "Mozzarella" in the catalog end up as the same
+token, and "Half and Half" and "hnh" as the same string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_TEXT = 300  # characters of one order line we look at; longer text is not a line
+
+_PUNCT = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00d7": "x",
+        "\u2044": "/",
+        "\u00bd": " 1/2",
+        "\u00bc": " 1/4",
+        "\u00be": " 3/4",
+    }
+)
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_LEX = re.compile(
+    r"\d+(?:\.\d+)?x\d+(?:\.\d+)?"  # 9x9 container, 4x1 pack
+    r"|\d+(?:\.\d+)?-\d+(?:\.\d+)?"  # 12-20 range
+    r"|\d+/\d+"  # 1/2 fraction, 16/20 shrimp grade
+    r"|\d+(?:\.\d+)?|\.\d+"  # 2, 1.5, .5
+    r"|[^\W\d_]+"  # words, in any script
+    r"|[#%\"&]"
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify quotes, dashes and fraction characters."""
+    text = text[: MAX_TEXT * 2]
+    if text.isascii():  # the common case, and the cheap one
+        text = text.lower()
+        return _APOSTROPHE.sub("", text) if "'" in text else text
+    # ½ first, so "1½" reads "1 1/2" and not "11/2"
+    text = unicodedata.normalize("NFKC", text.translate(_PUNCT)).translate(_PUNCT)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return _APOSTROPHE.sub("", text.translate(_PUNCT))
+
+
+# Multi-word spellings of one thing, so both sides agree on a single token.
+_PHRASES = [
+    (re.compile(r"\b(?:x|xtra|extra)[- ]?large\b"), "xl"),
+    (re.compile(r"\bcoca[- ]?cola\b"), "coke"),
+    (re.compile(r"\b(?:7[- ]?up|seven up)\b"), "sevenup"),
+    (re.compile(r"\bh ?& ?h\b"), "hnh"),
+    (re.compile(r"\bt[- ]shirt\b"), "tshirt"),
+    (re.compile(r"\bw/"), "with "),
+]
+
+
+def lex(folded: str) -> list[str]:
+    """Split folded text into tokens: numbers, fractions, ranges, words and # % \" &."""
+    for pattern, replacement in _PHRASES:
+        folded = pattern.sub(replacement, folded)
+    return _LEX.findall(folded)
+
+
+# Abbreviations and shorthand customers write -> catalog words (applied to both sides).
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "mozz": ("mozzarella",),
+    "moz": ("mozzarella",),
+    "motz": ("mozzarella",),
+    "mozza": ("mozzarella",),
+    "parm": ("parmesan",),
+    "parmigiano": ("parmesan",),
+    "provo": ("provolone",),
+    "chz": ("cheese",),
+    "ched": ("cheddar",),
+    "chkn": ("chicken",),
+    "chx": ("chicken",),
+    "chix": ("chicken",),
+    "ckn": ("chicken",),
+    "chk": ("chicken",),
+    "brst": ("breast",),
+    "bnls": ("boneless",),
+    "sknls": ("skinless",),
+    "grnd": ("ground",),
+    "bf": ("beef",),
+    "veg": ("vegetable",),
+    "veggie": ("vegetable",),
+    "veggies": ("vegetable",),
+    "tom": ("tomato",),
+    "toms": ("tomato",),
+    "choc": ("chocolate",),
+    "wht": ("white",),
+    "blk": ("black",),
+    "ylw": ("yellow",),
+    "yel": ("yellow",),
+    "shred": ("shredded",),
+    "shrd": ("shredded",),
+    "shredd": ("shredded",),
+    "slcd": ("sliced",),
+    "frzn": ("frozen",),
+    "frz": ("frozen",),
+    "lg": ("large",),
+    "lrg": ("large",),
+    "med": ("medium",),
+    "md": ("medium",),
+    "sm": ("small",),
+    "sml": ("small",),
+    "xlarge": ("xl",),
+    "xtra": ("extra",),
+    "evoo": ("extra", "virgin", "olive", "oil"),
+    "oj": ("orange", "juice"),
+    "hnh": ("half", "and", "half"),
+    "hwc": ("heavy", "whipping", "cream"),
+    "ap": ("all", "purpose"),
+    "allpurpose": ("all", "purpose"),
+    "pkt": ("packet",),
+    "pkts": ("packet",),
+    "packs": ("packet",),
+    "pack": ("packet",),
+    "w": ("with",),
+    "n": ("and",),
+    "y": ("and",),
+    "ff": ("fries",),
+    "bev": ("beverage",),
+    "naps": ("napkin",),
+    "nap": ("napkin",),
+    "dr": ("doctor",),
+    "tp": ("toilet", "paper"),
+    "bbq": ("barbecue",),
+    "ny": ("new", "york"),
+    "pd": ("peeled", "deveined"),
+    "alum": ("aluminum",),
+    "aluminium": ("aluminum",),
+    "styrofoam": ("foam",),
+    "styro": ("foam",),
+    "comp": ("compartment",),
+    "cmpt": ("compartment",),
+    "qtr": ("quarter",),
+    "hd": ("heavy", "duty"),
+    "cocacola": ("coke",),
+    "coca": ("coke",),
+    "&": ("and",),
+}
+
+# Words that carry no product meaning in an order line (English and Spanish).
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "some",
+        "any",
+        "more",
+        "also",
+        "plus",
+        "please",
+        "pls",
+        "plz",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "need",
+        "needs",
+        "want",
+        "wanted",
+        "would",
+        "like",
+        "get",
+        "got",
+        "give",
+        "gimme",
+        "send",
+        "sending",
+        "add",
+        "adding",
+        "order",
+        "ordering",
+        "can",
+        "could",
+        "will",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "is",
+        "are",
+        "be",
+        "been",
+        "am",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "just",
+        "only",
+        "more",
+        "another",
+        "same",
+        "usual",
+        "again",
+        "too",
+        "as",
+        "per",
+        "hi",
+        "hey",
+        "hello",
+        "ok",
+        "okay",
+        "yes",
+        "yeah",
+        "yep",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
+        "today",
+        "tomorrow",
+        "tmrw",
+        "tmr",
+        "asap",
+        "week",
+        "weekly",
+        "next",
+        "this",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "delivery",
+        "deliver",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "into",
+        "via",
+        "x",
+        "qty",
+        "quantity",
+        "total",
+        "approx",
+        "about",
+        "around",
+        "each",
+        "ea",
+        "de",
+        "del",
+        "la",
+        "el",
+        "los",
+        "las",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "y",
+        "e",
+        "o",
+        "con",
+        "para",
+        "por",
+        "favor",
+        "porfa",
+        "porfavor",
+        "quiero",
+        "queremos",
+        "necesito",
+        "necesitamos",
+        "mandame",
+        "manda",
+        "mandar",
+        "envia",
+        "enviar",
+        "agrega",
+        "agregar",
+        "ponme",
+        "pon",
+        "dame",
+        "tambien",
+        "mas",
+        "otra",
+        "otro",
+        "otros",
+        "otras",
+        "lo",
+        "le",
+        "les",
+        "su",
+        "sus",
+        "mi",
+        "mis",
+        "que",
+        "hola",
+        "gracias",
+        "buenos",
+        "buenas",
+        "dias",
+    ]
+)
+
+
+_IRREGULAR = {
+    "loaves": "loaf",
+    "leaves": "leaf",
+    "knives": "knife",
+    "halves": "half",
+    "fries": "fry",
+    "potatoes": "potato",
+    "tomatoes": "tomato",
+    "limones": "limon",
+    "dishes": "dish",
+    "peaches": "peach",
+    "boxes": "box",
+    "glasses": "glass",
+    "sandwiches": "sandwich",
+    "patties": "patty",
+    "cookies": "cookie",
+    "pies": "pie",
+    "ties": "tie",
+    "ramekins": "ramekin",
+}
+_KEEP = ("ss", "us", "is", "ys", "'s")
+
+
+@lru_cache(maxsize=65_536)
+def singular(word: str) -> str:
+    """A crude English/Spanish singular, applied the same way on both sides."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or not word.isalpha() or word.endswith(_KEEP):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    if word.endswith("oes"):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def norm_tokens(tokens: list[str], *, keep_stopwords: bool = False) -> list[str]:
+    """Expand abbreviations, singularise and drop filler words from lexed tokens."""
+    out: list[str] = []
+    for token in tokens:
+        if "-" in token:  # "16-20 shrimp" is the 16/20 count
+            token = token.replace("-", "/")
+        expanded = ABBREVIATIONS.get(token)
+        if expanded is None:
+            word = singular(token)
+            expanded = ABBREVIATIONS.get(word, (word,))
+        for word in expanded:
+            if keep_stopwords or word not in STOPWORDS:
+                out.append(word)
+    return out
+
+
+def normalize(text: str) -> str:
+    """The normalised form of a product text: folded, lexed, expanded, space-joined."""
+    return " ".join(norm_tokens(lex(fold(text))))

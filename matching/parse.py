@@ -1,0 +1,417 @@
+"""Parse one order line into quantity, unit, size and the product mention left over.
+
+Number words go through `text2num` (`alpha2digit`, English then Spanish), which turns
+"two", "twenty four", "dos", "veinticuatro" into digits; the phrases it does not know
+("a dozen", "a couple", "media docena", "half a case", "2 and a half") are rewritten here
+first. Units and sizes are small closed vocabularies (`units.py`): pint and quantulum3
+would add a dependency for the part that is easy, and neither knows "cs", "#10 can" or
+"caja". The same token walk extracts sizes from catalog names, so both sides agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from text_to_num import alpha2digit
+
+from matching.normalize import MAX_TEXT, fold, lex
+from matching.units import (
+    CONTAINER_WORDS,
+    MEASURE_QUANTITY_UNITS,
+    SELLING_UNITS,
+    SIZE_UNITS,
+    Size,
+)
+
+MAX_QUANTITY = Decimal(10_000)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    """One order line taken apart; `quantity` counts `unit`s (None where not said)."""
+
+    raw: str
+    quantity: Decimal | None
+    unit: str | None
+    size: Size | None
+    mention: str
+    size_hints: tuple[Size, ...] = field(default=(), repr=False)
+
+    @property
+    def sizes(self) -> tuple[Size, ...]:
+        """The size, then sizes implied by a measured quantity ("10 lb" of beef)."""
+        return ((self.size,) if self.size else ()) + self.size_hints
+
+
+_ES_NUMBER_WORDS = frozenset(
+    [
+        "un",
+        "uno",
+        "una",
+        "dos",
+        "tres",
+        "cuatro",
+        "cinco",
+        "seis",
+        "siete",
+        "ocho",
+        "nueve",
+        "diez",
+        "doce",
+        "trece",
+        "catorce",
+        "quince",
+        "dieciseis",
+        "diecisiete",
+        "dieciocho",
+        "diecinueve",
+        "veinte",
+        "veintiuno",
+        "veintidos",
+        "veintitres",
+        "veinticuatro",
+        "veinticinco",
+        "treinta",
+        "cuarenta",
+        "cincuenta",
+        "sesenta",
+        "cien",
+    ]
+)
+_EN_NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+    ]
+)
+_UNIT_ALT = "|".join(sorted(map(re.escape, SELLING_UNITS), key=len, reverse=True))
+_REWRITES = [
+    (re.compile(r"\b(?:half a|half|1/2|media|medio)\s+(?:dozen|docena)\b"), "0.5 dozen"),
+    (re.compile(r"\b(?:a|an|una|un)\s+(?:dozen|docena)\b"), "1 dozen"),
+    (re.compile(r"\b(?:a couple of|a couple|couple of|un par de|un par)\b"), "2"),
+    (re.compile(r"\b(\d+)\s+(?:and a half|and half|& a half|y media|y medio)\b"), r"\1.5"),
+    (re.compile(r"\b(?:half|media|medio)[ -](?=gal|gallon|galon|pint)"), "1/2 "),
+    (re.compile(rf"\b(?:half an?|half|media|medio)\s+(?={_UNIT_ALT}\b)"), "0.5 "),
+    (re.compile(rf"^(?:an?|una?)\s+(?={_UNIT_ALT}\b)"), "1 "),
+    (re.compile(r"^(?:an?|una?)\s+(?!few|lot|little|bit|couple)(?=[a-z])"), "1 "),
+]
+_REWRITE_TRIGGER = re.compile(r"\b(?:half|media|medio|dozen|docena|couple|par|an?|una?)\b")
+# Request words in front of the item ("can i get", "pls send", "1)"), dropped before parsing.
+_LEAD = re.compile(
+    r"^(?:\s*(?:(?:hi|hey|hello|hola|ok|pls|please|also|plus|and|y|add|send|need|"
+    r"(?:can|could) (?:i|we|you) (?:get|have|send|add|do)|i need|we need|i want|we want|"
+    r"i'?ll (?:take|have|need)|gimme|give me|quiero|necesito|mandame|me mandas|manda|ponme|"
+    r"agrega|dame)\b|[-*+\u2022>:,]|\d+[.)](?=\s)))+\s*"
+)
+_PERCENT_WORDS = {"%", "percent", "pct", "porciento"}
+_SIZE_ONLY = {
+    "gallon",
+    "gallons",
+    "gal",
+    "galon",
+    "quart",
+    "quarts",
+    "qt",
+    "pint",
+    "pints",
+    "liter",
+    "liters",
+    "litre",
+    "litro",
+}
+_EDGE_FILLER = {"of", "de", "del", "and", "y", "-", "x"}
+
+
+def _number(token: str) -> Decimal | None:
+    try:
+        if "/" in token:
+            num, den = token.split("/")
+            return Decimal(num) / Decimal(den) if 0 < int(num) < int(den) <= 16 else None
+        return Decimal(token)
+    except (InvalidOperation, ValueError, ZeroDivisionError):
+        return None
+
+
+def _is_num(token: str) -> bool:
+    return token[:1].isdigit() or (token[:1] == "." and token[1:2].isdigit())
+
+
+def number_words_to_digits(text: str) -> str:
+    """Rewrite number words and phrases ("two", "a dozen", "dos", "media caja") as digits."""
+    words = set(re.findall(r"[a-z]+", text))
+    if words & _EN_NUMBER_WORDS:
+        text = alpha2digit(text, "en", threshold=0)
+    if words & _ES_NUMBER_WORDS:
+        text = alpha2digit(text, "es", threshold=0)
+    if _REWRITE_TRIGGER.search(text):
+        for pattern, replacement in _REWRITES:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+@dataclass
+class _Walk:
+    tokens: list[str]
+    used: list[bool]
+    # (position, size, is a measured quantity, selling unit of the container word after it)
+    sizes: list[tuple[int, Size, bool, str | None]] = field(default_factory=list)
+    quantities: list[tuple[int, int, Decimal, str | None]] = field(default_factory=list)
+    bare: list[int] = field(default_factory=list)  # positions of bare-number candidates
+
+    def take(self, *positions: int) -> None:
+        for p in positions:
+            self.used[p] = True
+
+    def free(self, i: int) -> bool:
+        return 0 <= i < len(self.tokens) and not self.used[i]
+
+
+def _size_unit(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """The size unit starting at token i ("fl oz" spans two), and the tokens it spans."""
+    if i >= len(tokens):
+        return None
+    if tokens[i] == "fl" and i + 1 < len(tokens) and tokens[i + 1] in ("oz", "ounce", "ounces"):
+        return "oz", 2
+    if tokens[i] in SIZE_UNITS:
+        return SIZE_UNITS[tokens[i]][0], 1
+    return None
+
+
+def _sizes(w: _Walk, *, query: bool) -> None:
+    t = w.tokens
+    for i, tok in enumerate(t):
+        if not w.free(i):
+            continue
+        if tok == "#" and w.free(i + 1) and t[i + 1].isdigit():
+            container = None
+            w.take(i, i + 1)
+            if w.free(i + 2) and t[i + 2] in ("can", "cans", "size"):
+                w.take(i + 2)
+                container = "can" if t[i + 2] != "size" else None
+            w.sizes.append((i, Size(Decimal(t[i + 1]), "#"), False, container))
+            continue
+        if not _is_num(tok):
+            continue
+        if w.free(i + 1) and t[i + 1] == "#" and not (i + 2 < len(t) and t[i + 2].isdigit()):
+            # "50#" is 50 lb in kitchen shorthand (but "3 #10 cans" is three cans)
+            w.sizes.append((i, Size(Decimal(tok), "lb"), query, None))
+            w.take(i, i + 1)
+            continue
+        if w.free(i + 1) and t[i + 1] in _PERCENT_WORDS:
+            continue
+        amount, upper = None, None
+        if "x" in tok:  # 4x1 gal: a pack of four one-gallon jugs
+            count, _, inner = tok.partition("x")
+            unit = _size_unit(t, i + 1)
+            if unit is None:
+                continue
+            amount = _number(inner)
+            if query and amount is not None:
+                w.quantities.append((3, i, Decimal(count), None))
+        elif "-" in tok:
+            lo, _, hi = tok.partition("-")
+            amount, upper = _number(lo), _number(hi)
+        else:
+            amount = _number(tok)
+        unit = _size_unit(t, i + 1)
+        if amount is None or amount <= 0 or unit is None:
+            continue
+        name, span = unit
+        end = i + 1 + span
+        container = t[end] if w.free(end) and t[end] in CONTAINER_WORDS else None
+        # A bare weight or volume may be what is ordered ("10 lb ground beef"); one
+        # followed by its container ("5 lb bag") or written as a fraction is a size.
+        measure = (
+            query
+            and name in MEASURE_QUANTITY_UNITS | {"dozen"}
+            and "/" not in tok
+            and upper is None
+            and "x" not in tok
+            and container is None
+        )
+        w.sizes.append((i, Size(amount, name, upper), measure, SELLING_UNITS.get(container or "")))
+        w.take(*range(i, end + (container is not None)))
+        # "3 x 16 oz": the count in front of a pack size
+        if i >= 2 and t[i - 1] == "x" and _is_num(t[i - 2]) and w.free(i - 2):
+            if query:
+                w.quantities.append((3, i - 2, Decimal(t[i - 2]), None))
+            w.take(i - 2, i - 1)
+
+
+def _quantities(w: _Walk) -> None:
+    t = w.tokens
+    free_idx = [i for i in range(len(t)) if w.free(i)]
+    first, last = (free_idx[0], free_idx[-1]) if free_idx else (-1, -1)
+    for i in free_idx:
+        tok = t[i]
+        if not w.free(i):
+            continue
+        if tok in ("x", "qty", "cantidad") and w.free(i + 1) and _is_num(t[i + 1]):
+            value = _number(t[i + 1])
+            if value is not None:
+                w.quantities.append((2, i, value, None))
+                w.take(i, i + 1)
+            continue
+        if not _is_num(tok) or (tok.startswith("0") and not tok.startswith("0.")):
+            continue
+        value = _number(tok)
+        if value is None or "-" in tok or "x" in tok:
+            continue
+        j = i + 1
+        if w.free(j) and "/" in t[j] and "/" not in tok and _number(t[j]) is not None:
+            value += _number(t[j]) or 0  # "1 1/2 cases"
+            j += 1
+        if w.free(j) and t[j] in _PERCENT_WORDS:
+            continue
+        if (
+            w.free(j)
+            and t[j] in SELLING_UNITS
+            and not (t[j] == "can" and w.free(j + 1) and t[j + 1] in ("i", "you", "we"))
+        ):
+            w.quantities.append((1, i, value, SELLING_UNITS[t[j]]))
+            w.take(*range(i, j + 1))
+        elif w.free(j) and t[j] == "x" and not (w.free(j + 1) and _is_num(t[j + 1])):
+            w.quantities.append((2, i, value, None))
+            w.take(i, j)
+        elif "/" in tok and value is not None and value < 1:
+            continue  # "3/8 fries": a cut, not a quantity
+        elif i in (first, last):
+            w.quantities.append((3, i, value, None))
+            w.bare.append(i)
+            w.take(i)
+
+
+def _unit_without_number(w: _Walk) -> str | None:
+    free_idx = [i for i in range(len(w.tokens)) if w.free(i)]
+    if not free_idx:
+        return None
+    i = free_idx[0]
+    tok = w.tokens[i]
+    nxt = w.tokens[i + 1] if i + 1 < len(w.tokens) else ""
+    if (
+        tok in SELLING_UNITS
+        and tok != "can"
+        and (
+            nxt in ("of", "de", "del")
+            or (
+                len(free_idx) > 1
+                and tok in ("cs", "case", "cases", "caja", "cajas", "ctn", "bag", "bags")
+            )
+        )
+    ):
+        w.take(i)
+        return SELLING_UNITS[tok]
+    return None
+
+
+def _size_words(w: _Walk) -> Size | None:
+    """A size word on its own ("gallon whole milk", "Heavy Cream Quart") means one of it."""
+    for i, tok in enumerate(w.tokens):
+        if w.free(i) and tok in _SIZE_ONLY:
+            w.take(i)
+            return Size(Decimal(1), SIZE_UNITS[tok][0])
+    return None
+
+
+def _walk(text: str, *, query: bool) -> _Walk:
+    folded = fold(text[:MAX_TEXT]).strip()
+    if query:
+        folded = _LEAD.sub("", folded)
+    tokens = lex(number_words_to_digits(folded))
+    walk = _Walk(tokens, [False] * len(tokens))
+    _sizes(walk, query=query)
+    return walk
+
+
+def _left(walk: _Walk) -> list[str]:
+    left = [t for t, used in zip(walk.tokens, walk.used, strict=True) if not used]
+    while left and left[0] in _EDGE_FILLER:
+        left.pop(0)
+    while left and left[-1] in _EDGE_FILLER:
+        left.pop()
+    return left
+
+
+def split_sizes(text: str) -> tuple[list[str], list[Size]]:
+    """Catalog side: the tokens of a product text with its sizes taken out, and the sizes."""
+    walk = _walk(text, query=False)
+    sizes = [s for _, s, _, _ in walk.sizes]
+    word = _size_words(walk)
+    return _left(walk), [*sizes, word] if word else sizes
+
+
+def parse_line(text: str) -> ParsedLine:
+    """Parse one order line ("2 cs 16oz hot cups") into quantity, unit, size and mention."""
+    raw = text if isinstance(text, str) else ""
+    walk = _walk(raw, query=True)
+    _quantities(walk)
+    quantity: Decimal | None = None
+    unit: str | None = None
+    hints: list[Size] = []
+    chosen = min(walk.quantities, key=lambda q: (q[0], q[1]), default=None)
+    measures = [(p, s) for p, s, m, _ in walk.sizes if m]
+    if chosen is None and measures:  # "10 lb ground beef": the weight is the quantity
+        pos, measure = measures[0]
+        quantity, unit = measure.amount, measure.unit
+        hints.append(measure)
+        walk.sizes = [x for x in walk.sizes if x[0] != pos]
+    elif chosen is not None:
+        quantity, unit = chosen[2], chosen[3]
+    for pos in walk.bare:  # "16 pizza boxes 2 bundles": the 16 is not the quantity
+        if chosen is None or pos != chosen[1]:
+            walk.used[pos] = False
+    size = walk.sizes[0][1] if walk.sizes else None
+    if unit is None:  # "3 #10 cans", "2 5 lb bags": the container is the unit
+        unit = next((c for _, _, _, c in walk.sizes if c), None) if quantity else None
+    if unit is None:
+        unit = _unit_without_number(walk)
+    if size is None:
+        size = _size_words(walk)
+    if quantity is not None and not (0 < quantity <= MAX_QUANTITY):
+        quantity = None
+    return ParsedLine(
+        raw=raw,
+        quantity=quantity,
+        unit=unit,
+        size=size,
+        mention=" ".join(_join_percent(_left(walk))),
+        size_hints=tuple(hints),
+    )
+
+
+def _join_percent(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for tok in tokens:
+        if tok in _PERCENT_WORDS and out and _is_num(out[-1]):
+            out[-1] += "%"
+        else:
+            out.append(tok)
+    return out

@@ -1,0 +1,244 @@
+"""Whole conversations through the real pipeline: store, claim, agent, stored reply."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from agent.catalog import CatalogCache
+from agent.local import say
+from agent.timeouts import sweep_timeouts
+from agent.worker import claim_and_process
+from db.crypto import Keyring
+from db.loader import load_distributor
+from db.models import (
+    AIResponse,
+    AIUsageMetric,
+    Conversation,
+    ConversationOrderSession,
+    Message,
+    Order,
+    OrderProduct,
+    OrderSessionEvent,
+)
+from db.tenant import ALL
+from orderagent.bootstrap import DEMO_FILE
+from orderagent.distributor_file import read_distributor_file
+from tests.conftest import TEST_MASTER_KEY
+
+PHONE = "+13055550101"
+
+
+@pytest.fixture
+async def demo(database):
+    """The demo distributor's id, loaded into this test's database."""
+    async with database.transaction(tenant=ALL) as s:
+        result = await load_distributor(s, read_distributor_file(DEMO_FILE),
+                                        Keyring(TEST_MASTER_KEY.encode()))
+    return result.distributor_id
+
+
+@pytest.fixture
+def catalogs() -> CatalogCache:
+    """One catalog cache, as a worker process has."""
+    return CatalogCache()
+
+
+async def chat(database, catalogs, demo, text: str, sender: str = PHONE) -> str:
+    """Send one customer message and return the agent's reply."""
+    exchange = await say(database, catalogs, demo, sender=sender, text=text)
+    assert len(exchange.replies) <= 1
+    return exchange.replies[0] if exchange.replies else ""
+
+
+async def _orders(database, demo) -> list[Order]:
+    async with database.transaction(tenant=demo) as s:
+        return list((await s.execute(select(Order))).scalars())
+
+
+async def _lines(database, demo, order) -> list[tuple[str, float]]:
+    async with database.transaction(tenant=demo) as s:
+        rows = (await s.execute(select(OrderProduct).where(OrderProduct.order_id == order.id)
+                                .order_by(OrderProduct.line_order))).scalars()
+        return [(r.sku, float(r.quantity)) for r in rows]
+
+
+async def test_order_then_confirm_creates_one_order(database, catalogs, demo) -> None:
+    """A list, a summary with prices, 'yes', one confirmed order with matched lines."""
+    reply = await chat(database, catalogs, demo, "hi can i get 2 cs whole milk and 3 dozen eggs")
+    assert "Whole Milk" in reply and "YES" in reply and "$" in reply
+    assert not await _orders(database, demo)
+    reply = await chat(database, catalogs, demo, "yes confirm")
+    assert "confirmed" in reply.lower()
+    orders = await _orders(database, demo)
+    assert len(orders) == 1
+    lines = await _lines(database, demo, orders[0])
+    assert ("DY-1001", 2.0) in lines
+    assert orders[0].total_amount > 0
+    async with database.transaction(tenant=demo) as s:
+        sess = (await s.execute(select(ConversationOrderSession))).scalar_one()
+        assert (sess.status, sess.outcome) == ("CLOSED", "CONFIRMED")
+        assert sess.consolidated_order_id == orders[0].id
+        kinds = [e.event_type for e in (await s.execute(
+            select(OrderSessionEvent).order_by(OrderSessionEvent.created_at))).scalars()]
+        assert kinds[0] == "SESSION_STARTED"
+        assert {"ITEM_ADDED", "STATUS_CHANGED", "REVIEW_REQUESTED", "ORDER_CONFIRMED",
+                "SESSION_CLOSED"} <= set(kinds)
+
+
+async def test_modify_then_confirm(database, catalogs, demo) -> None:
+    """'make the milk 3' and 'remove ...' change the pending order before it is confirmed."""
+    await chat(database, catalogs, demo, "2 cs whole milk, 1 case coke cans, 3 dozen eggs")
+    reply = await chat(database, catalogs, demo, "make the milk 3")
+    assert "- 3 x Whole Milk" in reply
+    await chat(database, catalogs, demo, "remove the coke")
+    await chat(database, catalogs, demo, "ok send it")
+    lines = dict(await _lines(database, demo, (await _orders(database, demo))[0]))
+    assert lines["DY-1001"] == 3.0
+    assert not any(sku.startswith("BV-") for sku in lines if sku)
+
+
+async def test_cancel_closes_without_an_order(database, catalogs, demo) -> None:
+    """'cancel' closes the session as CANCELLED and no order exists."""
+    await chat(database, catalogs, demo, "2 cs whole milk")
+    reply = await chat(database, catalogs, demo, "cancel")
+    assert "cancel" in reply.lower()
+    assert await _orders(database, demo) == []
+    async with database.transaction(tenant=demo) as s:
+        sess = (await s.execute(select(ConversationOrderSession))).scalar_one()
+        assert sess.outcome == "CANCELLED"
+
+
+async def test_spanish_customer_gets_spanish_replies(database, catalogs, demo) -> None:
+    """A Spanish order is answered in Spanish, and 'si' confirms it."""
+    reply = await chat(database, catalogs, demo, "hola, necesito 2 cajas de leche entera")
+    assert "Responde SI" in reply
+    reply = await chat(database, catalogs, demo, "si")
+    assert "Pedido confirmado" in reply
+    assert len(await _orders(database, demo)) == 1
+
+
+async def test_email_with_quoted_history_reads_only_the_new_text(database, catalogs, demo) -> None:
+    """Items in the quoted part of an email reply are not ordered again."""
+    text = ("Hi team,\n\nPlease send 2 cs whole milk.\n\nThanks,\nLinda\n\n"
+            "On Tue, Nov 3, 2026 at 9:02 AM Harbor Foods <orders@harbor.example> wrote:\n"
+            "> 10 cases of bacon\n> 5 bags of flour\n")
+    reply = await chat(database, catalogs, demo, text, sender="linda@marios.example")
+    assert "Whole Milk" in reply
+    assert "Bacon" not in reply and "Flour" not in reply
+
+
+async def test_question_about_stock_is_answered_from_the_catalog(database, catalogs, demo
+                                                                 ) -> None:
+    """A price/stock question gets the catalog's price, not an invented one."""
+    reply = await chat(database, catalogs, demo, "how much is the whole milk?")
+    assert "$27.50" in reply
+
+
+async def test_asking_for_a_person_hands_off_and_stops_replies(database, catalogs, demo) -> None:
+    """Handoff is stored, announced once, and later messages get no automatic reply."""
+    reply = await chat(database, catalogs, demo, "can I talk to someone please")
+    assert "team" in reply.lower()
+    assert await chat(database, catalogs, demo, "2 cs whole milk") == ""
+    async with database.transaction(tenant=demo) as s:
+        conv = (await s.execute(select(Conversation))).scalar_one()
+        assert conv.handoff_active
+        kinds = (await s.execute(select(OrderSessionEvent.event_type))).scalars().all()
+        assert "HANDOFF_STARTED" in kinds
+
+
+async def test_every_message_is_logged_as_an_ai_response(database, catalogs, demo) -> None:
+    """Each processed message has ai_* fields, an ai_responses row and hourly usage."""
+    await chat(database, catalogs, demo, "2 cs whole milk")
+    async with database.transaction(tenant=demo) as s:
+        msg = (await s.execute(select(Message).where(Message.is_from_customer))).scalar_one()
+        assert msg.ai_processed and msg.ai_extracted_intent and msg.ai_confidence is not None
+        assert msg.ai_extracted_products[0]["sku"] == "DY-1001"
+        response = (await s.execute(select(AIResponse))).scalar_one()
+        assert response.message_id == msg.id
+        assert response.prompt_version.startswith("reply_summary_en@v")
+        assert response.was_used
+        usage = (await s.execute(select(AIUsageMetric))).scalar_one()
+        assert usage.requests_count == 1
+
+
+async def test_a_burst_of_messages_gets_one_reply(database, catalogs, demo) -> None:
+    """Three quick messages are processed together and answered once."""
+    for text in ("2 cs whole milk", "3 dozen eggs", "and 1 case coke cans"):
+        await say(database, catalogs, demo, sender=PHONE, text=text, process=False)
+    done = await claim_and_process(database, catalogs, window_s=0)
+    assert done.messages == 3 and done.reply_id is not None
+    assert await claim_and_process(database, catalogs, window_s=0) is None
+    async with database.transaction(tenant=demo) as s:
+        outbound = (await s.execute(select(func.count(Message.id)).where(
+            Message.is_from_customer.is_(False)))).scalar_one()
+    assert outbound == 1
+
+
+async def test_messages_within_the_burst_window_wait(database, catalogs, demo) -> None:
+    """A conversation whose latest message is younger than the window is not claimed yet."""
+    await say(database, catalogs, demo, sender=PHONE, text="2 cs whole milk", process=False)
+    assert await claim_and_process(database, catalogs, window_s=60) is None
+    assert await claim_and_process(database, catalogs, window_s=0) is not None
+
+
+async def test_two_workers_never_process_a_conversation_twice(database, catalogs, demo) -> None:
+    """Concurrent workers on one database: each message processed exactly once."""
+    senders = [f"+1305555{n:04d}" for n in range(12)]
+    for sender in senders:
+        await say(database, catalogs, demo, sender=sender, text="2 cs whole milk", process=False)
+
+    async def worker() -> int:
+        n = 0
+        while (await claim_and_process(database, CatalogCache(), window_s=0)) is not None:
+            n += 1
+        return n
+
+    counts = await asyncio.gather(worker(), worker(), worker())
+    assert sum(counts) == len(senders)
+    async with database.transaction(tenant=demo) as s:
+        replies = (await s.execute(select(func.count(Message.id)).where(
+            Message.is_from_customer.is_(False)))).scalar_one()
+        responses = (await s.execute(select(func.count(AIResponse.id)))).scalar_one()
+    assert replies == len(senders) and responses == len(senders)
+
+
+async def test_a_failed_transaction_leaves_the_message_for_a_retry(database, catalogs, demo
+                                                                   ) -> None:
+    """A worker dying mid-message (rollback) loses nothing; the retry processes it once."""
+    await say(database, catalogs, demo, sender=PHONE, text="2 cs whole milk", process=False)
+    with pytest.raises(RuntimeError):
+        async with database.transaction(tenant=ALL) as s:
+            from agent.worker import CLAIM
+            cid = (await s.execute(CLAIM, {"window": 0, "max_wait": 10})).scalar_one()
+            s.info["tenant"] = demo
+            from agent.process import process_conversation
+            await process_conversation(s, cid, catalogs)
+            raise RuntimeError("killed")
+    done = await claim_and_process(database, catalogs, window_s=0)
+    assert done is not None and done.messages == 1
+    async with database.transaction(tenant=demo) as s:
+        assert (await s.execute(select(func.count(AIResponse.id)))).scalar_one() == 1
+
+
+async def test_idle_sessions_get_a_reminder_then_time_out(database, catalogs, demo) -> None:
+    """Half the timeout: one reminder. The full timeout: closed as TIMEOUT."""
+    await chat(database, catalogs, demo, "2 cs whole milk")
+    async with database.transaction(tenant=demo) as s:
+        sess = (await s.execute(select(ConversationOrderSession))).scalar_one()
+        started, timeout = sess.last_activity_at, sess.auto_close_timeout_minutes
+    half = started + timedelta(minutes=timeout / 2 + 1)
+    assert await sweep_timeouts(database, half) == 1
+    assert await sweep_timeouts(database, half) == 0  # one reminder only
+    assert await sweep_timeouts(database, started + timedelta(minutes=timeout + 1)) == 1
+    async with database.transaction(tenant=demo) as s:
+        sess = (await s.execute(select(ConversationOrderSession))).scalar_one()
+        assert sess.outcome == "TIMEOUT"
+        texts = (await s.execute(select(Message.content).where(
+            Message.is_from_customer.is_(False)).order_by(Message.thread_position))).scalars()
+        texts = list(texts)
+    assert len(texts) == 3 and "waiting" in texts[1] and "closed" in texts[2]
+    assert datetime.now(UTC) > started
