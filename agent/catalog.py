@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from matching.index import CatalogIndex, build_index
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Distributor, Product, ProductCategory, ProductVariant
 from matching.catalog import CatalogItem, variant_display_name
+from matching.index import CatalogIndex, build_index
 
 
 @dataclass(frozen=True, slots=True)

@@ -200,7 +200,12 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"(?:\s+(?:instead|not\s+{NUM}).*)?$")),
     (ChangeKind.SET_QUANTITY, _rx(
         r"^{ART}(?P<t>.+?)\s+(?:should be|needs to be|need to be|has to be|to be|->|=>|→|to"
-        r"|que sean|ser[ií]an|mejor)\s*(?P<q>{NUM})\s*(?P<u>{UNIT})?$")),
+        r"|que sean|ser[ií]an|mejor)\s*(?P<q>{NUM})\s*(?P<u>{UNIT})?"
+        r"(?:\s+(?:not|instead of|rather than|no|en vez de)\s+{NUM}\b.*)?$")),
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^(?:(?:i|we) (?:need|want|meant|mean) |make it |make that |i meant |quise decir "
+        r"|que sean )?(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:not|instead of|rather than|no"
+        r"|en vez de)\s+{NUM}$")),
     (ChangeKind.SET_QUANTITY, _rx(
         r"^(?:actually|sorry|oops|correction|wait|i meant|i mean|mejor|que sean|perd[oó]n"
         r"|corrijo|make that|make it)[\s,:]+(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
@@ -237,6 +242,9 @@ _NOT_TARGETS = re.compile(
 )
 
 
+_VERB_LED = re.compile(r"(please|pls|can|could|change|make|set|update|i|we|quiero)\b", re.I)
+
+
 def complete_replacement(short: str, full: str) -> str:
     """Fill a short replacement from the line it replaces: ("20oz", "16oz cups") → "20oz cups"."""
     s_toks, f_toks = short.split(), full.split()
@@ -262,6 +270,8 @@ def _change(clause: str, previous: Change | None) -> Change | None:
             continue
         groups = m.groupdict()
         target = _strip_trailing(groups.get("t") or "")
+        if _VERB_LED.match(target):
+            continue  # "pls change the mozz" is a request, not a product
         if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)):
             continue
         if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
@@ -300,10 +310,10 @@ def _change(clause: str, previous: Change | None) -> Change | None:
 
 # --- Fillers around order lines -----------------------------------------------------------
 
-_DAYS = (r"(?:today|tomorrow|tonight|this week|next week|the week|monday|tuesday|wednesday"
-         r"|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+_DAYS = (r"(?:today|tomorrow|tmrw|tmr|tmw|2morrow|tonight|this week|next week|the week|monday"
+         r"|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
          r"|the weekend|ma[nñ]ana|hoy|el (?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado"
-         r"|domingo)|this morning|am|pm)")
+         r"|domingo)|this morning|am|pm)(?:'s)?(?: delivery| truck| drop)?")
 _ADD_MARKER = (r"(?:add|also|plus|and also|and|i forgot|forgot|one more thing|another thing"
                r"|can you (?:also )?add|could you (?:also )?add|please add|pls add|agrega|agregar"
                r"|agr[eé]game|agregue|a[nñ]ade|a[nñ]adir|a[nñ][aá]deme|suma|tambi[eé]n"
@@ -311,13 +321,15 @@ _ADD_MARKER = (r"(?:add|also|plus|and also|and|i forgot|forgot|one more thing|an
 _LEAD = re.compile(
     r"^(?:" + _ADD_MARKER + r"|oh|ok|okay|yes|yeah|yep|sure|great|perfect|cool|actually|sorry"
     r"|oops|wait|hey|hi|hello|please|pls|plz|kindly|so|then|ah|um|btw|and then|hola|s[ií]"
-    r"|no problem|no worries|no prob|hmm+|ok so"
+    r"|no problem|no worries|no prob|hmm+|ok so|no(?=\s*[,.!])|throw in|if so|if you do|if yes"
+    r"|if you have (?:it|them|some|any)|si (?:hay|tienen|s[ií])"
     r"|dale|porfa|por favor|oye|bueno|pues|entonces|i also need|also need"
     r"|(?:can|could|may|would) (?:i|we) (?:also |please |pls )?(?:get|have|order|grab|do)"
     r"|(?:i|we)(?:'d| would)? (?:also )?like(?: to order)?|(?:i|we)(?:'ll| will)? ?(?:also )?"
     r"need|need|(?:i|we) (?:want|wanna)(?: to order)?|(?:i|we)(?:'ll| will) (?:take|have)"
     r"|give me|gimme|get me|let me (?:get|have)|lemme get|put me down for"
     r"|(?:can|could|would|will) (?:you|u|ya) (?:please |pls |also )?(?:send|bring|get|put in"
+    r"|throw in|include|add"
     r"|drop off)(?: me| us)?|(?:please |pls )?send(?: me| us)?|(?:i |we )?need to order"
     r"|(?:my|our) order(?: is)?|order|the following(?: items)?|following"
     r"|for (?:next |this )?" + _DAYS + r"|me (?:puedes|pueden|podr[ií]as|podr[ií]an) "
@@ -488,7 +500,8 @@ _CONFIRM_STRONG = _words(
 )
 _CONFIRM_WEAK = _words(
     "it that that's thats is all looks look sounds go do the order for me everything as and "
-    "just to todo está esta es así asi de eso lo place it's its all's _closing_ with now"
+    "just to todo está esta es así asi de eso lo place it's its all's _closing_ with now let's "
+    "lets"
 )
 _CANCEL_STRONG = _words(
     "cancel cancelled canceled cancelar cancela cancelalo cancélalo cancelen cancelado cancele "
@@ -544,7 +557,8 @@ _CHATTER = _words(
     "me please can could yo nosotros nuestro usted ustedes espero gracias siguiente pedido "
     "entrega entregar semana hoy mañana lunes martes miércoles jueves viernes sábado domingo "
     "factura cuenta pago es son está están favor saludos puedes pueden po ref thx cheers "
-    "regards best sent iphone android just i'll we'll i've we've they them elsewhere get closed"
+    "regards best sent iphone android just i'll we'll i've we've they them elsewhere get closed "
+    "qty quantity item items description cantidad producto no nope nah same last usual"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
@@ -568,10 +582,12 @@ def _item(clause: str) -> tuple[str | None, str | None]:
         return None, None
     # "our chef wants 20 cs spring water": talk before the quantity is no part of the line.
     m = re.search(rf"(?<!\S)(?:{_NUM}|\d+x)\s", text, re.I)
+    prefix = _strip_trailing(_strip_leading(text[: m.start()])) if m else ""
     if m and m.start() > 0 and _CHATTER & {w.lower() for w in re.findall(r"[\w']+",
                                                                            text[: m.start()])}:
-        text = text[m.start() :]
-        words = re.findall(r"[^\W\d_][\w'%&./-]*", text)
+        line, _ = _item(text[m.start() :])
+        # Talk the rules drop is reported unless it was only fillers ("we need").
+        return line, prefix if prefix and _CHATTER & set(prefix.lower().split()) else None
     # matching.parse knows every way of writing a quantity ("a couple bags", "media caja").
     has_qty = parse_line(text).quantity is not None
     lowered = {w.lower() for w in words}
@@ -586,6 +602,8 @@ def _compounds(names: frozenset[str]) -> re.Pattern[str]:
     return compound_pattern(names)
 
 
+# Longer than any order typed by hand; the cap keeps a pasted document's latency bounded.
+MAX_CHARS = 20_000
 _SOFT_LEAD = re.compile(
     r"^(?:(?:and|also|oh|ok|okay|yes|yeah|please|pls|plz|hey|hi|hola|y|so|can you|could you"
     r"|would you|can u|puedes|podr[ií]as|por favor|porfa|tambi[eé]n|i want to|i'?d like to"
@@ -623,7 +641,7 @@ def _strip_closing_name(text: str) -> str:
 def _read_clause(clause: str, previous: Change | None) -> tuple[Change | None, list[str],
                                                                   str | None]:
     """One clause as a change, or as order lines, or as text the rules could not read."""
-    for candidate in (clause, _SOFT_LEAD.sub("", clause)):
+    for candidate in (_SOFT_LEAD.sub("", clause), clause):
         if change := _change(candidate.strip(" .!"), previous):
             return change, [], None
     lines: list[str] = []
@@ -638,9 +656,10 @@ def _read_clause(clause: str, previous: Change | None) -> tuple[Change | None, l
 def extract(text: str, *, lang: str | None = None,
             known_names: Collection[str] = ()) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff."""
-    body = strip_signature(strip_quoted(normalize(text)))
+    body = strip_signature(strip_quoted(normalize(text[:MAX_CHARS])))
     cleaned = strip_greetings(body)
-    language = Language(lang) if lang else detect_language(body)
+    code = (lang or "")[:2].lower()
+    language = Language(code) if code in {"en", "es"} else detect_language(body)
     reason = _handoff(body)
     common = {"language": language, "text": cleaned, "handoff": reason is not None,
               "handoff_reason": reason}
@@ -667,7 +686,7 @@ def extract(text: str, *, lang: str | None = None,
     items: list[str] = []
     changes: list[Change] = []
     unparsed: list[str] = []
-    cancelled = False
+    cancelled = confirmed = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
     for sentence in rest:
         if is_sign_off(sentence):
@@ -681,8 +700,12 @@ def extract(text: str, *, lang: str | None = None,
             split_clauses(sentence, compounds)
         previous: Change | None = None
         for clause in clauses:
-            if (_whole_message(clause) or (None,))[0] is Intent.CANCEL:
+            answer = (_whole_message(clause) or (None,))[0]
+            if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
+                continue
+            if answer is Intent.CONFIRM and not (items or changes or unparsed):
+                confirmed = True  # "yes, and please deliver before 10"
                 continue
             change, lines, leftover = _read_clause(clause, previous)
             previous = change
@@ -690,10 +713,16 @@ def extract(text: str, *, lang: str | None = None,
             items += lines
             unparsed += [leftover] if leftover else []
 
+    if question.get("question_mention"):
+        # "do you have burrata? if so I'll take 2": the line's product is the one asked about
+        items = [f"{line} {question['question_mention']}" if not parse_line(line).mention
+                 .strip() else line for line in items]
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
     elif cancelled and not items and not changes:
         intent, confidence = Intent.CANCEL, 0.8
+    elif confirmed and not items and not changes:
+        intent, confidence = Intent.CONFIRM, 0.7  # a yes plus a note: sure enough to ask
     elif changes:
         kinds = {c.kind for c in changes}
         intent = Intent.REMOVE if kinds == {ChangeKind.REMOVE} and not items else \

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from matching.resolve import match_line
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +34,7 @@ from db.models import (
     OrderSessionItem,
 )
 from db.models.enums import AgentType, MessageStatus, SessionStatus
+from matching.resolve import match_line
 
 AGENT_VERSION = "rules-1"
 

@@ -275,7 +275,7 @@ _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+")
 _BULLET = re.compile(r"^(?:[-*•+~>]+|\(\d{1,2}\)|[a-z]\))\s*", re.I)
 _SEPARATORS = re.compile(
     r"\s*[,;]\s*(?:and|y|&|plus|also)\s+|\s*;\s*|(?<!\d)\s*,\s*|,(?!\d{3}\b)\s*"
-    r"|\s+(?:and|y|&|\+|plus|also|as well as|además"
+    r"|\s+(?:and|y|&|\+|plus|also|as well as|but|pero|además"
     r"|ademas|and also|n)\s+|\s+\|\s+",
     re.I,
 )

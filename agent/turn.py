@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from matching.resolve import MatchResult
 from rapidfuzz import fuzz, utils
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +34,7 @@ from db.models.enums import (
     SessionOutcome,
     SessionStatus,
 )
+from matching.resolve import MatchResult
 
 S = SessionStatus
 ItemStatus = SessionItemStatus

@@ -376,6 +376,11 @@ def parse_line(text: str) -> ParsedLine:
     quantity: Decimal | None = None
     unit: str | None = None
     hints: list[Size] = []
+    # "coke 24 pk 3": with another number there, a big pack count is the pack's size.
+    packs = [q for q in walk.quantities if q[3] == "pack" and q[2] >= 6]
+    if packs and len(walk.quantities) > len(packs):
+        walk.quantities = [q for q in walk.quantities if q not in packs]
+        walk.sizes.extend((q[1], Size(q[2], "ct"), False, None) for q in packs)
     chosen = min(walk.quantities, key=lambda q: (q[0], q[1]), default=None)
     measures = [(p, s) for p, s, m, _ in walk.sizes if m]
     if chosen is None and measures:  # "10 lb ground beef": the weight is the quantity

@@ -81,6 +81,8 @@ def _size_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
             return 1.0
         if any(s.dimension == q.dimension for s in strong):
             return -1.0
+        if strong:  # "gallon ketchup" is not the #10 can
+            return -0.5
         return -0.4 if any(s.dimension == q.dimension for s in weak) else 0.0
     hints: tuple[Size, ...] = parsed.size_hints
     if any(h.matches(s) for h in hints for s in (*strong, *weak)):

@@ -55,7 +55,7 @@ class PIIDetector:
 
                 from privacy.addresses import StreetAddressRecognizer
                 from privacy.names import PersonNameRecognizer
-                from privacy.patterns import builtin_recognizers
+                from privacy.patterns import NoContextEnhancer, builtin_recognizers
                 from privacy.phones import PhoneNumberRecognizer
 
                 nlp = NlpEngineProvider(nlp_configuration={
@@ -68,7 +68,8 @@ class PIIDetector:
                 ]
                 registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
                 self._engine = AnalyzerEngine(
-                    nlp_engine=nlp, registry=registry, supported_languages=["en"]
+                    nlp_engine=nlp, registry=registry, supported_languages=["en"],
+                    context_aware_enhancer=NoContextEnhancer(),
                 )
             return self._engine
 

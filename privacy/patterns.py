@@ -7,6 +7,7 @@ import string
 from functools import cache
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     EmailRecognizer,
@@ -122,6 +123,28 @@ _SPELLED_EMAIL = [
             0.6),
     Pattern("at-dot form", rf"{_USER}\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+{_TLD}\b", 0.6),
 ]
+
+
+class NoContextEnhancer(ContextAwareEnhancer):
+    """Leaves scores alone: our recognisers weigh context themselves.
+
+    Presidio's lemma enhancer has no tokens under the no-op engine, and says so in an
+    INFO log line for every message.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 0.0, 0, 0)
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        """The results unchanged."""
+        return raw_results
 
 
 def builtin_recognizers() -> list[EntityRecognizer]:

@@ -15,9 +15,10 @@ from privacy.findings import PII_TYPES
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "privacy" / "pii_corpus.jsonl"
 HELDOUT = ROOT / "bench" / "data" / "pii_heldout.jsonl"
+HELDOUT2 = ROOT / "bench" / "data" / "pii_heldout2.jsonl"
 
 
-@pytest.mark.parametrize(("path", "minimum"), [(CORPUS, 220), (HELDOUT, 60)])
+@pytest.mark.parametrize(("path", "minimum"), [(CORPUS, 220), (HELDOUT, 60), (HELDOUT2, 50)])
 def test_every_label_gives_back_its_value(path: Path, minimum: int) -> None:
     """text[start:end] == value for every entity, ids unique, enough messages."""
     rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -29,7 +30,7 @@ def test_every_label_gives_back_its_value(path: Path, minimum: int) -> None:
     assert len(load_corpus(path)) == len(rows)
 
 
-@pytest.mark.parametrize("path", [CORPUS, HELDOUT])
+@pytest.mark.parametrize("path", [CORPUS, HELDOUT, HELDOUT2])
 def test_the_corpus_covers_every_type_and_has_look_alikes(path: Path) -> None:
     """Each PII type is labelled somewhere; at least a quarter of messages have no PII."""
     messages = load_corpus(path)
