@@ -155,8 +155,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _ADD_VERBS = (r"(?:add|and|also|plus|send|give me|i need|we need|i'?ll need|agrega|agregar"
               r"|agr[eé]game|a[nñ]ade|a[nñ]adir|a[nñ][aá]deme|suma|s[uú]male|ponme|pon|manda"
               r"|m[aá]ndame|y|tambi[eé]n)")
-_SET_VERBS = (r"(?:make|change|update|set|put|bump|raise|lower|increase|reduce|up|drop|adjust"
-              r"|correct|cambia|cambiar|c[aá]mbiame|pon|ponme|ponle|deja|d[eé]jame|sube|baja"
+_SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|drop|adjust"
+              r"|correct|cambia|cambiar|c[aá]mbiame|ponle|deja|d[eé]jame|sube|baja"
               r"|ajusta|modifica)")
 _REMOVE_VERBS = (
     r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
@@ -286,7 +286,8 @@ def _change(clause: str, previous: Change | None) -> Change | None:
         replacement = said = None
         if kind is ChangeKind.REPLACE:
             r = _strip_trailing(groups["r"])
-            if m2 := re.match(rf"^({_NUM})\s+(?:({_UNIT})\s+)?(?:of\s+|de\s+)?(.+)$", r, re.I):
+            m2 = re.match(rf"^({_NUM})\s+(?:({_UNIT})\s+)?(?:of\s+|de\s+)?(.+)$", r, re.I)
+            if m2 and not _SIZE_ONLY.fullmatch(r):  # "2 liter" is a size, not two of them
                 quantity, unit, r = _number(m2[1]), (m2[2] or "").lower() or None, m2[3]
             if _number(r) is not None:
                 kind, quantity, replacement = ChangeKind.SET_QUANTITY, _number(r), None
@@ -321,16 +322,17 @@ _ADD_MARKER = (r"(?:add|also|plus|and also|and|i forgot|forgot|one more thing|an
 _LEAD = re.compile(
     r"^(?:" + _ADD_MARKER + r"|oh|ok|okay|yes|yeah|yep|sure|great|perfect|cool|actually|sorry"
     r"|oops|wait|hey|hi|hello|please|pls|plz|kindly|so|then|ah|um|btw|and then|hola|s[ií]"
-    r"|no problem|no worries|no prob|hmm+|ok so|no(?=\s*[,.!])|throw in|if so|if you do|if yes"
+    r"|no problem|no worries|no prob|hmm+|ok so|no(?=\s*[,.!]|$)|throw in|if so|if you do|if yes"
     r"|if you have (?:it|them|some|any)|si (?:hay|tienen|s[ií])"
     r"|dale|porfa|por favor|oye|bueno|pues|entonces|i also need|also need"
     r"|(?:can|could|may|would) (?:i|we) (?:also |please |pls )?(?:get|have|order|grab|do)"
     r"|(?:i|we)(?:'d| would)? (?:also )?like(?: to order)?|(?:i|we)(?:'ll| will)? ?(?:also )?"
     r"need|need|(?:i|we) (?:want|wanna)(?: to order)?|(?:i|we)(?:'ll| will) (?:take|have)"
-    r"|give me|gimme|get me|let me (?:get|have)|lemme get|put me down for"
+    r"|give me|gimme|get me|let me (?:get|have)|lemme get|put me down for|(?:send|bring) over"
     r"|(?:can|could|would|will) (?:you|u|ya) (?:please |pls |also )?(?:send|bring|get|put in"
     r"|throw in|include|add"
-    r"|drop off)(?: me| us)?|(?:please |pls )?send(?: me| us)?|(?:i |we )?need to order"
+    r"|drop off)(?: over)?(?: me| us)?|(?:please |pls )?send(?: over)?(?: me| us)?"
+    r"|(?:i |we )?need to order"
     r"|(?:my|our) order(?: is)?|order|the following(?: items)?|following"
     r"|for (?:next |this )?" + _DAYS + r"|me (?:puedes|pueden|podr[ií]as|podr[ií]an) "
     r"(?:mandar|enviar|traer|dar|poner|agregar|a[nñ]adir|sumar)"
@@ -578,8 +580,10 @@ def _item(clause: str) -> tuple[str | None, str | None]:
     text = _strip_trailing(_strip_leading(_HEADER_PREFIX.sub("", clause.strip())))
     text = _strip_trailing(_strip_leading(text)).strip(" \"'()[]")
     words = re.findall(r"[^\W\d_][\w'%&./-]*", text)
-    if not words or text.endswith(":"):
+    if text.endswith(":") or not re.search(r"[^\W_]", text):
         return None, None
+    if _is_bare(text):
+        return None, text  # "2 cs" names no product: left for context (a question) to fill
     # "our chef wants 20 cs spring water": talk before the quantity is no part of the line.
     m = re.search(rf"(?<!\S)(?:{_NUM}|\d+x)\s", text, re.I)
     prefix = _strip_trailing(_strip_leading(text[: m.start()])) if m else ""
@@ -595,6 +599,12 @@ def _item(clause: str) -> tuple[str | None, str | None]:
             or (not has_qty and (lowered & _CHATTER or len(words) > 6)):
         return None, text
     return front_quantity(text), None
+
+
+def _is_bare(text: str) -> bool:
+    """A quantity with no product: "2", "2 cs", "5 bags"."""
+    parsed = parse_line(text)
+    return parsed.quantity is not None and not parsed.mention.strip()
 
 
 @lru_cache(maxsize=32)
@@ -691,15 +701,15 @@ def extract(text: str, *, lang: str | None = None,
     for sentence in rest:
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
-        if reason and _handoff(sentence):
-            unparsed.append(sentence)  # "can I talk to someone" names no product
-            continue
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) else \
             split_clauses(sentence, compounds)
         previous: Change | None = None
         for clause in clauses:
+            if reason and _handoff(clause):
+                unparsed.append(clause)  # "can I talk to someone" names no product
+                continue
             answer = (_whole_message(clause) or (None,))[0]
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
@@ -715,8 +725,8 @@ def extract(text: str, *, lang: str | None = None,
 
     if question.get("question_mention"):
         # "do you have burrata? if so I'll take 2": the line's product is the one asked about
-        items = [f"{line} {question['question_mention']}" if not parse_line(line).mention
-                 .strip() else line for line in items]
+        items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]
+        unparsed = [u for u in unparsed if not _is_bare(u)]
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
     elif cancelled and not items and not changes:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agent.pii import mask_for_storage
 from channels.base import Channel, InboundMessage
 from db.models import (
     Conversation,
@@ -87,11 +88,10 @@ async def open_conversation(session: AsyncSession, distributor_id: uuid.UUID,
 
 
 async def store_inbound(session: AsyncSession, distributor_id: uuid.UUID, msg: InboundMessage,
-                        *, integration_id: uuid.UUID | None = None,
-                        content: str | None = None) -> StoredMessage | None:
+                        *, integration_id: uuid.UUID | None = None) -> StoredMessage | None:
     """Store one customer message; None when this provider message id was stored before.
 
-    `content` overrides the text stored (the caller masks card numbers before storage).
+    Card numbers are masked before anything is written (`agent/pii.py`).
     """
     message_id = uuid.uuid4()
     claimed = (await session.execute(
@@ -115,12 +115,16 @@ async def store_inbound(session: AsyncSession, distributor_id: uuid.UUID, msg: I
          "filename": a.filename, "size_bytes": a.size_bytes}
         for a in msg.attachments
     ]
+    masked = mask_for_storage(msg.text)
+    metadata = dict(msg.metadata)
+    if masked.cards:
+        metadata["pii_masked_cards"] = masked.cards
     session.add(Message(
         id=message_id, distributor_id=distributor_id, conversation_id=conversation_id,
-        content=msg.text if content is None else content, is_from_customer=True,
+        content=masked.text, is_from_customer=True,
         message_type=MessageType(msg.message_type), status=MessageStatus.RECEIVED,
         attachments=attachments, thread_position=position, external_message_id=msg.external_id,
-        external_metadata=dict(msg.metadata), created_at=func.clock_timestamp(),
+        external_metadata=metadata, created_at=func.clock_timestamp(),
     ))
     for a in msg.attachments:
         session.add(OrderAttachment(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from agent.catalog import CatalogCache
+from agent.context import AgentContext
 from agent.inbox import store_inbound
 from agent.worker import claim_and_process
 from channels.base import Channel, InboundMessage
@@ -31,7 +31,7 @@ class Exchange:
     latency_ms: float | None
 
 
-async def say(db: Database, catalogs: CatalogCache, distributor_id: uuid.UUID, *,
+async def say(db: Database, ctx: AgentContext, distributor_id: uuid.UUID, *,
               sender: str, text: str, channel: Channel = Channel.WHATSAPP,
               recipient: str = "local", process: bool = True) -> Exchange:
     """Store `text` from `sender` and (unless `process` is off) let a worker answer it."""
@@ -42,14 +42,14 @@ async def say(db: Database, catalogs: CatalogCache, distributor_id: uuid.UUID, *
         stored = await store_inbound(session, distributor_id, msg)
     if not process:
         return Exchange(stored.conversation_id, [], None)
-    return await drain(db, catalogs, distributor_id, stored.conversation_id)
+    return await drain(db, ctx, distributor_id, stored.conversation_id)
 
 
-async def drain(db: Database, catalogs: CatalogCache, distributor_id: uuid.UUID,
+async def drain(db: Database, ctx: AgentContext, distributor_id: uuid.UUID,
                 conversation_id: uuid.UUID) -> Exchange:
     """Process what is waiting (no burst window) and return the replies it queued."""
     reply_ids = []
-    while (done := await claim_and_process(db, catalogs, window_s=0)) is not None:
+    while (done := await claim_and_process(db, ctx, window_s=0)) is not None:
         if done.reply_id is not None:
             reply_ids.append(done.reply_id)
     if not reply_ids:

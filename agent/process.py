@@ -8,10 +8,9 @@ processes it once.
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -20,8 +19,18 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
-from agent.catalog import CatalogCache
-from agent.extract import ChangeKind, Extraction, Intent, QuestionKind, extract
+from agent.context import AgentContext
+from agent.extract import (
+    Change,
+    ChangeKind,
+    Extraction,
+    Intent,
+    QuestionKind,
+    complete_replacement,
+    extract,
+)
+from agent.llm import AgentLLM, error_row, response_row
+from agent.pii import record_findings
 from agent.turn import Turn
 from db.models import (
     AIResponse,
@@ -34,9 +43,13 @@ from db.models import (
     OrderSessionItem,
 )
 from db.models.enums import AgentType, MessageStatus, SessionStatus
-from matching.resolve import match_line
+from matching.llm import LLMCall, match_line_async
+from matching.resolve import AI_MATCH, MatchResult, match_line
+from privacy.redact import redact
 
 AGENT_VERSION = "rules-1"
+# below this, the rules ask the model (when one is configured)
+LLM_BELOW = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +62,7 @@ class Processed:
     reply: str | None
 
 
-async def _load_turn(db: AsyncSession, conv: Conversation, catalogs: CatalogCache) -> Turn:
+async def _load_turn(db: AsyncSession, conv: Conversation, ctx: AgentContext) -> Turn:
     dist = await db.get(Distributor, conv.distributor_id)
     customer = await db.get(Customer, conv.customer_id)
     session = (await db.execute(select(ConversationOrderSession).where(
@@ -61,24 +74,82 @@ async def _load_turn(db: AsyncSession, conv: Conversation, catalogs: CatalogCach
             OrderSessionItem.order_session_id == session.id)
             .order_by(OrderSessionItem.added_at, OrderSessionItem.id))).scalars())
     return Turn(db=db, conversation=conv, customer=customer,
-                catalog=await catalogs.get(db, conv.distributor_id),
+                catalog=await ctx.catalogs.get(db, conv.distributor_id),
                 threshold=Decimal(dist.ai_confidence_threshold), session=session, items=items,
                 auto_close_minutes=dist.auto_close_timeout_minutes)
 
 
-async def _apply(turn: Turn, ext: Extraction, text: str, currency: str) -> list[dict]:
-    """Apply one message's extraction to the session; returns the matches for the AI log."""
-    matched: list[dict] = []
+@dataclass
+class _Matcher:
+    """Matches order lines for one message: fuzzy, plus the LLM tier when it may be used."""
 
-    def match(line: str):
-        result = match_line(turn.catalog.index, line, threshold=float(turn.threshold))
-        matched.append({"text": line, "sku": result.item.sku if result.item else None,
-                        "confidence": round(result.confidence, 4), "method": result.method})
+    turn: Turn
+    ai: _AILog
+    llm: AgentLLM | None
+    matched: list[dict] = field(default_factory=list)
+
+    async def __call__(self, line: str) -> MatchResult:
+        index, threshold = self.turn.catalog.index, float(self.turn.threshold)
+        # a line with PII in it is never sent to the model: fuzzy only
+        if self.llm is not None and redact(line) == line:
+            result = await match_line_async(index, line, threshold=threshold, llm=self.llm.chat)
+        else:
+            result = match_line(index, line, threshold=threshold)
+        if result.llm_call is not None:
+            self.ai.llm_call(AgentType.PRODUCT_MATCHING, result.llm_call, line,
+                             used=result.method == AI_MATCH)
+        self.matched.append({"text": line, "sku": result.item.sku if result.item else None,
+                             "confidence": round(result.confidence, 4),
+                             "method": result.method})
         return result
 
+
+@dataclass
+class _AILog:
+    """Every AI row one message produces: the rules' response, LLM calls, their failures."""
+
+    db: AsyncSession
+    distributor_id: uuid.UUID
+    message_id: uuid.UUID | None = None
+    responses: list[AIResponse] = field(default_factory=list)
+    failed: int = 0
+
+    def llm_call(self, agent_type: AgentType, call: LLMCall, excerpt: str, *, used: bool,
+                 exc: Exception | None = None) -> None:
+        """Record one model call, and its failure if it failed."""
+        row = response_row(self.distributor_id, self.message_id, agent_type, call, used=used)
+        self.db.add(row)
+        self.responses.append(row)
+        if call.error is not None:
+            self.failed += 1
+            self.db.add(error_row(self.distributor_id, self.message_id, agent_type, call,
+                                  excerpt, exc))
+
+
+def _unsure(ext: Extraction) -> bool:
+    """The rules did not read this message confidently (and it is not a handoff)."""
+    return bool(ext.text) and not ext.handoff and ext.confidence < LLM_BELOW
+
+
+async def _llm_reading(llm: AgentLLM, ai: _AILog, ext: Extraction) -> Extraction:
+    """Ask the model about a message the rules are unsure of; keep the better reading."""
+    reading, call, exc = await llm.read(ext.text)
+    better = reading is not None and reading.confidence > ext.confidence
+    ai.llm_call(AgentType.MESSAGE_ANALYSIS, call, ext.text, used=better, exc=exc)
+    if not better:
+        return ext
+    items = reading.items if reading.intent in ("ORDER", "ADD") else []
+    return replace(ext, intent=Intent(reading.intent), items=items,
+                   changes=ext.changes if reading.intent in ("MODIFY", "REMOVE") else [],
+                   confidence=reading.confidence)
+
+
+async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
+                 match: _Matcher) -> None:
+    """Apply one message's extraction to the session."""
     if ext.handoff:
+        # staff take over, but what the customer asked for is kept for them
         await turn.hand_off(str(ext.handoff_reason or "requested"))
-        return matched
     for change in ext.changes:
         ok = False
         if change.kind == ChangeKind.REMOVE:
@@ -88,13 +159,13 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str) -> list[
                 ok = await turn.set_quantity(change.target, change.quantity,
                                              delta=change.kind == ChangeKind.ADD_MORE)
             if not ok and change.kind == ChangeKind.ADD_MORE and change.target:
-                result = match(change.target)
+                result = await match(change.target)
                 await turn.add(change.target, result, change.quantity)
                 ok = True
         elif change.kind == ChangeKind.REPLACE and change.replacement:
             target_item = turn.find(change.target)
-            line = _replacement_text(change.replacement, target_item)
-            result = match(line)
+            line = _replacement_text(change, target_item)
+            result = await match(line)
             ok = await turn.replace(change.target, line, result)
             if ok and change.quantity is not None:
                 await turn.set_quantity(result.item.name if result.item else None,
@@ -102,9 +173,11 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str) -> list[
         if not ok and change.target:
             turn.outcome.unknown_targets.append(change.target)
     for line in ext.items:
-        result = match(line)
+        result = await match(line)
         quantity = result.parsed.quantity if result.parsed else None
         await turn.add(line, result, quantity)
+    if ext.handoff:
+        return
     if ext.intent == Intent.CONFIRM and not ext.items and not ext.changes:
         await turn.confirm(text)
     elif ext.intent == Intent.CANCEL and not ext.items:
@@ -113,17 +186,14 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str) -> list[
         await _answer(turn, ext, currency)
     elif ext.intent in (Intent.GREETING, Intent.OTHER):
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
-    return matched
 
 
-def _replacement_text(replacement: str, target) -> str:
-    """"20oz" alone replaces the size in the target's own words ("16oz cups" -> "20oz cups")."""
-    if target is None or len(replacement.split()) > 1:
-        return replacement
+def _replacement_text(change: Change, target: OrderSessionItem | None) -> str:
+    """The replacement in full: "20oz" said of "3 cs 16oz clear cups" -> "3 cs 20oz clear cups"."""
+    if target is None or not change.said:
+        return change.replacement or ""
     original = (target.item_metadata or {}).get("text") or target.product_name
-    swapped, n = re.subn(r"\b\d+(?:\.\d+)?\s*(?:oz|lb|lbs|gal|l|ml|kg|g)\b", replacement,
-                         original, count=1, flags=re.IGNORECASE)
-    return swapped if n else f"{original} {replacement}"
+    return complete_replacement(change.said, original)
 
 
 async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
@@ -171,7 +241,7 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
 
 
 async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
-                               catalogs: CatalogCache) -> Processed:
+                               ctx: AgentContext) -> Processed:
     """Process every unprocessed customer message of a (locked) conversation."""
     conv = await db.get(Conversation, conversation_id)
     messages = list((await db.execute(select(Message).where(
@@ -180,19 +250,31 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
     )).scalars())
     if conv is None or not messages:
         return Processed(conversation_id, 0, None, None)
-    turn = await _load_turn(db, conv, catalogs)
+    turn = await _load_turn(db, conv, ctx)
     dist = await db.get(Distributor, conv.distributor_id)
     was_handed_off = conv.handoff_active
     lang = turn.customer.language or dist.locale
+    llm = ctx.llm if ctx.llm is not None and await ctx.llm.usable(db, dist) else None
+    ai = _AILog(db, conv.distributor_id)
     responses: list[AIResponse] = []
     now = datetime.now(UTC)
+    cards_masked = False
     for msg in messages:
         started = time.perf_counter()
-        turn.message_id = msg.id
+        turn.message_id = ai.message_id = msg.id
+        masked_cards = (msg.external_metadata or {}).get("pii_masked_cards", [])
+        cards_masked = cards_masked or bool(masked_cards)
+        await record_findings(db, ctx.keyring, conv.distributor_id, msg.id, msg.content or "",
+                              masked_cards)
         ext = extract(msg.content or "", known_names=turn.catalog.known_names)
+        if llm is not None and not was_handed_off and _unsure(ext):
+            ext = await _llm_reading(llm, ai, ext)
         if ext.text:
             lang = str(ext.language)
-        matched = [] if was_handed_off else await _apply(turn, ext, msg.content, dist.currency)
+        match = _Matcher(turn, ai, llm)
+        if not was_handed_off:
+            await _apply(turn, ext, msg.content, dist.currency, match)
+        matched = match.matched
         confidence = min([m["confidence"] for m in matched] + [ext.confidence])
         msg.ai_processed = True
         msg.ai_processed_at = func.clock_timestamp()
@@ -214,6 +296,9 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         turn.session.ai_interactions_count += len(messages)
     turn.customer.language = lang
     text, prompt_id = (None, None) if was_handed_off else _compose(turn, lang, dist.currency)
+    if cards_masked:
+        notice, _ = replies.render("card_notice", lang)
+        text = notice if text is None else f"{text}\n\n{notice}"
     reply_id = None
     if text is not None:
         reply_id = await queue_reply(db, conv, text, session_id=turn.session.id
@@ -224,7 +309,7 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         response.was_used = text is not None
         db.add(response)
     conv.ai_last_processed_at = now
-    await record_usage(db, conv.distributor_id, responses)
+    await record_usage(db, conv.distributor_id, responses + ai.responses, failed=ai.failed)
     await db.flush()
     return Processed(conversation_id, len(messages), reply_id, text)
 
@@ -244,8 +329,8 @@ async def queue_reply(db: AsyncSession, conv: Conversation, text: str, *,
 
 
 async def record_usage(db: AsyncSession, distributor_id: uuid.UUID,
-                       responses: list[AIResponse]) -> None:
-    """Add these AI responses to the distributor's hourly usage row."""
+                       responses: list[AIResponse], *, failed: int = 0) -> None:
+    """Add these AI responses (`failed` of them failed) to the distributor's hourly row."""
     if not responses:
         return
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -258,7 +343,8 @@ async def record_usage(db: AsyncSession, distributor_id: uuid.UUID,
     stmt = insert(AIUsageMetric).values(
         distributor_id=distributor_id, period_start=hour,
         period_end=hour.replace(minute=59, second=59), requests_count=count, tokens_used=tokens,
-        cost_usd=cost, avg_confidence=avg, successful_requests=count,
+        cost_usd=cost, avg_confidence=avg, successful_requests=count - failed,
+        failed_requests=failed,
         avg_response_time=round(sum(ms) / len(ms)) if ms else None)
     m = AIUsageMetric
     total = m.requests_count + count
@@ -266,7 +352,8 @@ async def record_usage(db: AsyncSession, distributor_id: uuid.UUID,
         "requests_count": total,
         "tokens_used": m.tokens_used + tokens,
         "cost_usd": m.cost_usd + cost,
-        "successful_requests": m.successful_requests + count,
+        "successful_requests": m.successful_requests + count - failed,
+        "failed_requests": m.failed_requests + failed,
         "avg_confidence": func.coalesce(
             (func.coalesce(m.avg_confidence, 0) * m.requests_count + (avg or 0) * count) / total,
             avg),

@@ -185,7 +185,9 @@ def _strip_greeting_prefix(line: str) -> str:
     # "Hi team," / "Hola Juan!" drop the address too; "hi can i get" keeps the request.
     if address and len(words) <= 3 and not _REQUEST_WORDS.intersection(words):
         return rest[address.end() :]
-    return rest.lstrip(" ,.!:")
+    # "Hey guys can you..." drops the vocative with the greeting.
+    return re.sub(r"^[\s,.!:]*((guys|team|all|there|folks|y'all|everyone|amigos?|chicos|jefe)"
+                  r"\b[\s,.!:]*)?", "", rest, flags=re.I)
 
 
 def _strip_pleasantries(line: str) -> str:

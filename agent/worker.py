@@ -20,8 +20,9 @@ import asyncpg
 from aiohttp import web
 from sqlalchemy import text
 
-from agent.catalog import CatalogCache
+from agent.context import AgentContext
 from agent.inbox import INBOX_CHANNEL
+from agent.llm import agent_llm
 from agent.process import Processed, process_conversation
 from agent.timeouts import sweep_timeouts
 from db.engine import UNAVAILABLE_ERRORS, Database
@@ -52,7 +53,7 @@ POLL_SECONDS = 1.0
 SWEEP_SECONDS = 30.0
 
 
-async def claim_and_process(db: Database, catalogs: CatalogCache, *, window_s: float,
+async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
                             max_wait_s: float | None = None) -> Processed | None:
     """Claim one ready conversation and process it in one transaction; None if none is ready."""
     max_wait = max_wait_s if max_wait_s is not None else max(window_s * 4, 10.0)
@@ -66,7 +67,7 @@ async def claim_and_process(db: Database, catalogs: CatalogCache, *, window_s: f
             "SELECT distributor_id FROM conversations WHERE id = :id"),
             {"id": conversation_id})).scalar_one()
         session.info["tenant"] = tenant
-        return await process_conversation(session, conversation_id, catalogs)
+        return await process_conversation(session, conversation_id, ctx)
 
 
 async def _seconds_until_due(db: Database, window_s: float) -> float | None:
@@ -107,17 +108,15 @@ class Wakeup:
             self._conn = None
 
 
-async def run_worker(db: Database, *, window_s: float, wakeup: Wakeup,
-                     catalogs: CatalogCache | None = None,
+async def run_worker(db: Database, ctx: AgentContext, *, window_s: float, wakeup: Wakeup,
                      on_processed: Callable[[Processed], Awaitable[None]] | None = None,
                      name: str = "worker") -> None:
     """Process conversations until cancelled; survives database outages."""
-    catalogs = catalogs or CatalogCache()
     last_sweep = 0.0
     loop = asyncio.get_running_loop()
     while True:
         try:
-            done = await claim_and_process(db, catalogs, window_s=window_s)
+            done = await claim_and_process(db, ctx, window_s=window_s)
             if done is not None:
                 if on_processed is not None:
                     await on_processed(done)
@@ -140,18 +139,18 @@ async def run_worker(db: Database, *, window_s: float, wakeup: Wakeup,
 
 def start_workers(count: int) -> Callable[[web.Application], Awaitable[None]]:
     """A background starter for `create_app`: `count` workers sharing one LISTEN wake-up."""
-    from channels.appkeys import BACKGROUND, DATABASE, SETTINGS
+    from channels.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
 
     async def start(app: web.Application) -> None:
         db, settings = app[DATABASE], app[SETTINGS]
         wakeup = Wakeup()
         await wakeup.start(db)
-        catalogs = CatalogCache()
+        ctx = AgentContext(keyring=app[KEYRING], llm=agent_llm(settings))
         window = settings.burst_window_ms / 1000
         tasks = app[BACKGROUND]
         for n in range(count):
-            task = asyncio.create_task(run_worker(db, window_s=window, wakeup=wakeup,
-                                                  catalogs=catalogs, name=f"worker-{n}"))
+            task = asyncio.create_task(run_worker(db, ctx, window_s=window, wakeup=wakeup,
+                                                  name=f"worker-{n}"))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         closer = asyncio.create_task(_close_on_cancel(wakeup))

@@ -62,11 +62,19 @@ def variant_display_name(product_name: str, variant_name: str) -> str:
 
 def _product_item(product: ProductSpec) -> CatalogItem:
     return CatalogItem(
-        product_id=product.sku, variant_id=None, sku=product.sku, name=product.name,
-        brand=product.brand, category=product.category, unit=product.unit,
-        unit_price=product.unit_price, aliases=tuple(product.aliases),
-        keywords=tuple(product.keywords), misspellings=tuple(product.common_misspellings),
-        in_stock=product.in_stock, description=product.description,
+        product_id=product.sku,
+        variant_id=None,
+        sku=product.sku,
+        name=product.name,
+        brand=product.brand,
+        category=product.category,
+        unit=product.unit,
+        unit_price=product.unit_price,
+        aliases=tuple(product.aliases),
+        keywords=tuple(product.keywords),
+        misspellings=tuple(product.common_misspellings),
+        in_stock=product.in_stock,
+        description=product.description,
     )
 
 
@@ -74,13 +82,20 @@ def _variant_item(product: ProductSpec, variant: VariantSpec) -> CatalogItem:
     # A variant is still the product ("whole milk" names the half gallon too), so it keeps
     # the product's aliases; its own aliases name it alone.
     return CatalogItem(
-        product_id=product.sku, variant_id=variant.sku, sku=variant.sku,
-        name=variant_display_name(product.name, variant.variant_name), brand=product.brand,
-        category=product.category, unit=product.unit,
+        product_id=product.sku,
+        variant_id=variant.sku,
+        sku=variant.sku,
+        name=variant_display_name(product.name, variant.variant_name),
+        brand=product.brand,
+        category=product.category,
+        unit=product.unit,
         unit_price=variant.unit_price if variant.unit_price is not None else product.unit_price,
-        aliases=(*variant.ai_aliases, *product.aliases), keywords=tuple(product.keywords),
-        misspellings=tuple(product.common_misspellings), variant_name=variant.variant_name,
-        variant_type=variant.variant_type, in_stock=product.in_stock and variant.active,
+        aliases=(*variant.ai_aliases, *product.aliases),
+        keywords=tuple(product.keywords),
+        misspellings=tuple(product.common_misspellings),
+        variant_name=variant.variant_name,
+        variant_type=variant.variant_type,
+        in_stock=product.in_stock and variant.active,
         description=product.description,
     )
 

@@ -46,12 +46,13 @@ class CatalogIndex:
     surface_item: np.ndarray
     surface_weight: np.ndarray
     surface_sized: np.ndarray
+    surface_size_only: np.ndarray
     surface_tokens: list[tuple[str, ...]]
+    surface_idf: list[float]
     item_surfaces: list[np.ndarray]
     item_tokens: list[frozenset[str]]
     item_sizes: list[tuple[Size, ...]]
     item_weak_sizes: list[tuple[Size, ...]]
-    item_has_variants: np.ndarray
     exact: dict[str, tuple[int, ...]]
     postings: dict[str, np.ndarray]
     idf: dict[str, float]
@@ -87,8 +88,11 @@ class CatalogIndex:
         # Two words run together ("wholemilk"), when some item has both.
         for cut in range(3, len(token) - 2):
             left, right = token[:cut], singular(token[cut:])
-            if (left in self.postings and right in self.postings
-                    and np.intersect1d(self.postings[left], self.postings[right]).size):
+            if (
+                left in self.postings
+                and right in self.postings
+                and np.intersect1d(self.postings[left], self.postings[right]).size
+            ):
                 return (Correction(left, 0.9), Correction(right, 0.9))
         # A typo: one edit for short words, two for long ones (transpositions count one).
         if len(token) >= 4:
@@ -127,36 +131,37 @@ def _item_texts(item: CatalogItem, base: CatalogItem | None) -> Iterable[tuple[s
         yield spelling, MISSPELLING, base is None
 
 
-def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
-    """Build the index of one distributor's items (products and variants)."""
-    items = list(items)
-    bases = {it.product_id: it for it in items if not it.is_variant}
-    has_variants = {it.product_id for it in items if it.is_variant}
-    surfaces: list[str] = []
-    surface_item: list[int] = []
-    surface_weight: list[float] = []
-    surface_sized: list[bool] = []
-    item_surfaces: list[np.ndarray] = []
-    item_tokens: list[frozenset[str]] = []
-    item_sizes: list[tuple[Size, ...]] = []
-    item_weak: list[tuple[Size, ...]] = []
-    exact: dict[str, list[int]] = defaultdict(list)
-    postings: dict[str, list[int]] = defaultdict(list)
-    core_cache: dict[str, tuple[str, list[Size]]] = {"": ("", [])}
+@dataclass
+class _Builder:
+    """The lists an index is built from, filled item by item."""
 
-    def core_of(text: str) -> tuple[str, list[Size]]:
-        hit = core_cache.get(text)
+    surfaces: list[str] = field(default_factory=list)
+    surface_item: list[int] = field(default_factory=list)
+    surface_weight: list[float] = field(default_factory=list)
+    surface_sized: list[bool] = field(default_factory=list)
+    size_only: list[bool] = field(default_factory=list)
+    item_surfaces: list[np.ndarray] = field(default_factory=list)
+    item_tokens: list[frozenset[str]] = field(default_factory=list)
+    item_sizes: list[tuple[Size, ...]] = field(default_factory=list)
+    item_weak: list[tuple[Size, ...]] = field(default_factory=list)
+    exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    cores: dict[str, tuple[str, list[Size]]] = field(default_factory=lambda: {"": ("", [])})
+
+    def core(self, text: str) -> tuple[str, list[Size]]:
+        """The normalised text without sizes, and the sizes (cached: names repeat)."""
+        hit = self.cores.get(text)
         if hit is None:
-            hit = core_cache[text] = _core(text)
+            hit = self.cores[text] = _core(text)
         return hit
 
-    for idx, item in enumerate(items):
-        base = bases.get(item.product_id) if item.is_variant else None
+    def add(self, idx: int, item: CatalogItem, base: CatalogItem | None) -> None:
+        """Add one item's surfaces, vocabulary and sizes."""
         seen: dict[str, int] = {}
         sizes: list[Size] = []
         tokens: set[str] = set()
         for text, weight, own_sizes in _item_texts(item, base):
-            core, found = core_of(text)
+            core, found = self.core(text)
             if own_sizes:
                 sizes.extend(s for s in found if s not in sizes)
             if not core:
@@ -164,44 +169,60 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
             tokens.update(core.split())
             if core in seen:
                 pos = seen[core]
-                surface_weight[pos] = max(surface_weight[pos], weight)
-                surface_sized[pos] = surface_sized[pos] and bool(found)
+                self.surface_weight[pos] = max(self.surface_weight[pos], weight)
+                self.surface_sized[pos] = self.surface_sized[pos] and bool(found)
+                self.size_only[pos] = self.size_only[pos] and bool(found) and own_sizes
                 continue
-            seen[core] = len(surfaces)
-            surfaces.append(core)
-            surface_item.append(idx)
-            surface_weight.append(weight)
-            surface_sized.append(bool(found))
+            seen[core] = len(self.surfaces)
+            self.surfaces.append(core)
+            self.surface_item.append(idx)
+            self.surface_weight.append(weight)
+            self.surface_sized.append(bool(found))
+            # A variant's own "half gal skim": without its size it is just the product.
+            self.size_only.append(bool(found) and own_sizes and item.is_variant)
             if weight >= INHERITED:
-                exact[core].append(idx)
-        extra = [*item.keywords, item.category or ""]
-        if item.brand:
-            extra.append(item.brand)
-        for text in extra:
-            tokens.update(core_of(text)[0].split())
-        weak = [] if item.is_variant else core_of(item.description or "")[1]
-        item_surfaces.append(np.fromiter(seen.values(), dtype=np.int32, count=len(seen)))
-        item_tokens.append(frozenset(tokens))
-        item_sizes.append(tuple(sizes))
-        item_weak.append(tuple(s for s in weak if s not in sizes))
+                self.exact[core].append(idx)
+        for text in (*item.keywords, item.category or "", item.brand or ""):
+            tokens.update(self.core(text)[0].split())
+        weak = [] if item.is_variant else self.core(item.description or "")[1]
+        self.item_surfaces.append(np.fromiter(seen.values(), dtype=np.int32, count=len(seen)))
+        self.item_tokens.append(frozenset(tokens))
+        self.item_sizes.append(tuple(sizes))
+        self.item_weak.append(tuple(s for s in weak if s not in sizes))
         for token in tokens:
-            postings[token].append(idx)
+            self.postings[token].append(idx)
+
+
+def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
+    """Build the index of one distributor's items (products and variants)."""
+    items = list(items)
+    bases = {it.product_id: it for it in items if not it.is_variant}
+    b = _Builder()
+    for idx, item in enumerate(items):
+        b.add(idx, item, bases.get(item.product_id) if item.is_variant else None)
     n = max(len(items), 1)
-    idf = {t: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for t, ids in postings.items()}
+    idf = {t: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for t, ids in b.postings.items()}
+    surface_tokens = [tuple(s.split()) for s in b.surfaces]
     vocab_by_len: dict[int, list[str]] = defaultdict(list)
-    for token in postings:
+    for token in b.postings:
         if token.isalpha():
             vocab_by_len[len(token)].append(token)
     return CatalogIndex(
-        items=items, surfaces=surfaces,
-        surface_item=np.asarray(surface_item, dtype=np.int32),
-        surface_weight=np.asarray(surface_weight, dtype=np.float32),
-        surface_sized=np.asarray(surface_sized, dtype=bool),
-        surface_tokens=[tuple(s.split()) for s in surfaces],
-        item_surfaces=item_surfaces, item_tokens=item_tokens, item_sizes=item_sizes,
-        item_weak_sizes=item_weak,
-        item_has_variants=np.asarray([it.product_id in has_variants for it in items], dtype=bool),
-        exact={k: tuple(v) for k, v in exact.items()},
-        postings={t: np.asarray(ids, dtype=np.int32) for t, ids in postings.items()},
-        idf=idf, max_idf=math.log(n + 1) + 0.1, vocab_by_len=dict(vocab_by_len),
+        items=items,
+        surfaces=b.surfaces,
+        surface_item=np.asarray(b.surface_item, dtype=np.int32),
+        surface_weight=np.asarray(b.surface_weight, dtype=np.float32),
+        surface_sized=np.asarray(b.surface_sized, dtype=bool),
+        surface_size_only=np.asarray(b.size_only, dtype=bool),
+        surface_tokens=surface_tokens,
+        surface_idf=[sum(idf[w] for w in words) for words in surface_tokens],
+        item_surfaces=b.item_surfaces,
+        item_tokens=b.item_tokens,
+        item_sizes=b.item_sizes,
+        item_weak_sizes=b.item_weak,
+        exact={k: tuple(v) for k, v in b.exact.items()},
+        postings={t: np.asarray(ids, dtype=np.int32) for t, ids in b.postings.items()},
+        idf=idf,
+        max_idf=math.log(n + 1) + 0.1,
+        vocab_by_len=dict(vocab_by_len),
     )

@@ -83,16 +83,29 @@ def cost_usd(model: str, input_tokens: int, output_tokens: int) -> Decimal:
         return Decimal(0)
     price_in, price_out = PRICES[key]
     return ((price_in * input_tokens + price_out * output_tokens) / 1_000_000).quantize(
-        Decimal("0.000001"))
+        Decimal("0.000001")
+    )
 
 
-def make_chat_model(*, model: str, api_key: str, base_url: str | None = None,
-                    timeout_s: float = 15.0, max_retries: int = 2) -> Any:
+def make_chat_model(
+    *,
+    model: str,
+    api_key: str,
+    base_url: str | None = None,
+    timeout_s: float = 15.0,
+    max_retries: int = 2,
+) -> Any:
     """A LangChain `ChatOpenAI` for the tier (the caller decides whether to have one)."""
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(model=model, api_key=api_key, base_url=base_url, timeout=timeout_s,
-                      max_retries=max_retries, temperature=0)
+    return ChatOpenAI(
+        model=model,
+        api_key=api_key,
+        base_url=base_url,
+        timeout=timeout_s,
+        max_retries=max_retries,
+        temperature=0,
+    )
 
 
 def _describe(index: CatalogIndex, cand: Candidate, number: int) -> str:
@@ -108,16 +121,31 @@ def _describe(index: CatalogIndex, cand: Candidate, number: int) -> str:
 
 def plausible(result: MatchResult) -> list[Candidate]:
     """The candidates worth showing the model (none: do not call it)."""
-    return [c for c in result.candidates[:MAX_CANDIDATES]
-            if c.score >= PLAUSIBLE_SCORE and c.coverage > 0]
+    return [
+        c
+        for c in result.candidates[:MAX_CANDIDATES]
+        if c.score >= PLAUSIBLE_SCORE and c.coverage > 0
+    ]
 
 
-_FAILURES = (openai.OpenAIError, httpx.HTTPError, ValidationError, OutputParserException,
-             ValueError, TimeoutError)
+_FAILURES = (
+    openai.OpenAIError,
+    httpx.HTTPError,
+    ValidationError,
+    OutputParserException,
+    ValueError,
+    TimeoutError,
+)
 
 
-async def match_line_async(index: CatalogIndex, text: str, *, threshold: float = 0.8,
-                           llm: Any = None, timeout_s: float = 30.0) -> MatchResult:
+async def match_line_async(
+    index: CatalogIndex,
+    text: str,
+    *,
+    threshold: float = 0.8,
+    llm: Any = None,
+    timeout_s: float = 30.0,
+) -> MatchResult:
     """`match_line`, then the model for a line the fuzzy tier is unsure of (if one is given)."""
     parsed = parse_line(text if isinstance(text, str) else "")
     fuzzy = match_parsed(index, parsed, threshold=threshold)
@@ -128,9 +156,11 @@ async def match_line_async(index: CatalogIndex, text: str, *, threshold: float =
         return fuzzy
     prompt = prompts.load(PROMPT)
     message = prompt.render(
-        line=parsed.raw.strip()[:300], mention=parsed.mention,
+        line=parsed.raw.strip()[:300],
+        mention=parsed.mention,
         size=str(parsed.size) if parsed.size else "none",
-        candidates="\n".join(_describe(index, c, i) for i, c in enumerate(shown, start=1)))
+        candidates="\n".join(_describe(index, c, i) for i, c in enumerate(shown, start=1)),
+    )
     model = str(getattr(llm, "model_name", None) or getattr(llm, "model", None) or "unknown")
     start = time.perf_counter()
     decision: LLMDecision | None = None
@@ -147,34 +177,69 @@ async def match_line_async(index: CatalogIndex, text: str, *, threshold: float =
     latency_ms = (time.perf_counter() - start) * 1000
     tokens_in = sum(u.get("input_tokens", 0) for u in usage.usage_metadata.values())
     tokens_out = sum(u.get("output_tokens", 0) for u in usage.usage_metadata.values())
-    if decision is not None and decision.choice is not None and not (
-            1 <= decision.choice <= len(shown)):
+    if (
+        decision is not None
+        and decision.choice is not None
+        and not (1 <= decision.choice <= len(shown))
+    ):
         error = f"choice {decision.choice} is not one of the {len(shown)} candidates"
         decision = None
     call = LLMCall(
-        model=model, prompt_version=prompt.id, input_tokens=tokens_in, output_tokens=tokens_out,
-        cost_usd=cost_usd(model, tokens_in, tokens_out), latency_ms=round(latency_ms, 1),
+        model=model,
+        prompt_version=prompt.id,
+        input_tokens=tokens_in,
+        output_tokens=tokens_out,
+        cost_usd=cost_usd(model, tokens_in, tokens_out),
+        latency_ms=round(latency_ms, 1),
         confidence=None if decision is None else max(0.0, min(1.0, decision.confidence)),
-        decision=None if decision is None else decision.model_dump(), error=error)
+        decision=None if decision is None else decision.model_dump(),
+        error=error,
+    )
     if decision is None:
         return replace(fuzzy, llm_call=call)
     return _decided(index, fuzzy, shown, decision, call, threshold)
 
 
-def _decided(index: CatalogIndex, fuzzy: MatchResult, shown: list[Candidate],
-             decision: LLMDecision, call: LLMCall, threshold: float) -> MatchResult:
+def _decided(
+    index: CatalogIndex,
+    fuzzy: MatchResult,
+    shown: list[Candidate],
+    decision: LLMDecision,
+    call: LLMCall,
+    threshold: float,
+) -> MatchResult:
     """The result the model's decision makes: its choice, or no item when it said none."""
     conf = call.confidence or 0.0
     ranked = fuzzy.candidates
     alternatives = [
-        (index.items[c.index], round(confidence(features(index, ranked, ranked.index(c),
-                                                         fuzzy.parsed)), 4))
-        for c in shown if decision.choice is None or c is not shown[decision.choice - 1]
+        (
+            index.items[c.index],
+            round(confidence(features(index, ranked, ranked.index(c), fuzzy.parsed)), 4),
+        )
+        for c in shown
+        if decision.choice is None or c is not shown[decision.choice - 1]
     ]
     if decision.choice is None:
-        return MatchResult(None, 0.0, AI_MATCH, 0.0, alternatives, fuzzy.parsed, True,
-                           llm_call=call, candidates=ranked)
+        return MatchResult(
+            None,
+            0.0,
+            AI_MATCH,
+            0.0,
+            alternatives,
+            fuzzy.parsed,
+            True,
+            llm_call=call,
+            candidates=ranked,
+        )
     chosen = shown[decision.choice - 1]
-    return MatchResult(index.items[chosen.index], round(conf, 4), AI_MATCH,
-                       round(chosen.score, 4), alternatives, fuzzy.parsed, conf < threshold,
-                       llm_call=call, candidates=ranked)
+    return MatchResult(
+        index.items[chosen.index],
+        round(conf, 4),
+        AI_MATCH,
+        round(chosen.score, 4),
+        alternatives,
+        fuzzy.parsed,
+        conf < threshold,
+        llm_call=call,
+        candidates=ranked,
+    )

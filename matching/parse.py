@@ -1,11 +1,9 @@
 """Parse one order line into quantity, unit, size and the product mention left over.
 
-Number words go through `text2num` (`alpha2digit`, English then Spanish), which turns
-"two", "twenty four", "dos", "veinticuatro" into digits; the phrases it does not know
-("a dozen", "a couple", "media docena", "half a case", "2 and a half") are rewritten here
-first. Units and sizes are small closed vocabularies (`units.py`): pint and quantulum3
-would add a dependency for the part that is easy, and neither knows "cs", "#10 can" or
-"caja". The same token walk extracts sizes from catalog names, so both sides agree.
+Number words become digits first (`numbers.py`, on top of `text2num`). Units and sizes
+are small closed vocabularies (`units.py`): pint and quantulum3 would add a dependency
+for the easy part, and neither knows "cs", "#10 can", "caja" or "50#". The same token
+walk extracts sizes from catalog names, so the customer's side and the catalog's agree.
 """
 
 from __future__ import annotations
@@ -14,9 +12,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from text_to_num import alpha2digit
-
 from matching.normalize import MAX_TEXT, fold, lex
+from matching.numbers import number_words_to_digits
 from matching.units import (
     CONTAINER_WORDS,
     MEASURE_QUANTITY_UNITS,
@@ -37,93 +34,10 @@ class ParsedLine:
     unit: str | None
     size: Size | None
     mention: str
+    # Sizes implied by a measured quantity ("10 lb" ground beef: maybe the 10 lb chub).
     size_hints: tuple[Size, ...] = field(default=(), repr=False)
 
-    @property
-    def sizes(self) -> tuple[Size, ...]:
-        """The size, then sizes implied by a measured quantity ("10 lb" of beef)."""
-        return ((self.size,) if self.size else ()) + self.size_hints
 
-
-_ES_NUMBER_WORDS = frozenset(
-    [
-        "un",
-        "uno",
-        "una",
-        "dos",
-        "tres",
-        "cuatro",
-        "cinco",
-        "seis",
-        "siete",
-        "ocho",
-        "nueve",
-        "diez",
-        "doce",
-        "trece",
-        "catorce",
-        "quince",
-        "dieciseis",
-        "diecisiete",
-        "dieciocho",
-        "diecinueve",
-        "veinte",
-        "veintiuno",
-        "veintidos",
-        "veintitres",
-        "veinticuatro",
-        "veinticinco",
-        "treinta",
-        "cuarenta",
-        "cincuenta",
-        "sesenta",
-        "cien",
-    ]
-)
-_EN_NUMBER_WORDS = frozenset(
-    [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-    ]
-)
-_UNIT_ALT = "|".join(sorted(map(re.escape, SELLING_UNITS), key=len, reverse=True))
-_REWRITES = [
-    (re.compile(r"\b(?:half a|half|1/2|media|medio)\s+(?:dozen|docena)\b"), "0.5 dozen"),
-    (re.compile(r"\b(?:a|an|una|un)\s+(?:dozen|docena)\b"), "1 dozen"),
-    (re.compile(r"\b(?:a couple of|a couple|couple of|un par de|un par)\b"), "2"),
-    (re.compile(r"\b(\d+)\s+(?:and a half|and half|& a half|y media|y medio)\b"), r"\1.5"),
-    (re.compile(r"\b(?:half|media|medio)[ -](?=gal|gallon|galon|pint)"), "1/2 "),
-    (re.compile(rf"\b(?:half an?|half|media|medio)\s+(?={_UNIT_ALT}\b)"), "0.5 "),
-    (re.compile(rf"^(?:an?|una?)\s+(?={_UNIT_ALT}\b)"), "1 "),
-    (re.compile(r"^(?:an?|una?)\s+(?!few|lot|little|bit|couple)(?=[a-z])"), "1 "),
-]
-_REWRITE_TRIGGER = re.compile(r"\b(?:half|media|medio|dozen|docena|couple|par|an?|una?)\b")
 # Request words in front of the item ("can i get", "pls send", "1)"), dropped before parsing.
 _LEAD = re.compile(
     r"^(?:\s*(?:(?:hi|hey|hello|hola|ok|pls|please|also|plus|and|y|add|send|need|"
@@ -132,21 +46,12 @@ _LEAD = re.compile(
     r"agrega|dame)\b|[-*+\u2022>:,]|\d+[.)](?=\s)))+\s*"
 )
 _PERCENT_WORDS = {"%", "percent", "pct", "porciento"}
+# fmt: off
 _SIZE_ONLY = {
-    "gallon",
-    "gallons",
-    "gal",
-    "galon",
-    "quart",
-    "quarts",
-    "qt",
-    "pint",
-    "pints",
-    "liter",
-    "liters",
-    "litre",
-    "litro",
+    "gallon", "gallons", "gal", "galon", "quart", "quarts", "qt", "pint", "pints", "liter",
+    "liters", "litre", "litro",
 }
+# fmt: on
 _EDGE_FILLER = {"of", "de", "del", "and", "y", "-", "x"}
 
 
@@ -162,19 +67,6 @@ def _number(token: str) -> Decimal | None:
 
 def _is_num(token: str) -> bool:
     return token[:1].isdigit() or (token[:1] == "." and token[1:2].isdigit())
-
-
-def number_words_to_digits(text: str) -> str:
-    """Rewrite number words and phrases ("two", "a dozen", "dos", "media caja") as digits."""
-    words = set(re.findall(r"[a-z]+", text))
-    if words & _EN_NUMBER_WORDS:
-        text = alpha2digit(text, "en", threshold=0)
-    if words & _ES_NUMBER_WORDS:
-        text = alpha2digit(text, "es", threshold=0)
-    if _REWRITE_TRIGGER.search(text):
-        for pattern, replacement in _REWRITES:
-            text = pattern.sub(replacement, text)
-    return text
 
 
 @dataclass
@@ -236,6 +128,8 @@ def _sizes(w: _Walk, *, query: bool) -> None:
             amount = _number(inner)
             if query and amount is not None:
                 w.quantities.append((3, i, Decimal(count), None))
+            elif amount is not None:  # the catalog's "24 x 12 oz cans" is also a 24 count
+                w.sizes.append((i, Size(Decimal(count), "ct"), False, None))
         elif "-" in tok:
             lo, _, hi = tok.partition("-")
             amount, upper = _number(lo), _number(hi)
@@ -263,6 +157,8 @@ def _sizes(w: _Walk, *, query: bool) -> None:
         if i >= 2 and t[i - 1] == "x" and _is_num(t[i - 2]) and w.free(i - 2):
             if query:
                 w.quantities.append((3, i - 2, Decimal(t[i - 2]), None))
+            else:  # the catalog's "24 x 12 oz cans" is also a 24 count
+                w.sizes.append((i - 2, Size(Decimal(t[i - 2]), "ct"), False, None))
             w.take(i - 2, i - 1)
 
 

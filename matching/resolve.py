@@ -18,8 +18,8 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from matching.catalog import CatalogItem
-from matching.index import CatalogIndex
-from matching.normalize import fold, lex, norm_tokens
+from matching.index import CatalogIndex, Correction
+from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
 from matching.parse import ParsedLine, parse_line
 from matching.units import Size
 
@@ -30,13 +30,15 @@ EXACT_MATCH, FUZZY_MATCH, AI_MATCH = "EXACT_MATCH", "FUZZY_MATCH", "AI_MATCH"
 CANDIDATES = 30  # items scored with rapidfuzz after the token stage
 ALTERNATIVES = 4
 MARGIN_CAP = 0.1
-SIZED_SURFACE = 0.93  # a surface naming a size the customer did not ask for
+ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
+SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
+_VOLUMES = ("m", "can")
 
 # Logistic calibration: P(right) = sigmoid(w . features + b); refit with
 # `bench/match_calibrate.py` on bench/data/match_dev.jsonl when the scoring changes.
-FEATURES = ("score", "margin", "coverage", "text", "recall", "exact", "size_fit")
-WEIGHTS = (4.365, 38.507, 6.874, 2.102, 3.327, 0.184, 2.074)
-BIAS = -17.697
+FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit")
+WEIGHTS = (5.700, 40.649, 6.207, 1.098, 2.438, 1.977)
+BIAS = -16.531
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +83,8 @@ def _size_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
             return 1.0
         if any(s.dimension == q.dimension for s in strong):
             return -1.0
-        if strong:  # "gallon ketchup" is not the #10 can
-            return -0.5
+        if any(s.dimension in _VOLUMES for s in strong) and q.dimension in _VOLUMES:
+            return -0.5  # "gallon ketchup" is not the #10 can
         return -0.4 if any(s.dimension == q.dimension for s in weak) else 0.0
     hints: tuple[Size, ...] = parsed.size_hints
     if any(h.matches(s) for h in hints for s in (*strong, *weak)):
@@ -94,30 +96,21 @@ def _query_tokens(parsed: ParsedLine) -> list[str]:
     return norm_tokens(lex(fold(parsed.mention)))
 
 
-def _recall(index: CatalogIndex, sids: np.ndarray, present: set[str]) -> float:
+def _recall(index: CatalogIndex, sids: np.ndarray, present: set[str], sized: bool) -> float:
     """The best share (IDF-weighted) of one surface's words that the customer wrote."""
+    if not sized:
+        sids = sids[~index.surface_size_only[sids]]
+    idf, words, totals = index.idf, index.surface_tokens, index.surface_idf
     best = 0.0
-    idf = index.idf
     for s in sids.tolist():
-        words = index.surface_tokens[s]
-        total = sum(idf[w] for w in words)
-        if total:
-            best = max(best, sum(idf[w] for w in words if w in present) / total)
+        if totals[s]:
+            best = max(best, sum([idf[w] for w in words[s] if w in present]) / totals[s])
     return best
 
 
-def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
-    """Candidates for a parsed line, best first (empty when nothing in the catalog fits)."""
-    tokens = _query_tokens(parsed)
-    if not tokens or not len(index):
-        return []
+def _candidates(index: CatalogIndex, corrections: list[tuple[Correction, ...]]) -> np.ndarray:
+    """The item ids sharing the most IDF weight with the customer's (corrected) words."""
     n = len(index)
-    corrections = [index.correct(t) for t in tokens]
-    weights = [
-        max((index.idf[c.token] for c in corr), default=index.max_idf if t.isalpha()
-            else 0.3 * index.max_idf)
-        for t, corr in zip(tokens, corrections, strict=True)
-    ]
     acc = np.zeros(n, dtype=np.float32)
     for corr in corrections:
         best = np.zeros(n, dtype=np.float32)
@@ -127,54 +120,81 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         acc += best
     k = min(CANDIDATES, n)
     top = np.argpartition(-acc, k - 1)[:k] if k < n else np.arange(n)
-    top = top[acc[top] > 0]
+    return top[acc[top] > 0]
+
+
+def _text_scores(index: CatalogIndex, query: str, sids: np.ndarray, sized: bool) -> np.ndarray:
+    """Similarity (0..1) of the query to each surface, weighted by the surface's trust."""
+    strings = [index.surfaces[s] for s in sids]
+    # Word order counts a little ("orange juice" is not "juice oranges"), typos less.
+    in_order, any_order = (
+        process.cdist([query], strings, scorer=scorer, processor=utils.default_process,
+                      dtype=np.uint8, workers=1)[0]
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio)
+    )  # fmt: skip
+    sims = np.maximum(in_order, any_order * ANY_ORDER).astype(np.float32) / 100.0
+    sims *= index.surface_weight[sids]
+    if not sized:  # "coffee lids" is the plain alias, not "8 oz coffee lids"
+        sims[index.surface_sized[sids]] *= SIZED_SURFACE
+        sims[index.surface_size_only[sids]] = 0.0
+    return sims
+
+
+def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
+    """Candidates for a parsed line, best first (empty when nothing in the catalog fits)."""
+    tokens = _query_tokens(parsed)
+    if not tokens or not len(index):
+        return []
+    corrections = [index.correct(t) for t in tokens]
+    unknown = index.max_idf
+    weights = [
+        max((index.idf[c.token] for c in corr), default=unknown if t.isalpha() else unknown * 0.3)
+        for t, corr in zip(tokens, corrections, strict=True)
+    ]
+    top = _candidates(index, corrections)
     if not len(top):
         return []
-    query = " ".join(corr[0].token if corr else t for t, corr in zip(tokens, corrections,
-                                                                      strict=True))
-    raw_query = " ".join(tokens)
+    query = " ".join(c[0].token if c else t for t, c in zip(tokens, corrections, strict=True))
     groups = [index.item_surfaces[c] for c in top]
-    sids = np.concatenate(groups)
-    strings = [index.surfaces[s] for s in sids]
-    sims = process.cdist([query], strings, scorer=fuzz.token_sort_ratio,
-                         processor=utils.default_process, dtype=np.uint8, workers=1)[0]
-    sims = sims.astype(np.float32) / 100.0 * index.surface_weight[sids]
-    if parsed.size is None:  # "coffee lids" is the plain alias, not "8 oz coffee lids"
-        sims[index.surface_sized[sids]] *= SIZED_SURFACE
-    exact_ids = set(index.exact.get(raw_query, ()))
+    sims = _text_scores(index, query, np.concatenate(groups), parsed.size is not None)
+    exact_ids = set(index.exact.get(" ".join(tokens), ()))
     present = set(tokens) | {c.token for corr in corrections for c in corr[:1]}
     # A bare number left in the mention ("16 pizza boxes 2 bundles") may be a size.
-    loose = [(w, Decimal(t)) for t, corr, w in zip(tokens, corrections, weights, strict=True)
-             if not corr and t.replace(".", "", 1).isdigit()]
-    total_weight = sum(weights)
+    loose = [
+        (w, Decimal(t))
+        for t, corr, w in zip(tokens, corrections, weights, strict=True)
+        if not corr and t.replace(".", "", 1).isdigit()
+    ]
     out: list[Candidate] = []
     start = 0
     for c, group in zip(top.tolist(), groups, strict=True):
-        text = float(sims[start:start + len(group)].max()) if len(group) else 0.0
+        text = float(sims[start : start + len(group)].max()) if len(group) else 0.0
         start += len(group)
         vocab = index.item_tokens[c]
-        covered = sum(
-            w * max((x.weight for x in corr if x.token in vocab), default=0.0)
-            for w, corr in zip(weights, corrections, strict=True)
-        )
-        coverage = covered / total_weight if total_weight else 0.0
-        recall = _recall(index, group, present)
-        fit = _size_fit(index, c, parsed)
         amounts = {sz.amount for sz in index.item_sizes[c]}
-        for w, amount in loose:
-            if amount in amounts:
-                coverage += w / total_weight
-                fit = max(fit, 0.5)
-        score = (0.35 * text + 0.35 * coverage + 0.3 * recall
-                 + (0.08 * fit if fit > 0 else 0.3 * fit))
+        covered, total = 0.0, sum(weights)
+        for tok, w, corr in zip(tokens, weights, corrections, strict=True):
+            hit = max((x.weight for x in corr if x.token in vocab), default=0.0)
+            covered += w * hit
+            if tok in SOFT_WORDS:  # "fresh romaine": a soft word only counts when it fits
+                total -= w * (1.0 - hit)
+        covered += sum(w for w, amount in loose if amount in amounts)
+        coverage = covered / total if total > 0 else 0.0
+        recall = _recall(index, group, present, parsed.size is not None)
+        fit = _size_fit(index, c, parsed)
+        if any(amount in amounts for _, amount in loose):
+            fit = max(fit, 0.5)
+        score = 0.35 * text + 0.35 * coverage + 0.3 * recall
+        score += 0.08 * fit if fit > 0 else 0.3 * fit
         out.append(Candidate(c, score, text, coverage, recall, fit, c in exact_ids))
-    out.sort(key=lambda x: (-x.score, index.item_has_variants[x.index] and
-                            index.items[x.index].is_variant))
+    # Ties go to products before variants: with nothing said, the product is meant.
+    out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
     return _prefer_product(index, out, parsed)
 
 
-def _prefer_product(index: CatalogIndex, ranked: list[Candidate],
-                    parsed: ParsedLine) -> list[Candidate]:
+def _prefer_product(
+    index: CatalogIndex, ranked: list[Candidate], parsed: ParsedLine
+) -> list[Candidate]:
     """With no size asked, a product beats its own variants that score about the same."""
     if len(ranked) < 2 or parsed.size is not None:
         return ranked
@@ -184,8 +204,11 @@ def _prefer_product(index: CatalogIndex, ranked: list[Candidate],
         return ranked
     for cand in ranked[1:4]:
         other = index.items[cand.index]
-        if (other.product_id == item.product_id and not other.is_variant
-                and top.score - cand.score < 0.03):
+        if (
+            other.product_id == item.product_id
+            and not other.is_variant
+            and top.score - cand.score < 0.03
+        ):
             return [cand, *(x for x in ranked if x is not cand)]
     return ranked
 
@@ -199,8 +222,13 @@ def _margin(index: CatalogIndex, ranked: list[Candidate], i: int, parsed: Parsed
         if j == i:
             continue
         other = index.items[cand.index]
-        sibling_default = (parsed.size is None and not item.is_variant and other.is_variant
-                           and other.product_id == item.product_id and cand.score <= me.score)
+        sibling_default = (
+            parsed.size is None
+            and not item.is_variant
+            and other.is_variant
+            and other.product_id == item.product_id
+            and cand.score <= me.score
+        )
         if sibling_default:
             continue
         best_other = max(best_other, cand.score)
@@ -213,36 +241,52 @@ def confidence(features: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def features(index: CatalogIndex, ranked: list[Candidate], i: int,
-             parsed: ParsedLine) -> dict[str, float]:
+def features(
+    index: CatalogIndex, ranked: list[Candidate], i: int, parsed: ParsedLine
+) -> dict[str, float]:
     """The feature vector of candidate i of a ranking."""
     cand = ranked[i]
     # A lead of 0.1 is already decisive; a bigger one says nothing more about being right.
     margin = min(max(_margin(index, ranked, i, parsed), -MARGIN_CAP), MARGIN_CAP)
-    return {"score": cand.score, "margin": margin,
-            "coverage": cand.coverage, "text": cand.text, "recall": cand.recall,
-            "exact": float(cand.exact),
-            "size_fit": cand.size_fit}
+    return {
+        "score": cand.score,
+        "margin": margin,
+        "coverage": cand.coverage,
+        "text": cand.text,
+        "recall": cand.recall,
+        "size_fit": cand.size_fit,
+    }
 
 
-def match_parsed(index: CatalogIndex, parsed: ParsedLine, *, threshold: float = 0.8
-                 ) -> MatchResult:
+def match_parsed(index: CatalogIndex, parsed: ParsedLine, *, threshold: float = 0.8) -> MatchResult:
     """Match an already parsed line (see `match_line`)."""
     ranked = rank(index, parsed)
     if not ranked:
         return MatchResult(None, 0.0, FUZZY_MATCH, 0.0, [], parsed, True)
-    scored = [confidence(features(index, ranked, i, parsed))
-              for i in range(min(len(ranked), ALTERNATIVES + 1))]
+    scored = [
+        confidence(features(index, ranked, i, parsed))
+        for i in range(min(len(ranked), ALTERNATIVES + 1))
+    ]
     best = ranked[0]
     conf = scored[0]
-    alternatives = [(index.items[c.index], round(s, 4))
-                    for c, s in zip(ranked[1:], scored[1:], strict=False)]
+    alternatives = [
+        (index.items[c.index], round(s, 4)) for c, s in zip(ranked[1:], scored[1:], strict=False)
+    ]
     method = EXACT_MATCH if best.exact and conf >= threshold else FUZZY_MATCH
-    return MatchResult(index.items[best.index], round(conf, 4), method, round(best.score, 4),
-                       alternatives, parsed, conf < threshold, candidates=ranked)
+    return MatchResult(
+        index.items[best.index],
+        round(conf, 4),
+        method,
+        round(best.score, 4),
+        alternatives,
+        parsed,
+        conf < threshold,
+        candidates=ranked,
+    )
 
 
 def match_line(index: CatalogIndex, text: str, *, threshold: float = 0.8) -> MatchResult:
     """Resolve one order line ("2 cs whole milk") against a catalog index; never raises."""
-    return match_parsed(index, parse_line(text if isinstance(text, str) else ""),
-                        threshold=threshold)
+    return match_parsed(
+        index, parse_line(text if isinstance(text, str) else ""), threshold=threshold
+    )

@@ -12,72 +12,30 @@ from decimal import Decimal
 
 # Written form -> canonical selling unit. Spanish forms included; "caja" is a case in
 # distribution talk, as is "ctn".
+# fmt: off
 SELLING_UNITS: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "case",
-            "cases",
-            "cs",
-            "css",
-            "cse",
-            "ctn",
-            "ctns",
-            "carton",
-            "cartons",
-            "caja",
-            "cajas",
-            "cj",
-            "cjs",
-        ),
-        "case",
-    ),
+    **dict.fromkeys((
+        "case", "cases", "cs", "css", "cse", "ctn", "ctns", "carton", "cartons", "caja", "cajas",
+        "cj", "cjs",
+    ), "case"),
     **dict.fromkeys(("box", "boxes", "bx", "bxs", "caja chica"), "box"),
-    **dict.fromkeys(
-        ("bag", "bags", "bg", "bgs", "sack", "sacks", "bolsa", "bolsas", "costal", "costales"),
-        "bag",
-    ),
-    **dict.fromkeys(
-        (
-            "each",
-            "ea",
-            "eaches",
-            "pc",
-            "pcs",
-            "piece",
-            "pieces",
-            "unit",
-            "units",
-            "unidad",
-            "unidades",
-            "pieza",
-            "piezas",
-            "ud",
-            "uds",
-        ),
-        "each",
-    ),
+    **dict.fromkeys((
+        "bag", "bags", "bg", "bgs", "sack", "sacks", "bolsa", "bolsas", "costal", "costales",
+    ), "bag"),
+    **dict.fromkeys((
+        "each", "ea", "eaches", "pc", "pcs", "piece", "pieces", "unit", "units", "unidad",
+        "unidades", "pieza", "piezas", "ud", "uds",
+    ), "each"),
     **dict.fromkeys(("lb", "lbs", "pound", "pounds", "libra", "libras", "lbr"), "lb"),
-    **dict.fromkeys(
-        ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramo", "kilogramos"), "kg"
-    ),
+    **dict.fromkeys((
+        "kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramo", "kilogramos",
+    ), "kg"),
     **dict.fromkeys(("gal", "gals", "gallon", "gallons", "galon", "galones"), "gal"),
     **dict.fromkeys(("dozen", "dozens", "dz", "doz", "docena", "docenas"), "dozen"),
-    **dict.fromkeys(
-        (
-            "pack",
-            "packs",
-            "pk",
-            "pks",
-            "pkg",
-            "pkgs",
-            "package",
-            "packages",
-            "paquete",
-            "paquetes",
-            "paq",
-        ),
-        "pack",
-    ),
+    **dict.fromkeys((
+        "pack", "packs", "pk", "pks", "pkg", "pkgs", "package", "packages", "paquete", "paquetes",
+        "paq",
+    ), "pack"),
     **dict.fromkeys(("bottle", "bottles", "btl", "btls", "botella", "botellas"), "bottle"),
     **dict.fromkeys(("can", "cans", "lata", "latas"), "can"),
     **dict.fromkeys(("jar", "jars", "frasco", "frascos"), "jar"),
@@ -94,33 +52,31 @@ SELLING_UNITS: dict[str, str] = {
     **dict.fromkeys(("head", "heads"), "head"),
     **dict.fromkeys(("flat", "flats"), "flat"),
 }
+# fmt: on
 
 # Written form -> (canonical unit, factor to the dimension's base, dimension).
 # Dimension "m" is weight-or-volume in ounces; "len" inches; "cnt" a count; "can" a can size.
+# fmt: off
 SIZE_UNITS: dict[str, tuple[str, Decimal, str]] = {
-    **dict.fromkeys(
-        ("oz", "ozs", "ounce", "ounces", "onza", "onzas", "floz"), ("oz", Decimal(1), "m")
-    ),
+    **dict.fromkeys(("oz", "ozs", "ounce", "ounces", "onza", "onzas", "floz"),
+                    ("oz", Decimal(1), "m")),
     **dict.fromkeys(("lb", "lbs", "pound", "pounds", "libra", "libras"), ("lb", Decimal(16), "m")),
     **dict.fromkeys(("kg", "kgs", "kilo", "kilos"), ("kg", Decimal("35.274"), "m")),
     **dict.fromkeys(("g", "gr", "gram", "grams", "gramos"), ("g", Decimal("0.035274"), "m")),
-    **dict.fromkeys(
-        ("gal", "gals", "gallon", "gallons", "galon", "galones"), ("gal", Decimal(128), "m")
-    ),
+    **dict.fromkeys(("gal", "gals", "gallon", "gallons", "galon", "galones"),
+                    ("gal", Decimal(128), "m")),
     **dict.fromkeys(("qt", "qts", "quart", "quarts"), ("qt", Decimal(32), "m")),
     **dict.fromkeys(("pt", "pint", "pints"), ("pt", Decimal(16), "m")),
-    **dict.fromkeys(
-        ("l", "lt", "ltr", "liter", "liters", "litre", "litres", "litro", "litros"),
-        ("l", Decimal("33.814"), "m"),
-    ),
+    **dict.fromkeys(("l", "lt", "ltr", "liter", "liters", "litre", "litres", "litro", "litros"),
+                    ("l", Decimal("33.814"), "m")),
     **dict.fromkeys(("ml", "mls", "milliliter", "milliliters"), ("ml", Decimal("0.033814"), "m")),
-    **dict.fromkeys(
-        ("in", "inch", "inches", '"', "pulgada", "pulgadas"), ("in", Decimal(1), "len")
-    ),
+    **dict.fromkeys(("in", "inch", "inches", '"', "pulgada", "pulgadas"),
+                    ("in", Decimal(1), "len")),
     **dict.fromkeys(("ft", "feet", "foot"), ("ft", Decimal(12), "len")),
     **dict.fromkeys(("ct", "count", "cnt"), ("ct", Decimal(1), "cnt")),
     **dict.fromkeys(("dozen", "dz", "doz"), ("dozen", Decimal(12), "cnt")),
 }
+# fmt: on
 
 # Measures a customer may order by (then they are a quantity, not a size).
 MEASURE_QUANTITY_UNITS = {"lb", "kg", "gal"}

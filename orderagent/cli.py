@@ -101,15 +101,17 @@ def _stop_event() -> asyncio.Event:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     """Message workers only, for scaling out beside `serve --workers 0`."""
-    from agent.catalog import CatalogCache
+    from agent.context import AgentContext
+    from agent.llm import agent_llm
     from agent.worker import Wakeup, run_worker
 
-    async def main(database, _keyring) -> int:
-        wakeup, catalogs = Wakeup(), CatalogCache()
+    async def main(database, keyring) -> int:
+        wakeup = Wakeup()
+        ctx = AgentContext(keyring=keyring, llm=agent_llm(settings))
         await wakeup.start(database)
         tasks = [asyncio.create_task(run_worker(
-            database, window_s=settings.burst_window_ms / 1000, wakeup=wakeup,
-            catalogs=catalogs, name=f"worker-{n}")) for n in range(args.concurrency)]
+            database, ctx, window_s=settings.burst_window_ms / 1000, wakeup=wakeup,
+            name=f"worker-{n}")) for n in range(args.concurrency)]
         log.info("%d workers running", len(tasks))
         await _stop_event().wait()
         for task in tasks:
@@ -125,7 +127,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Talk to the agent in the terminal as a customer of a distributor."""
     from sqlalchemy import select
 
-    from agent.catalog import CatalogCache
+    from agent.context import AgentContext
+    from agent.llm import agent_llm
     from agent.local import say
     from channels.base import Channel
     from db.models import Distributor
@@ -142,7 +145,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         channel = Channel(args.channel.upper())
         sender = args.sender or ("chat@example.com" if channel == Channel.EMAIL
                                  else "+15555550123")
-        catalogs = CatalogCache()
+        ctx = AgentContext(keyring=keyring, llm=agent_llm(settings))
         print(f"Talking to {dist.business_name} as {sender} over {channel.lower()}. "
               "Ctrl-D to quit.")
         while True:
@@ -152,7 +155,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 return 0
             if not line.strip():
                 continue
-            exchange = await say(database, catalogs, dist.id, sender=sender, text=line,
+            exchange = await say(database, ctx, dist.id, sender=sender, text=line,
                                  channel=channel)
             for reply in exchange.replies or ["(no reply: a person will answer)"]:
                 print("agent> " + reply.replace("\n", "\n       "))
@@ -284,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", help="CORPUS.jsonl")
     p.add_argument("--report", help="write the JSON report here")
     p.set_defaults(fn=cmd_eval_pii)
+
     return parser
 
 

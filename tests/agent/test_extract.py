@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -166,6 +167,8 @@ CHANGES = [
      Change(REPLACE, "16oz cups", replacement="20oz cups", said="20oz")),
     ("change the cups to 3 cases of 20oz",
      Change(REPLACE, "cups", Decimal(3), "cases", "20oz cups", "20oz")),
+    ("change the coke to 2 liter",
+     Change(REPLACE, "coke", replacement="2 liter coke", said="2 liter")),
     ("cambia los vasos de 16oz por los de 20oz",
      Change(REPLACE, "vasos de 16oz", replacement="vasos de 20oz", said="20oz")),
 ]
@@ -402,3 +405,77 @@ def test_unreadable_requests_are_unsure(text: str) -> None:
     got = extract(text)
     assert got.items == []
     assert got.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("For next Friday we need 20 cs spring water and 10 cs coke.",
+         ["20 cs spring water", "10 cs coke"]),
+        ("Hey guys can you send over 2 cases of the whole milk and a case of heavy cream for "
+         "tmrw? thx", ["2 cases of the whole milk", "a case of heavy cream"]),
+        ("Could I please order 3 cases of fries and 2 cases of chicken tenders for Thursday "
+         "delivery? Thank you!", ["3 cases of fries", "2 cases of chicken tenders"]),
+        ("10 lb carne molida 3 cs tortillas de maiz", ["10 lb carne molida",
+                                                       "3 cs tortillas de maiz"]),
+    ],
+)
+def test_talk_around_the_lines_is_dropped(text: str, items: list[str]) -> None:
+    """Request phrases and delivery days around a list never end up inside an order line."""
+    assert extract(text).items == items
+
+
+def test_a_quantity_answers_the_question_it_follows() -> None:
+    """'do you have burrata? if so I'll take 2' orders 2 burrata."""
+    got = extract("hi! do you guys have burrata this week? if so I'll take 2")
+    assert got.items == ["2 burrata"]
+    assert got.question_kind is QuestionKind.STOCK
+
+
+def test_a_quantity_without_a_product_is_not_an_item() -> None:
+    """'need 5 bags' names nothing to match: it is reported, with low confidence."""
+    got = extract("we're out of mozz!! need 5 bags asap")
+    assert got.items == [] and "5 bags" in got.unparsed and got.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "change"),
+    [
+        ("oh wait, I need 3 not 2", Change(SET, None, Decimal(3))),
+        ("pls change the mozz to 6 bags", Change(SET, "mozz", Decimal(6), "bags")),
+        ("no, the milk should be 3 not 2", Change(SET, "milk", Decimal(3))),
+        ("make that 4 cases of fries", Change(SET, "fries", Decimal(4), "cases")),
+        ("scratch the tenders", Change(REMOVE, "tenders")),
+        ("ya no quiero la crema", Change(REMOVE, "crema")),
+        ("mejor 4 de leche", Change(SET, "leche", Decimal(4))),
+    ],
+)
+def test_corrections(text: str, change: Change) -> None:
+    """Corrections of a quantity or a line, with or without the product named."""
+    got = extract(text)
+    assert got.changes == [change] and got.items == []
+    assert got.confidence >= 0.8
+
+
+def test_yes_with_a_delivery_note_confirms_unsurely() -> None:
+    """'yes, and please deliver before 10' confirms; the note is kept, confidence lowered."""
+    got = extract("yes, and please deliver before 10")
+    assert got.intent is Intent.CONFIRM
+    assert got.unparsed == ["deliver before 10"] and got.confidence < 0.8
+
+
+@pytest.mark.parametrize("text", ["Same as last week but add 2 cs eggs", "QTY  ITEM\n2 whole milk",
+                                  "our chef wants 20 cs spring water"])
+def test_unread_text_beside_items_lowers_confidence(text: str) -> None:
+    """Items are read; what is left over ('same as last week') makes the rules unsure."""
+    got = extract(text)
+    assert len(got.items) == 1 and got.unparsed and got.confidence < 0.8
+
+
+@pytest.mark.parametrize("text", ["2 " * 10_000, "a" * 20_000, "On " + "x " * 5_000,
+                                  "2 cs " + "de " * 4_000 + "leche", "milk x" * 5_000])
+def test_long_messages_stay_fast(text: str) -> None:
+    """No rule backtracks badly on a pasted document: bounded time, no error."""
+    start = time.perf_counter()
+    extract(text)
+    assert time.perf_counter() - start < 2.0

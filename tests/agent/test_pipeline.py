@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from agent.catalog import CatalogCache
+from agent.context import AgentContext
 from agent.local import say
 from agent.timeouts import sweep_timeouts
 from agent.worker import claim_and_process
@@ -42,9 +42,9 @@ async def demo(database):
 
 
 @pytest.fixture
-def catalogs() -> CatalogCache:
-    """One catalog cache, as a worker process has."""
-    return CatalogCache()
+def catalogs() -> AgentContext:
+    """What a worker process shares: keyring and catalog cache (no LLM)."""
+    return AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
 
 
 async def chat(database, catalogs, demo, text: str, sender: str = PHONE) -> str:
@@ -193,7 +193,8 @@ async def test_two_workers_never_process_a_conversation_twice(database, catalogs
 
     async def worker() -> int:
         n = 0
-        while (await claim_and_process(database, CatalogCache(), window_s=0)) is not None:
+        ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
+        while (await claim_and_process(database, ctx, window_s=0)) is not None:
             n += 1
         return n
 
@@ -242,3 +243,30 @@ async def test_idle_sessions_get_a_reminder_then_time_out(database, catalogs, de
         texts = list(texts)
     assert len(texts) == 3 and "waiting" in texts[1] and "closed" in texts[2]
     assert datetime.now(UTC) > started
+
+
+async def test_change_the_cup_size_keeps_the_kind_of_cup(database, catalogs, demo) -> None:
+    """'change the 16oz cups to 20oz' swaps the size of the same cup, keeping the quantity."""
+    from agent.catalog import load_items
+
+    async with database.transaction(tenant=demo) as s:
+        items = await load_items(s, demo)
+    cups = {i.sku: i.name for i in items if "cup" in i.name.lower()}
+    first = await chat(database, catalogs, demo, "3 cs 16oz clear cups")
+    sku16 = next(sku for sku, name in cups.items() if name in first)
+    reply = await chat(database, catalogs, demo, "change the 16oz cups to 20oz")
+    await chat(database, catalogs, demo, "yes")
+    (sku, qty), = await _lines(database, demo, (await _orders(database, demo))[0])
+    assert qty == 3.0 and sku != sku16
+    assert "20" in cups[sku] and "clear" in cups[sku].lower(), (reply, cups[sku])
+
+
+async def test_a_handoff_keeps_what_the_customer_asked_for(database, catalogs, demo) -> None:
+    """'2 cs whole milk, and I need to talk to someone': staff get the item in the session."""
+    reply = await chat(database, catalogs, demo,
+                       "2 cs whole milk, and I need to talk to someone about my invoice")
+    assert "team" in reply.lower()
+    async with database.transaction(tenant=demo) as s:
+        from db.models import OrderSessionItem
+        item = (await s.execute(select(OrderSessionItem))).scalar_one()
+    assert item.product_code == "DY-1001"

@@ -62,19 +62,36 @@ class FakeOpenAI:
         """The `base_url` to give the OpenAI client (ends in /v1)."""
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def reply(self, content: str | dict | Any, *, finish_reason: str = "stop",
-              usage: tuple[int, int] = (120, 18), delay: float = 0.0) -> None:
+    def reply(
+        self,
+        content: str | dict | Any,
+        *,
+        finish_reason: str = "stop",
+        usage: tuple[int, int] = (120, 18),
+        delay: float = 0.0,
+    ) -> None:
         """Queue a completion whose message content is `content` (a dict becomes JSON)."""
-        self._script.append(Scripted(content=_content(content), finish_reason=finish_reason,
-                                     usage=usage, delay=delay))
+        self._script.append(
+            Scripted(
+                content=_content(content), finish_reason=finish_reason, usage=usage, delay=delay
+            )
+        )
 
-    def fail(self, status: int, *, message: str = "scripted failure",
-             headers: dict[str, str] | None = None, delay: float = 0.0, times: int = 1) -> None:
+    def fail(
+        self,
+        status: int,
+        *,
+        message: str = "scripted failure",
+        headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
         """Queue `times` HTTP errors with an OpenAI-shaped error body."""
         body = json.dumps({"error": {"message": message, "type": "server_error", "code": None}})
         for _ in range(times):
-            self._script.append(Scripted(status=status, raw=body, headers=dict(headers or {}),
-                                         delay=delay))
+            self._script.append(
+                Scripted(status=status, raw=body, headers=dict(headers or {}), delay=delay)
+            )
 
     def reply_raw(self, body: str, *, status: int = 200, delay: float = 0.0) -> None:
         """Queue a response body sent exactly as given (for malformed answers)."""
@@ -99,23 +116,47 @@ class FakeOpenAI:
             got = self._respond(body)
             answer = got if isinstance(got, Scripted) else Scripted(content=_content(got))
         else:
-            answer = Scripted(status=500, raw=json.dumps(
-                {"error": {"message": "nothing scripted", "type": "server_error"}}))
+            answer = Scripted(
+                status=500,
+                raw=json.dumps({"error": {"message": "nothing scripted", "type": "server_error"}}),
+            )
         if answer.delay:
             await asyncio.sleep(answer.delay)
         if answer.raw is not None:
-            return web.Response(status=answer.status, text=answer.raw, headers=answer.headers,
-                                content_type="application/json")
+            return web.Response(
+                status=answer.status,
+                text=answer.raw,
+                headers=answer.headers,
+                content_type="application/json",
+            )
         prompt_tokens, completion_tokens = answer.usage
-        return web.json_response({
-            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion",
-            "created": int(time.time()), "model": body.get("model", "unknown"),
-            "choices": [{"index": 0, "finish_reason": answer.finish_reason, "logprobs": None,
-                         "message": {"role": "assistant", "content": answer.content,
-                                     "refusal": None}}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
-        }, status=answer.status, headers=answer.headers)
+        return web.json_response(
+            {
+                "id": f"chatcmpl-{len(self.requests)}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model", "unknown"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": answer.finish_reason,
+                        "logprobs": None,
+                        "message": {
+                            "role": "assistant",
+                            "content": answer.content,
+                            "refusal": None,
+                        },
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            },
+            status=answer.status,
+            headers=answer.headers,
+        )
 
     async def start(self) -> None:
         """Listen on a free port of 127.0.0.1."""

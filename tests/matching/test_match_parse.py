@@ -9,42 +9,46 @@ import pytest
 from matching.parse import parse_line, split_sizes
 
 
-@pytest.mark.parametrize(("text", "quantity", "unit", "mention"), [
-    ("2 cs whole milk", "2", "case", "whole milk"),
-    ("whole milk 3 cases", "3", "case", "whole milk"),
-    ("1.5 cs romaine", "1.5", "case", "romaine"),
-    ("1 1/2 cases romaine", "1.5", "case", "romaine"),
-    ("1/2 case lemons", "0.5", "case", "lemons"),
-    ("x3 ranch", "3", None, "ranch"),
-    ("ranch x3", "3", None, "ranch"),
-    ("3x ranch", "3", None, "ranch"),
-    ("3 ea avocados", "3", "each", "avocados"),
-    ("coke 24", "24", None, "coke"),
-    ("two cases of whole milk", "2", "case", "whole milk"),
-    ("twenty four cans of coke", "24", "can", "coke"),
-    ("a case of eggs", "1", "case", "eggs"),
-    ("a couple bags of onions", "2", "bag", "onions"),
-    ("2 and a half cases of lemons", "2.5", "case", "lemons"),
-    ("a dozen bagels", "1", "dozen", "bagels"),
-    ("2 dozen eggs", "2", "dozen", "eggs"),
-    ("dos cajas de leche entera", "2", "case", "leche entera"),
-    ("una caja de limones", "1", "case", "limones"),
-    ("tres bolsas de queso", "3", "bag", "queso"),
-    ("media caja de limones", "0.5", "case", "limones"),
-    ("media docena de huevos", "0.5", "dozen", "huevos"),
-    ("veinticuatro latas de coca", "24", "can", "coca"),
-    ("5 paquetes de servilletas", "5", "pack", "servilletas"),
-    ("2 botellas de salsa", "2", "bottle", "salsa"),
-    ("3 libras de queso", "3", "lb", "queso"),
-    ("10 lbs ground beef", "10", "lb", "ground beef"),
-    ("2 gallons whole milk", "2", "gal", "whole milk"),
-    ("50# flour", "50", "lb", "flour"),
-    ("can i get 2 cs milk pls", "2", "case", "milk pls"),
-    ("1) 2 cs milk", "2", "case", "milk"),
-    ("4 sleeves 16 oz lids", "4", "sleeve", "lids"),
-])
-def test_quantity_unit_and_mention(text: str, quantity: str, unit: str | None,
-                                   mention: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit", "mention"),
+    [
+        ("2 cs whole milk", "2", "case", "whole milk"),
+        ("whole milk 3 cases", "3", "case", "whole milk"),
+        ("1.5 cs romaine", "1.5", "case", "romaine"),
+        ("1 1/2 cases romaine", "1.5", "case", "romaine"),
+        ("1/2 case lemons", "0.5", "case", "lemons"),
+        ("x3 ranch", "3", None, "ranch"),
+        ("ranch x3", "3", None, "ranch"),
+        ("3x ranch", "3", None, "ranch"),
+        ("3 ea avocados", "3", "each", "avocados"),
+        ("coke 24", "24", None, "coke"),
+        ("two cases of whole milk", "2", "case", "whole milk"),
+        ("twenty four cans of coke", "24", "can", "coke"),
+        ("a case of eggs", "1", "case", "eggs"),
+        ("a couple bags of onions", "2", "bag", "onions"),
+        ("2 and a half cases of lemons", "2.5", "case", "lemons"),
+        ("a dozen bagels", "1", "dozen", "bagels"),
+        ("2 dozen eggs", "2", "dozen", "eggs"),
+        ("dos cajas de leche entera", "2", "case", "leche entera"),
+        ("una caja de limones", "1", "case", "limones"),
+        ("tres bolsas de queso", "3", "bag", "queso"),
+        ("media caja de limones", "0.5", "case", "limones"),
+        ("media docena de huevos", "0.5", "dozen", "huevos"),
+        ("veinticuatro latas de coca", "24", "can", "coca"),
+        ("5 paquetes de servilletas", "5", "pack", "servilletas"),
+        ("2 botellas de salsa", "2", "bottle", "salsa"),
+        ("3 libras de queso", "3", "lb", "queso"),
+        ("10 lbs ground beef", "10", "lb", "ground beef"),
+        ("2 gallons whole milk", "2", "gal", "whole milk"),
+        ("50# flour", "50", "lb", "flour"),
+        ("can i get 2 cs milk pls", "2", "case", "milk pls"),
+        ("1) 2 cs milk", "2", "case", "milk"),
+        ("4 sleeves 16 oz lids", "4", "sleeve", "lids"),
+    ],
+)
+def test_quantity_unit_and_mention(
+    text: str, quantity: str, unit: str | None, mention: str
+) -> None:
     """The quantity counts the unit the customer named; the rest is the product."""
     parsed = parse_line(text)
     assert parsed.quantity == Decimal(quantity)
@@ -52,21 +56,24 @@ def test_quantity_unit_and_mention(text: str, quantity: str, unit: str | None,
     assert parsed.mention == mention
 
 
-@pytest.mark.parametrize(("text", "size", "quantity"), [
-    ("16oz lids", "16 oz", None),
-    ("2 cs 16 oz hot cups", "16 oz", "2"),
-    ("half gal whole milk", "1/2 gal", None),
-    ("2 half gallons whole milk", "1/2 gal", "2"),
-    ("1/2 gal 2% milk", "1/2 gal", None),
-    ("5 lb bag shredded mozz", "5 lb", None),
-    ("2 5lb bags mozz", "5 lb", "2"),
-    ("3 #10 cans crushed tomatoes", "#10 can", "3"),
-    ("12 in flour tortillas 3 cs", "12 in", "3"),
-    ("3 x 16 oz cups", "16 oz", "3"),
-    ("2 cs 4x1 gal whole milk", "1 gal", "2"),
-    ("quart heavy cream", "1 qt", None),
-    ("2 liter sprite", "2 l", None),
-])
+@pytest.mark.parametrize(
+    ("text", "size", "quantity"),
+    [
+        ("16oz lids", "16 oz", None),
+        ("2 cs 16 oz hot cups", "16 oz", "2"),
+        ("half gal whole milk", "1/2 gal", None),
+        ("2 half gallons whole milk", "1/2 gal", "2"),
+        ("1/2 gal 2% milk", "1/2 gal", None),
+        ("5 lb bag shredded mozz", "5 lb", None),
+        ("2 5lb bags mozz", "5 lb", "2"),
+        ("3 #10 cans crushed tomatoes", "#10 can", "3"),
+        ("12 in flour tortillas 3 cs", "12 in", "3"),
+        ("3 x 16 oz cups", "16 oz", "3"),
+        ("2 cs 4x1 gal whole milk", "1 gal", "2"),
+        ("quart heavy cream", "1 qt", None),
+        ("2 liter sprite", "2 l", None),
+    ],
+)
 def test_sizes(text: str, size: str, quantity: str | None) -> None:
     """Sizes are taken out of the mention and kept apart from the quantity."""
     parsed = parse_line(text)
@@ -75,15 +82,18 @@ def test_sizes(text: str, size: str, quantity: str | None) -> None:
     assert "oz" not in parsed.mention.split() and "gal" not in parsed.mention.split()
 
 
-@pytest.mark.parametrize(("text", "mention"), [
-    ("2% milk", "2% milk"),
-    ("two percent milk", "2% milk"),
-    ("80/20 ground beef", "80/20 ground beef"),
-    ("16/20 shrimp", "16/20 shrimp"),
-    ("3/8 fries", "3/8 fries"),
-    ("tipo 00 flour", "tipo 00 flour"),
-    ("half and half", "half and half"),
-])
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("2% milk", "2% milk"),
+        ("two percent milk", "2% milk"),
+        ("80/20 ground beef", "80/20 ground beef"),
+        ("16/20 shrimp", "16/20 shrimp"),
+        ("3/8 fries", "3/8 fries"),
+        ("tipo 00 flour", "tipo 00 flour"),
+        ("half and half", "half and half"),
+    ],
+)
 def test_numbers_that_name_the_product_are_not_quantities(text: str, mention: str) -> None:
     """Fat content, grades, cuts and "half and half" stay in the mention."""
     parsed = parse_line(text)

@@ -1,0 +1,112 @@
+"""The optional LLM in the pipeline, against a local OpenAI-compatible server over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, update
+
+from agent.context import AgentContext
+from agent.llm import agent_llm
+from agent.local import say
+from db.crypto import Keyring
+from db.loader import load_distributor
+from db.models import AIError, AIResponse, AIUsageMetric, Distributor, OrderSessionItem
+from db.tenant import ALL
+from orderagent.bootstrap import DEMO_FILE
+from orderagent.distributor_file import read_distributor_file
+from orderagent.settings import Settings
+from tests.conftest import TEST_MASTER_KEY
+
+UNSURE = "same as last week please, my cell is (305) 555-0143"
+
+
+@pytest.fixture
+async def demo(database):
+    """The demo distributor, loaded."""
+    async with database.transaction(tenant=ALL) as s:
+        result = await load_distributor(s, read_distributor_file(DEMO_FILE),
+                                        Keyring(TEST_MASTER_KEY.encode()))
+    return result.distributor_id
+
+
+def _ctx(server, tmp_path) -> AgentContext:
+    settings = Settings(home=tmp_path, encryption_key=TEST_MASTER_KEY,
+                        openai_api_key="sk-test-key-not-real", openai_base_url=server.base_url,
+                        llm_model="gpt-4o-mini")
+    return AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()), llm=agent_llm(settings))
+
+
+async def test_the_model_reads_what_the_rules_could_not(database, demo, fake_openai,
+                                                        tmp_path) -> None:
+    """An unsure message goes to the model (redacted); its items land; tokens are logged."""
+    fake_openai.reply({"intent": "ORDER", "items": ["2 cs whole milk"], "confidence": 0.9},
+                      usage=(200, 30))
+    exchange = await say(database, _ctx(fake_openai, tmp_path), demo, sender="+13055550199",
+                         text=UNSURE)
+    assert "Whole Milk" in exchange.replies[0]
+    sent = fake_openai.prompt_of(0)
+    assert "same as last week" in sent and "555-0143" not in sent  # PII redacted
+    async with database.transaction(tenant=demo) as s:
+        item = (await s.execute(select(OrderSessionItem))).scalar_one()
+        assert item.product_code == "DY-1001" and item.quantity == 2
+        row = (await s.execute(select(AIResponse).where(
+            AIResponse.agent_type == "MESSAGE_ANALYSIS"))).scalar_one()
+        assert (row.model_used, row.tokens_used, row.was_used) == ("gpt-4o-mini", 230, True)
+        assert row.prompt_version == "extract_order@v1" and row.cost_usd > 0
+        usage = (await s.execute(select(AIUsageMetric))).scalar_one()
+        assert usage.tokens_used == 230
+
+
+async def test_a_clear_message_never_reaches_the_model(database, demo, fake_openai,
+                                                       tmp_path) -> None:
+    """The deterministic path handles what it is sure of: no call, no cost."""
+    await say(database, _ctx(fake_openai, tmp_path), demo, sender="+13055550199",
+              text="2 cs whole milk")
+    assert fake_openai.requests == []
+
+
+async def test_failures_are_retried_then_fall_back_to_the_rules(database, demo, fake_openai,
+                                                                tmp_path) -> None:
+    """500s past the SDK's retries: the rules answer, and the failure is an ai_errors row."""
+    fake_openai.fail(500, times=3, headers={"retry-after": "0"})
+    exchange = await say(database, _ctx(fake_openai, tmp_path), demo, sender="+13055550199",
+                         text=UNSURE)
+    assert len(fake_openai.requests) == 3  # one try + two retries
+    assert exchange.replies  # the customer still gets an answer
+    async with database.transaction(tenant=demo) as s:
+        err = (await s.execute(select(AIError))).scalar_one()
+        assert (err.http_status, err.retry_count, err.agent_type) == (500, 2, "MESSAGE_ANALYSIS")
+        assert "555-0143" not in (err.request_excerpt or "")
+        usage = (await s.execute(select(AIUsageMetric))).scalar_one()
+        assert usage.failed_requests == 1
+
+
+async def test_invalid_json_from_the_model_falls_back(database, demo, fake_openai,
+                                                      tmp_path) -> None:
+    """A malformed answer is a recorded failure, not a crash."""
+    fake_openai.reply("this is not json")
+    exchange = await say(database, _ctx(fake_openai, tmp_path), demo, sender="+13055550199",
+                         text=UNSURE)
+    assert exchange.replies
+    async with database.transaction(tenant=demo) as s:
+        assert (await s.execute(select(AIError))).scalar_one().agent_type == "MESSAGE_ANALYSIS"
+
+
+async def test_the_monthly_budget_is_respected(database, demo, fake_openai, tmp_path) -> None:
+    """Once this month's spend reaches the budget, the model is not called."""
+    async with database.transaction(tenant=ALL) as s:
+        await s.execute(update(Distributor).values(monthly_ai_budget_usd=0))
+    await say(database, _ctx(fake_openai, tmp_path), demo, sender="+13055550199", text=UNSURE)
+    assert fake_openai.requests == []
+
+
+def test_the_extraction_prompt_names_every_intent_the_schema_allows() -> None:
+    """The template and the structured-output schema agree on the intents."""
+    import prompts
+    from agent.llm import LLMReading
+
+    text = prompts.load("extract_order").text
+    intents = LLMReading.model_json_schema()["properties"]["intent"]["enum"]
+    assert all(i in text for i in intents), json.dumps(intents)

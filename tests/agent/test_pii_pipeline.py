@@ -1,0 +1,75 @@
+"""PII through the pipeline: cards never stored in clear, findings sealed, replies say so."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import select, text
+
+from agent.context import AgentContext
+from agent.local import say
+from db.crypto import Keyring
+from db.loader import load_distributor
+from db.models import Message, PIIDetectionResult
+from db.tenant import ALL
+from orderagent.bootstrap import DEMO_FILE
+from orderagent.distributor_file import read_distributor_file
+from tests.conftest import TEST_MASTER_KEY
+
+CARD = "4111 1111 1111 1111"
+MESSAGE = f"2 cs whole milk. Card for the invoice: {CARD}. My cell is (305) 555-0143"
+
+
+@pytest.fixture
+async def demo(database):
+    """The demo distributor, loaded."""
+    async with database.transaction(tenant=ALL) as s:
+        result = await load_distributor(s, read_distributor_file(DEMO_FILE),
+                                        Keyring(TEST_MASTER_KEY.encode()))
+    return result.distributor_id
+
+
+async def _all_text(database) -> str:
+    """Every row of every table as text: what an attacker with a dump would read."""
+    chunks = []
+    async with database.engine.connect() as conn:
+        tables = (await conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))).scalars().all()
+        for table in tables:
+            rows = (await conn.execute(text(f'SELECT t::text FROM "{table}" t'))).scalars()
+            chunks.extend(rows)
+    return "\n".join(chunks)
+
+
+async def test_a_card_number_is_nowhere_in_clear(database, demo, caplog) -> None:
+    """After a message with a card: not in any table, not in the logs; the reply says why."""
+    caplog.set_level(logging.DEBUG)
+    ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
+    exchange = await say(database, ctx, demo, sender="+13055550101", text=MESSAGE)
+    dump = await _all_text(database)
+    digits = CARD.replace(" ", "")
+    assert CARD not in dump and digits not in dump
+    assert "**** **** **** 1111" in dump  # the stored message keeps the masked form
+    assert CARD not in caplog.text and digits not in caplog.text
+    assert "removed the card number" in exchange.replies[0]
+    assert "Whole Milk" in exchange.replies[0]  # the order itself still goes on
+
+
+async def test_findings_are_recorded_sealed(database, demo) -> None:
+    """Each finding is a row whose value is encrypted and opens with the distributor's key."""
+    keyring = Keyring(TEST_MASTER_KEY.encode())
+    await say(database, AgentContext(keyring=keyring), demo, sender="+13055550101",
+              text=MESSAGE)
+    async with database.transaction(tenant=demo) as s:
+        rows = {r.pii_type: r for r in (await s.execute(select(PIIDetectionResult))).scalars()}
+        assert {"PHONE", "CREDIT_CARD"} <= set(rows)
+        phone = rows["PHONE"]
+        assert "555" not in phone.detected_value
+        assert await keyring.decrypt(s, demo, phone.detected_value) == "(305) 555-0143"
+        card = await keyring.decrypt(s, demo, rows["CREDIT_CARD"].detected_value)
+        assert card == "**** **** **** 1111"  # even sealed, only the masked form is kept
+        assert rows["CREDIT_CARD"].action_taken == "REDACTED"
+        msg = (await s.execute(select(Message).where(Message.is_from_customer))).scalar_one()
+        start, end = phone.start_offset, phone.end_offset
+        assert msg.content[start:end] == "(305) 555-0143"  # the distributor keeps the original
