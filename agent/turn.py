@@ -38,6 +38,7 @@ from matching.resolve import MatchResult
 
 S = SessionStatus
 ItemStatus = SessionItemStatus
+NOT_FOUND_BELOW = 0.3
 
 
 @dataclass
@@ -118,9 +119,11 @@ class Turn:
         qty = _q(quantity if quantity is not None else 1)
         self.outcome.changed = True
         self.outcome.understood = True
-        if match.item is None:
+        # confidence is calibrated: below this floor the guess is more likely wrong than
+        # right, so the customer is told "not found" instead of seeing a look-alike
+        item = match.item if match.confidence >= NOT_FOUND_BELOW else None
+        if item is None:
             self.outcome.not_found.append(text)
-        item = match.item
         if item is not None:
             for existing in self.live_items:
                 if existing.product_code == item.sku:
@@ -272,8 +275,12 @@ def match_metadata(text: str, match: MatchResult) -> dict:
         "method": match.method,
         "score": round(float(match.score), 4),
         "unit": match.parsed.unit if match.parsed else None,
+        # a guess too weak to use still helps staff: it leads the alternatives
         "alternatives": [{"sku": alt.sku, "name": alt.name, "confidence": round(conf, 4)}
-                         for alt, conf in match.alternatives[:3]],
+                         for alt, conf in ([(match.item, match.confidence)]
+                                           if match.item is not None
+                                           and match.confidence < NOT_FOUND_BELOW else [])
+                         + match.alternatives[:3]],
     }
 
 

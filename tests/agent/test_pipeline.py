@@ -270,3 +270,13 @@ async def test_a_handoff_keeps_what_the_customer_asked_for(database, catalogs, d
         from db.models import OrderSessionItem
         item = (await s.execute(select(OrderSessionItem))).scalar_one()
     assert item.product_code == "DY-1001"
+
+
+async def test_something_we_do_not_sell_is_reported_not_guessed(database, catalogs, demo
+                                                                 ) -> None:
+    """A product not in the catalog is listed as not found, never swapped for a look-alike."""
+    reply = await chat(database, catalogs, demo, "2 cs whole milk, 1 case kombucha")
+    assert "Not found in our catalog: 1 case kombucha" in reply
+    await chat(database, catalogs, demo, "yes")
+    order = (await _orders(database, demo))[0]
+    assert order.requires_review  # an unmatched line goes to a person
