@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import EncryptionKey
+from orderagent.settings import Settings
 
 ALGORITHM = "AES-256-GCM"
 
@@ -53,11 +55,17 @@ def _open(key: bytes, blob: bytes, aad: bytes) -> bytes:
 
 
 class Keyring:
-    """Data keys of every distributor, unwrapped on first use and cached in memory."""
+    """Data keys of every distributor, unwrapped on first use and cached in memory.
 
-    def __init__(self, master_key: bytes) -> None:
+    `previous` master keys still open data keys they wrapped, so processes keep working
+    while a rotation (`orderagent keys rotate`) is rolled out.
+    """
+
+    def __init__(self, master_key: bytes, previous: tuple[bytes, ...] = ()) -> None:
         self.kek = derive_kek(master_key)
         self.kek_id = key_id(self.kek)
+        self._keks = {key_id(k): k for k in map(derive_kek, previous)}
+        self._keks[self.kek_id] = self.kek
         self._keys: dict[tuple[uuid.UUID, int], bytes] = {}
         self._active: dict[uuid.UUID, int] = {}
 
@@ -67,8 +75,11 @@ class Keyring:
         )).scalars().all()
         for row in rows:
             aad = distributor_id.bytes + row.version.to_bytes(4, "big")
+            kek = self._keks.get(row.master_key_id)
             try:
-                self._keys[(distributor_id, row.version)] = _open(self.kek, row.wrapped_key, aad)
+                if kek is None:
+                    raise InvalidTag
+                self._keys[(distributor_id, row.version)] = _open(kek, row.wrapped_key, aad)
             except InvalidTag:
                 raise DecryptionError(
                     f"data key v{row.version} is wrapped by master key {row.master_key_id}, "
@@ -136,3 +147,40 @@ class Keyring:
 def hash_api_key(api_key: str) -> str:
     """The stored form of an API key: keys are long random secrets, so SHA-256 suffices."""
     return "sha256:" + hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+
+
+async def rewrap_all(session: AsyncSession, old: Keyring, new: Keyring,
+                     *, new_data_keys: bool = False) -> int:
+    """Re-wrap every data key from `old`'s master key to `new`'s; returns how many.
+
+    Sealed values are not touched: their data keys stay the same, only the wrapping
+    changes. With `new_data_keys`, each distributor also gets a fresh active data key
+    (new writes use it; older values still open with the old versions).
+    """
+    rows = (await session.execute(select(EncryptionKey).with_for_update())).scalars().all()
+    for row in rows:
+        aad = row.distributor_id.bytes + row.version.to_bytes(4, "big")
+        kek = old._keks.get(row.master_key_id)
+        if kek is None:
+            raise DecryptionError(f"data key v{row.version} of {row.distributor_id} is wrapped "
+                                  f"by an unknown master key {row.master_key_id}")
+        key = _open(kek, row.wrapped_key, aad)
+        row.wrapped_key = _seal(new.kek, key, aad)
+        row.master_key_id = new.kek_id
+        row.rotated_at = datetime.now(UTC)
+    if new_data_keys:
+        for distributor_id in {r.distributor_id for r in rows}:
+            for row in rows:
+                if row.distributor_id == distributor_id:
+                    row.active = False
+            await session.flush()
+            new._active.pop(distributor_id, None)
+            new._keys = {k: v for k, v in new._keys.items() if k[0] != distributor_id}
+            await new._active_key(session, distributor_id)
+    await session.flush()
+    return len(rows)
+
+
+def keyring_for(settings: Settings) -> Keyring:
+    """The keyring of the configured master key (and any keys being retired)."""
+    return Keyring(settings.master_key(), settings.previous_master_keys())

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     home: Path = Path(".orderagent")
     public_url: str = "http://127.0.0.1:8080"
     encryption_key: SecretStr | None = None
+    # during a master-key rotation: the keys being retired, comma-separated
+    previous_encryption_keys: SecretStr | None = None
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(
@@ -43,6 +45,17 @@ class Settings(BaseSettings):
     def llm_enabled(self) -> bool:
         """True when an LLM key is configured."""
         return self.openai_api_key is not None
+
+    def previous_master_keys(self) -> tuple[bytes, ...]:
+        """Retired master keys: from the environment, or `master.key.*` files in the home."""
+        keys: list[bytes] = []
+        if self.previous_encryption_keys is not None:
+            keys += [k.strip().encode() for k in
+                     self.previous_encryption_keys.get_secret_value().split(",") if k.strip()]
+        if self.encryption_key is None and self.home.is_dir():
+            keys += [p.read_text(encoding="ascii").strip().encode()
+                     for p in sorted(self.home.glob("master.key.*"))]
+        return tuple(keys)
 
     def master_key(self) -> bytes:
         """The master key: from the environment, or generated once into `$ORDERAGENT_HOME`."""

@@ -1,0 +1,68 @@
+"""Retention: data past a distributor's `data_retention_days` is removed, and audited.
+
+Messages go (with what hangs off them: PII findings, AI responses and errors, provider
+ids, attachments), then AI logs and webhook deliveries older than the cutoff. Orders stay:
+they are the distributor's business records, and lose only their link to the messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    AIError,
+    AIResponse,
+    DataAccessAudit,
+    Distributor,
+    Message,
+    PIIDetectionResult,
+    WebhookDelivery,
+)
+from db.models.enums import AuditOperation
+
+# dependents first, so each count is what that table lost (not hidden in a cascade)
+PURGED = (PIIDetectionResult, AIResponse, AIError, WebhookDelivery, Message)
+
+
+@dataclass
+class Purged:
+    """What one distributor's purge removed, per table."""
+
+    slug: str
+    cutoff: datetime
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+async def purge(session: AsyncSession, now: datetime, *, dry_run: bool = False
+                ) -> list[Purged]:
+    """Remove data past each distributor's retention; one audit row per table touched."""
+    results = []
+    distributors = (await session.execute(select(Distributor).where(
+        Distributor.data_retention_days.is_not(None)).order_by(Distributor.slug))).scalars()
+    for dist in distributors.all():
+        cutoff = now - timedelta(days=dist.data_retention_days)
+        result = Purged(dist.slug, cutoff)
+        for model in PURGED:
+            stmt = delete(model).where(model.distributor_id == dist.id,
+                                       model.created_at < cutoff)
+            if dry_run:
+                count = len((await session.execute(select(model.id).where(
+                    model.distributor_id == dist.id, model.created_at < cutoff))).all())
+            else:
+                count = (await session.execute(stmt.execution_options(
+                    synchronize_session=False))).rowcount
+            if count:
+                result.rows[model.__tablename__] = count
+                if not dry_run:
+                    session.add(DataAccessAudit(
+                        table_name=model.__tablename__, operation=AuditOperation.DELETE,
+                        distributor_id=dist.id, actor="cli:purge",
+                        details={"rows": count, "older_than": cutoff.isoformat(),
+                                 "retention_days": dist.data_retention_days}))
+        results.append(result)
+    await session.flush()
+    return results
