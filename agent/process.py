@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -29,8 +29,8 @@ from agent.extract import (
     complete_replacement,
     extract,
 )
-from agent.llm import AgentLLM, error_row, response_row
 from agent.pii import record_findings
+from agent.reading import AILog, LineMatcher, llm_reading, rules_unsure
 from agent.turn import Turn
 from db.models import (
     AIResponse,
@@ -43,13 +43,9 @@ from db.models import (
     OrderSessionItem,
 )
 from db.models.enums import AgentType, MessageStatus, SessionStatus
-from matching.llm import LLMCall, match_line_async
-from matching.resolve import AI_MATCH, MatchResult, match_line
-from privacy.redact import redact
+from matching.resolve import match_line
 
 AGENT_VERSION = "rules-1"
-# below this, the rules ask the model (when one is configured)
-LLM_BELOW = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,73 +75,8 @@ async def _load_turn(db: AsyncSession, conv: Conversation, ctx: AgentContext) ->
                 auto_close_minutes=dist.auto_close_timeout_minutes)
 
 
-@dataclass
-class _Matcher:
-    """Matches order lines for one message: fuzzy, plus the LLM tier when it may be used."""
-
-    turn: Turn
-    ai: _AILog
-    llm: AgentLLM | None
-    matched: list[dict] = field(default_factory=list)
-
-    async def __call__(self, line: str) -> MatchResult:
-        index, threshold = self.turn.catalog.index, float(self.turn.threshold)
-        # a line with PII in it is never sent to the model: fuzzy only
-        if self.llm is not None and redact(line) == line:
-            result = await match_line_async(index, line, threshold=threshold, llm=self.llm.chat)
-        else:
-            result = match_line(index, line, threshold=threshold)
-        if result.llm_call is not None:
-            self.ai.llm_call(AgentType.PRODUCT_MATCHING, result.llm_call, line,
-                             used=result.method == AI_MATCH)
-        self.matched.append({"text": line, "sku": result.item.sku if result.item else None,
-                             "confidence": round(result.confidence, 4),
-                             "method": result.method})
-        return result
-
-
-@dataclass
-class _AILog:
-    """Every AI row one message produces: the rules' response, LLM calls, their failures."""
-
-    db: AsyncSession
-    distributor_id: uuid.UUID
-    message_id: uuid.UUID | None = None
-    responses: list[AIResponse] = field(default_factory=list)
-    failed: int = 0
-
-    def llm_call(self, agent_type: AgentType, call: LLMCall, excerpt: str, *, used: bool,
-                 exc: Exception | None = None) -> None:
-        """Record one model call, and its failure if it failed."""
-        row = response_row(self.distributor_id, self.message_id, agent_type, call, used=used)
-        self.db.add(row)
-        self.responses.append(row)
-        if call.error is not None:
-            self.failed += 1
-            self.db.add(error_row(self.distributor_id, self.message_id, agent_type, call,
-                                  excerpt, exc))
-
-
-def _unsure(ext: Extraction) -> bool:
-    """The rules did not read this message confidently (and it is not a handoff)."""
-    return bool(ext.text) and not ext.handoff and ext.confidence < LLM_BELOW
-
-
-async def _llm_reading(llm: AgentLLM, ai: _AILog, ext: Extraction) -> Extraction:
-    """Ask the model about a message the rules are unsure of; keep the better reading."""
-    reading, call, exc = await llm.read(ext.text)
-    better = reading is not None and reading.confidence > ext.confidence
-    ai.llm_call(AgentType.MESSAGE_ANALYSIS, call, ext.text, used=better, exc=exc)
-    if not better:
-        return ext
-    items = reading.items if reading.intent in ("ORDER", "ADD") else []
-    return replace(ext, intent=Intent(reading.intent), items=items,
-                   changes=ext.changes if reading.intent in ("MODIFY", "REMOVE") else [],
-                   confidence=reading.confidence)
-
-
 async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
-                 match: _Matcher) -> None:
+                 match: LineMatcher) -> None:
     """Apply one message's extraction to the session."""
     if ext.handoff:
         # staff take over, but what the customer asked for is kept for them
@@ -255,7 +186,7 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
     was_handed_off = conv.handoff_active
     lang = turn.customer.language or dist.locale
     llm = ctx.llm if ctx.llm is not None and await ctx.llm.usable(db, dist) else None
-    ai = _AILog(db, conv.distributor_id)
+    ai = AILog(db, conv.distributor_id)
     responses: list[AIResponse] = []
     now = datetime.now(UTC)
     cards_masked = False
@@ -267,11 +198,11 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         await record_findings(db, ctx.keyring, conv.distributor_id, msg.id, msg.content or "",
                               masked_cards)
         ext = extract(msg.content or "", known_names=turn.catalog.known_names)
-        if llm is not None and not was_handed_off and _unsure(ext):
-            ext = await _llm_reading(llm, ai, ext)
+        if llm is not None and not was_handed_off and rules_unsure(ext):
+            ext = await llm_reading(llm, ai, ext)
         if ext.text:
             lang = str(ext.language)
-        match = _Matcher(turn, ai, llm)
+        match = LineMatcher(turn, ai, llm)
         if not was_handed_off:
             await _apply(turn, ext, msg.content, dist.currency, match)
         matched = match.matched
