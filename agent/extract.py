@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
+from agent.corrections import drop_self_corrections
 from agent.text import (
     Language,
     compound_pattern,
@@ -207,7 +208,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"|que sean )?(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:not|instead of|rather than|no"
         r"|en vez de)\s+{NUM}$")),
     (ChangeKind.SET_QUANTITY, _rx(
-        r"^(?:actually|sorry|oops|correction|wait|i meant|i mean|mejor|que sean|perd[oó]n"
+        r"^(?:actually|sorry|oops|correction|wait|i meant|i mean|mejor(?: que sean)?|que sean"
+        r"|perd[oó]n"
         r"|corrijo|make that|make it)[\s,:]+(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
         r"{ART}(?P<t>.+?))?(?:\s+(?:not|instead of|en vez de|no)\s+{NUM}.*)?$")),
     (ChangeKind.SET_QUANTITY, _rx(
@@ -667,7 +669,7 @@ def extract(text: str, *, lang: str | None = None,
             known_names: Collection[str] = ()) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff."""
     body = strip_signature(strip_quoted(normalize(text[:MAX_CHARS])))
-    cleaned = strip_greetings(body)
+    cleaned = drop_self_corrections(strip_greetings(body))
     code = (lang or "")[:2].lower()
     language = Language(code) if code in {"en", "es"} else detect_language(body)
     reason = _handoff(body)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -43,6 +43,7 @@ from db.models import (
     OrderSessionItem,
 )
 from db.models.enums import AgentType, MessageStatus, SessionStatus
+from matching.parse import parse_line
 from matching.resolve import match_line
 
 AGENT_VERSION = "rules-1"
@@ -119,6 +120,34 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
 
 
+def _bare_quantity(text: str) -> bool:
+    parsed = parse_line(text)
+    return parsed.quantity is not None and parsed.mention.strip() in ("", "please", "pls")
+
+
+def _answer_to_question(ext: Extraction, asked: str | None) -> Extraction:
+    """ "ok 2 cs please" right after asking about cold brew orders 2 cs of cold brew."""
+    if asked is None or ext.items or ext.changes:
+        return ext
+    bare = [u for u in ext.unparsed if _bare_quantity(u)]
+    if not bare:
+        return ext
+    items = [f"{parse_line(u).raw.strip()} {asked}" for u in bare]
+    return replace(ext, intent=Intent.ORDER, items=items,
+                   unparsed=[u for u in ext.unparsed if u not in bare],
+                   confidence=max(ext.confidence, 0.8))
+
+
+async def _last_question_mention(db: AsyncSession, conversation_id: uuid.UUID) -> str | None:
+    """The product the customer asked about in their last processed message, if any."""
+    data = (await db.execute(
+        select(AIResponse.extracted_data).join(Message, Message.id == AIResponse.message_id)
+        .where(Message.conversation_id == conversation_id, Message.ai_processed,
+               AIResponse.agent_type == AgentType.ORDER_PROCESSING)
+        .order_by(Message.created_at.desc()).limit(1))).scalar_one_or_none()
+    return (data or {}).get("question_mention")
+
+
 def _replacement_text(change: Change, target: OrderSessionItem | None) -> str:
     """The replacement in full: "20oz" said of "3 cs 16oz clear cups" -> "3 cs 20oz clear cups"."""
     if target is None or not change.said:
@@ -190,6 +219,7 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
     responses: list[AIResponse] = []
     now = datetime.now(UTC)
     cards_masked = False
+    asked = await _last_question_mention(db, conversation_id)
     for msg in messages:
         started = time.perf_counter()
         turn.message_id = ai.message_id = msg.id
@@ -198,8 +228,10 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         await record_findings(db, ctx.keyring, conv.distributor_id, msg.id, msg.content or "",
                               masked_cards)
         ext = extract(msg.content or "", known_names=turn.catalog.known_names)
+        ext = _answer_to_question(ext, asked)
         if llm is not None and not was_handed_off and rules_unsure(ext):
             ext = await llm_reading(llm, ai, ext)
+        asked = ext.question_mention or (None if ext.items or ext.changes else asked)
         if ext.text:
             lang = str(ext.language)
         match = LineMatcher(turn, ai, llm)
@@ -220,7 +252,8 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
             processing_time=round((time.perf_counter() - started) * 1000),
             extracted_data={"intent": str(ext.intent), "language": str(ext.language),
                             "items": matched, "changes": [c.kind for c in ext.changes],
-                            "handoff": ext.handoff, "question_kind": ext.question_kind}))
+                            "handoff": ext.handoff, "question_kind": ext.question_kind,
+                            "question_mention": ext.question_mention}))
     if turn.session is not None:
         turn.session.last_activity_at = now
         turn.session.reminder_sent_at = None

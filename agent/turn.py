@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from rapidfuzz import fuzz, utils
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import states
@@ -34,11 +35,14 @@ from db.models.enums import (
     SessionOutcome,
     SessionStatus,
 )
-from matching.resolve import MatchResult
+from matching.resolve import MatchResult, match_line
 
 S = SessionStatus
 ItemStatus = SessionItemStatus
-NOT_FOUND_BELOW = 0.3
+NOT_FOUND_BELOW = 0.05
+# a line with no quantity is weaker evidence of an order line ("salaam!", "sorry"): a guess
+# needs more confidence before it is shown as an item
+NO_QUANTITY_FLOOR = 0.3
 
 
 @dataclass
@@ -121,7 +125,8 @@ class Turn:
         self.outcome.understood = True
         # confidence is calibrated: below this floor the guess is more likely wrong than
         # right, so the customer is told "not found" instead of seeing a look-alike
-        item = match.item if match.confidence >= NOT_FOUND_BELOW else None
+        floor = NOT_FOUND_BELOW if quantity is not None else NO_QUANTITY_FLOOR
+        item = match.item if match.confidence >= floor else None
         if item is None:
             self.outcome.not_found.append(text)
         if item is not None:
@@ -141,6 +146,8 @@ class Turn:
             product_name=item.name if item else text[:500], product_code=item.sku if item else None,
             quantity=qty, unit_price=item.unit_price if item else None,
             source_message_id=self.message_id, ai_extracted=True,
+            # distinct per row (unlike now()), so items keep the order they were asked for
+            added_at=func.clock_timestamp(),
             ai_confidence=Decimal(str(round(match.confidence, 4))), status=ItemStatus.PENDING,
             item_metadata=match_metadata(text, match))
         self.db.add(row)
@@ -157,17 +164,25 @@ class Turn:
             return None
         if not target:
             return live[-1] if len(live) == 1 else None
-        best, best_score = None, 0.0
+        # first what the catalog says the words mean: "the everything bagels" is one sku
+        result = match_line(self.catalog.index, target, threshold=float(self.threshold))
+        for cand in [result.item, *(alt for alt, _ in result.alternatives[:3])]:
+            for item in live if cand is not None else ():
+                if item.product_code == cand.sku:
+                    return item
+        # then the words against each line; ties go to the closer whole string
+        best, best_key = None, (0.0, 0.0)
         for item in live:
-            names = [item.product_name, item.item_metadata.get("text", "")]
+            names = [item.product_name, (item.item_metadata or {}).get("text", "")]
             cat = self.catalog.by_sku.get(item.product_code or "")
             if cat is not None:
                 names += list(cat.aliases)
-            score = max(fuzz.token_set_ratio(target, n, processor=utils.default_process)
-                        for n in names if n)
-            if score > best_score:
-                best, best_score = item, score
-        return best if best_score >= 60 else None
+            key = max((fuzz.token_set_ratio(target, n, processor=utils.default_process),
+                       fuzz.ratio(target, n, processor=utils.default_process))
+                      for n in names if n)
+            if key > best_key:
+                best, best_key = item, key
+        return best if best_key[0] >= 60 else None
 
     async def set_quantity(self, target: str | None, quantity: Decimal, *, delta: bool) -> bool:
         """Set (or add to) the quantity of the item `target` names; False if none does."""

@@ -280,3 +280,19 @@ async def test_something_we_do_not_sell_is_reported_not_guessed(database, catalo
     await chat(database, catalogs, demo, "yes")
     order = (await _orders(database, demo))[0]
     assert order.requires_review  # an unmatched line goes to a person
+
+
+async def test_a_quantity_after_a_question_orders_what_was_asked_about(database, catalogs,
+                                                                         demo) -> None:
+    """'do you have cold brew?' then 'ok 2 cs please' orders 2 cs of cold brew."""
+    await chat(database, catalogs, demo, "do you have cold brew concentrate?")
+    reply = await chat(database, catalogs, demo, "ok 2 cs please")
+    assert "- 2 x " in reply and "Cold Brew" in reply
+
+
+async def test_changing_one_of_two_similar_lines_changes_the_right_one(database, catalogs,
+                                                                        demo) -> None:
+    """'add one more dozen of the everything bagels' does not touch the plain bagels."""
+    await chat(database, catalogs, demo, "2 dozen plain bagels\n2 dozen everything bagels")
+    reply = await chat(database, catalogs, demo, "add one more dozen of the everything bagels")
+    assert "- 2 x Plain Bagels" in reply and "- 3 x Everything Bagels" in reply
