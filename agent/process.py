@@ -32,6 +32,7 @@ from agent.extract import (
 from agent.pii import record_findings
 from agent.reading import AILog, LineMatcher, llm_reading, rules_unsure
 from agent.turn import Turn
+from channels.outbound_webhooks import EventType, enqueue_event
 from db.models import (
     AIResponse,
     AIUsageMetric,
@@ -240,6 +241,9 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         matched = match.matched
         confidence = min([m["confidence"] for m in matched] + [ext.confidence])
         msg.ai_processed = True
+        # inbound messages are announced here, not in the webhook: off its hot path, and
+        # still in the transaction that makes the message's effects durable
+        await message_created(db, conv, msg.id, sent_by=None)
         msg.ai_processed_at = func.clock_timestamp()
         msg.ai_extracted_intent = str(ext.intent)
         msg.ai_confidence = Decimal(str(round(confidence, 4)))
@@ -289,7 +293,16 @@ async def queue_reply(db: AsyncSession, conv: Conversation, text: str, *,
                     next_attempt_at=func.now(), created_at=func.clock_timestamp())
     db.add(reply)
     conv.last_message_at = datetime.now(UTC)
+    await message_created(db, conv, reply.id, sent_by=sent_by)
     return reply.id
+
+
+async def message_created(db: AsyncSession, conv: Conversation, message_id: uuid.UUID, *,
+                          sent_by: str | None) -> None:
+    """Queue the `message.created` webhook event, in the transaction that made the message."""
+    await enqueue_event(db, conv.distributor_id, EventType.MESSAGE_CREATED, {
+        "message_id": str(message_id), "conversation_id": str(conv.id),
+        "channel": str(conv.channel), "is_from_customer": sent_by is None, "sent_by": sent_by})
 
 
 async def record_usage(db: AsyncSession, distributor_id: uuid.UUID,

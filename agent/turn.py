@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import states
 from agent.catalog import Catalog
+from channels.outbound_webhooks import emit_order_events
 from db.models import (
     Conversation,
     ConversationOrderSession,
@@ -337,6 +338,7 @@ async def create_order(turn: Turn, source_text: str) -> Order:
     customer.total_spent = Decimal(customer.total_spent) + order.total_amount
     customer.last_ordered_date = date.today()
     customer.status = "ORDERING"
+    await emit_order_events(turn.db, order)  # webhook events commit with the order
     return order
 
 

@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from channels.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
-from db.crypto import Keyring
+from agent.inbox import InboxNotifier
+from channels import api, webhooks
+from channels.appkeys import BACKGROUND, DATABASE, INBOX_NOTIFIER, KEYRING, SETTINGS
+from db.crypto import keyring_for
 from db.engine import UNAVAILABLE_ERRORS, Database
 from orderagent.errors import OrderAgentError, Unavailable
 from orderagent.settings import Settings
@@ -53,9 +55,12 @@ def create_app(settings: Settings, database: Database,
     app = web.Application(middlewares=[error_middleware], client_max_size=8 * 1024 * 1024)
     app[SETTINGS] = settings
     app[DATABASE] = database
-    app[KEYRING] = Keyring(settings.master_key())
+    app[KEYRING] = keyring_for(settings)
+    app[INBOX_NOTIFIER] = InboxNotifier(database.engine)
     app[BACKGROUND] = set()
     app.router.add_get("/healthz", healthz)
+    webhooks.setup(app)
+    api.setup(app)
     starters = list(background or [])
 
     async def background_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
@@ -85,6 +86,12 @@ def consent_keyword(body: str) -> str | None:
 
 def _form(body: bytes) -> MultiDict[str]:
     """Form parameters, repeated keys and blank values kept (both are signed)."""
+    return MultiDict(_pairs(body))
+
+
+@lru_cache(maxsize=64)
+def _pairs(body: bytes) -> tuple[tuple[str, str], ...]:
+    # cached: verify and parse read the same body, one right after the other
     try:
         pairs = parse_qsl(
             body.decode("utf-8"), keep_blank_values=True, errors="strict",
@@ -92,7 +99,7 @@ def _form(body: bytes) -> MultiDict[str]:
         )
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedWebhook("body is not a UTF-8 form") from exc
-    return MultiDict(pairs)
+    return tuple(pairs)
 
 
 def _address(value: str) -> tuple[Channel, str]:

@@ -219,7 +219,7 @@ def run_eval_match(
         skus = {s for p in file.products for s in (p.sku, *(v.sku for v in p.variants))}
         queries = read_queries(queries_path, skus)
     except (DistributorFileError, QueryFileError) as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         return 2
     report = evaluate(file, queries, threshold=threshold, console=console)
     console.print(summary_table(report))

@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -49,7 +50,7 @@ def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
 
 
 async def _with_database(settings: Settings, fn: Callable, *, migrate: bool = True) -> int:
-    from db.crypto import Keyring
+    from db.crypto import keyring_for
     from db.engine import open_database
     from db.migrate import upgrade
 
@@ -57,7 +58,7 @@ async def _with_database(settings: Settings, fn: Callable, *, migrate: bool = Tr
     try:
         if migrate:
             await upgrade(database.engine)
-        return await fn(database, Keyring(settings.master_key()))
+        return await fn(database, keyring_for(settings))
     finally:
         await database.close()
 
@@ -71,7 +72,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     async def main(database, keyring) -> int:
         demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
-        app = create_app(settings, database, background=_workers(args.workers))
+        app = create_app(settings, database,
+                         background=[*_workers(args.workers), _deliverer(), _senders()])
         runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, args.host, args.port)
@@ -91,6 +93,18 @@ def _workers(count: int) -> list:
     return [start_workers(count)] if count > 0 else []
 
 
+def _deliverer():
+    from channels.outbound_webhooks import start_deliverer
+
+    return start_deliverer()
+
+
+def _senders():
+    from channels.senders import start_senders
+
+    return start_senders()  # SKIP LOCKED: safe beside senders in `worker` processes
+
+
 def _stop_event() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -104,6 +118,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from agent.context import AgentContext
     from agent.llm import agent_llm
     from agent.worker import Wakeup, run_worker
+    from channels.outbound_webhooks import run_deliverer
+    from channels.senders import sender_tasks
 
     async def main(database, keyring) -> int:
         wakeup = Wakeup()
@@ -112,6 +128,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         tasks = [asyncio.create_task(run_worker(
             database, ctx, window_s=settings.burst_window_ms / 1000, wakeup=wakeup,
             name=f"worker-{n}")) for n in range(args.concurrency)]
+        tasks.append(asyncio.create_task(run_deliverer(database, keyring)))  # webhooks
+        tasks += sender_tasks(database, keyring, settings.public_url)  # the outbox
         log.info("%d workers running", len(tasks))
         await _stop_event().wait()
         for task in tasks:
@@ -229,6 +247,70 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return _run(lambda: _with_database(settings, main))
 
 
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    """Re-wrap every data key with a new master key; running processes keep working."""
+    import os
+    import secrets
+
+    from db.crypto import Keyring, keyring_for, rewrap_all
+    from db.tenant import ALL
+
+    file_mode = settings.encryption_key is None
+    if file_mode:
+        settings.master_key()  # the key being retired must exist before it is rotated
+        new_key = secrets.token_urlsafe(32).encode()
+    else:
+        if not args.new_key_env or not os.environ.get(args.new_key_env):
+            raise UsageError("ORDERAGENT_ENCRYPTION_KEY is set: put the new master key in an "
+                             "environment variable and name it with --new-key-env")
+        new_key = os.environ[args.new_key_env].encode()
+    new = Keyring(new_key)
+    pending = settings.home / "master.key.new"
+    if file_mode:  # kept before the database changes, so a crash cannot lose it
+        pending.write_bytes(new_key)
+        pending.chmod(0o600)
+
+    async def main(database, _keyring) -> int:
+        async with database.transaction(tenant=ALL) as session:
+            count = await rewrap_all(session, keyring_for(settings), new,
+                                     new_data_keys=args.data_keys)
+        print(f"re-wrapped {count} data key(s) with master key {new.kek_id}")
+        return 0
+
+    code = _run(lambda: _with_database(settings, main))
+    if file_mode:
+        current = settings.home / "master.key"
+        retired = Keyring(current.read_bytes()).kek_id
+        current.rename(settings.home / f"master.key.previous-{retired}")
+        pending.rename(current)
+        print(f"new master key in {current}; the old one is kept beside it until you delete it")
+    else:
+        print("now set ORDERAGENT_ENCRYPTION_KEY to the new key and, until every process has "
+              "restarted, ORDERAGENT_PREVIOUS_ENCRYPTION_KEYS to the old one")
+    return code
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Remove data past each distributor's retention (audited)."""
+    from datetime import UTC, datetime
+
+    from db.retention import purge
+    from db.tenant import ALL
+
+    async def main(database, _keyring) -> int:
+        async with database.transaction(tenant=ALL) as session:
+            results = await purge(session, datetime.now(UTC), dry_run=args.dry_run)
+        if not results:
+            print("no distributor has a retention period set")
+        for r in results:
+            rows = ", ".join(f"{n} {t}" for t, n in r.rows.items()) or "nothing"
+            verb = "would remove" if args.dry_run else "removed"
+            print(f"{r.slug}: {verb} {rows} (older than {r.cutoff:%Y-%m-%d})")
+        return 0
+
+    return _run(lambda: _with_database(settings, main))
+
+
 def cmd_eval_match(args: argparse.Namespace, settings: Settings) -> int:
     """Score the product matcher alone on labelled queries."""
     from matching.evaluate import run_eval_match
@@ -242,6 +324,33 @@ def cmd_eval_pii(args: argparse.Namespace, settings: Settings) -> int:
     from privacy.evaluate import run_eval_pii
 
     return run_eval_pii(Path(args.corpus), Path(args.report) if args.report else None)
+
+
+def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    """Replay transcripts through the real pipeline on a throw-away database; score them."""
+    from agent.replay_report import run_replay
+    from agent.transcripts import TranscriptFileError
+
+    try:
+        return run_replay(args.transcripts, args.catalog, settings, report_path=args.report,
+                          compare_path=args.compare)
+    except TranscriptFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise UsageError(str(exc)) from None
+
+
+def cmd_export_transcripts(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a distributor's stored conversations as transcripts, PII redacted."""
+    from agent.export import ExportError, export_transcripts
+
+    async def main(database, _keyring) -> int:
+        return await export_transcripts(database, args.distributor, args.out, since=args.since)
+
+    try:
+        return _run(lambda: _with_database(settings, main, migrate=False))
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -275,6 +384,20 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     dbsub.add_parser("upgrade", help="apply migrations").set_defaults(fn=cmd_db_upgrade)
 
+    p = sub.add_parser("keys", help="encryption keys")
+    keysub = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p = keysub.add_parser("rotate", help="re-wrap data keys with a new master key")
+    p.add_argument("--new-key-env", metavar="VAR",
+                   help="environment variable holding the new key (when the key comes from "
+                        "ORDERAGENT_ENCRYPTION_KEY); never pass a key on the command line")
+    p.add_argument("--data-keys", action="store_true",
+                   help="also start a new data key per distributor for new writes")
+    p.set_defaults(fn=cmd_keys_rotate)
+
+    p = sub.add_parser("purge", help="remove data past each distributor's retention")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(fn=cmd_purge)
+
     p = sub.add_parser("eval-match", help="score the product matcher on labelled queries")
     p.add_argument("catalog", help="distributor file (JSON) with the catalog")
     p.add_argument("queries", help="QUERIES.jsonl")
@@ -288,6 +411,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="write the JSON report here")
     p.set_defaults(fn=cmd_eval_pii)
 
+    p = sub.add_parser("replay", help="replay transcripts on a throw-away database and score")
+    p.add_argument("transcripts", help="TRANSCRIPTS.jsonl")
+    p.add_argument("--catalog", required=True, help="distributor file (JSON or CSV)")
+    p.add_argument("--report", help="write the JSON report here")
+    p.add_argument("--compare", metavar="OTHER_REPORT.json",
+                   help="show what got better and worse against an earlier report")
+    p.set_defaults(fn=cmd_replay)
+
+    p = sub.add_parser("export-transcripts",
+                       help="stored conversations as transcripts (PII redacted)")
+    p.add_argument("--distributor", required=True, help="the distributor's slug")
+    p.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="only conversations from this day on (the distributor's time zone)")
+    p.add_argument("out", type=Path, help="OUT.jsonl")
+    p.set_defaults(fn=cmd_export_transcripts)
     return parser
 
 

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+# counts stored in INTEGER columns: larger numbers are input errors, not overflows
+Count = Annotated[int, Field(ge=0, le=2_147_483_647)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
 VariantType = Literal["SIZE", "COLOR", "VOLUME", "WEIGHT", "FLAVOR", "STYLE"]
 Provider = Literal["twilio", "meta_whatsapp", "sendgrid", "mailgun", "postmark", "smtp"]
@@ -45,8 +47,8 @@ class DistributorSpec(_Strict):
     address: str | None = None
     ai_enabled: bool = True
     ai_model_preference: str | None = None
-    auto_close_timeout_minutes: int = Field(default=120, ge=1)
-    data_retention_days: int | None = Field(default=None, ge=1)
+    auto_close_timeout_minutes: int = Field(default=120, ge=1, le=525_600)  # a year
+    data_retention_days: int | None = Field(default=None, ge=1, le=36_500)
 
 
 class IntegrationSpec(_Strict):
@@ -70,7 +72,7 @@ class VariantSpec(_Strict):
     variant_type: VariantType = "SIZE"
     unit_price: Money | None = None
     ai_aliases: list[str] = Field(default_factory=list)
-    stock_quantity: int | None = None
+    stock_quantity: Count | None = None
     active: bool = True
 
 
@@ -86,13 +88,13 @@ class ProductSpec(_Strict):
     keywords: list[str] = Field(default_factory=list)
     common_misspellings: list[str] = Field(default_factory=list)
     ai_training_examples: list[str] = Field(default_factory=list)
-    minimum_order_quantity: int | None = Field(default=None, ge=0)
-    maximum_order_quantity: int | None = Field(default=None, ge=0)
+    minimum_order_quantity: Count | None = None
+    maximum_order_quantity: Count | None = None
     in_stock: bool = True
-    stock_quantity: int | None = None
+    stock_quantity: Count | None = None
     active: bool = True
     seasonal: bool = False
-    lead_time_days: int | None = Field(default=None, ge=0)
+    lead_time_days: int | None = Field(default=None, ge=0, le=3650)
     variants: list[VariantSpec] = Field(default_factory=list)
 
 
@@ -158,7 +160,8 @@ def parse_catalog_csv(
     text: str, path: str = "<input>"
 ) -> tuple[list[CategorySpec], list[ProductSpec]]:
     """Parse a CSV catalog (one row per product or variant) into categories and products."""
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": the csv module then handles \r\n, \n and a bare \r the way ERPs write them
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:

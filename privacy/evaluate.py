@@ -108,7 +108,7 @@ def run_eval_pii(
     try:
         messages = load_corpus(Path(corpus_path))
     except CorpusError as exc:
-        console.print(f"[red]eval-pii:[/red] {exc}", markup=True, highlight=False)
+        console.print(f"[red]eval-pii:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
         return EXIT_BAD_INPUT
     from privacy.detect import PIIDetector
 
@@ -129,7 +129,7 @@ def run_eval_pii(
             Path(report_path).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
         except OSError as exc:
-            console.print(f"[red]eval-pii:[/red] cannot write {report_path}: {exc}")
+            console.print(f"[red]eval-pii:[/red] cannot write {report_path}: {exc}", soft_wrap=True)
             return EXIT_BAD_INPUT
         console.print(f"report written to {report_path}")
     return EXIT_OK

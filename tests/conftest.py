@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from db.embedded import start_embedded, to_async_url
 from db.engine import Database, make_engine
 from db.migrate import upgrade
+from db.scratch import create_database, database_url, drop_database
 from orderagent.settings import Settings
-from tests.pg import create_database, database_url, drop_database
 
 TEST_MASTER_KEY = "test-master-key-0123456789abcdef"
 
@@ -28,6 +28,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's own database, keys or LLM."""
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
+    # reports are tables (rich): wide enough that an error line is never wrapped mid-text
+    monkeypatch.setenv("COLUMNS", "200")
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +58,7 @@ async def migrated_template(pg_server_url: str) -> AsyncIterator[str]:
 @pytest.fixture
 async def database(pg_server_url: str, migrated_template: str) -> AsyncIterator[Database]:
     """A fresh, migrated database of this test's own."""
-    name = await create_database(pg_server_url, template=migrated_template)
+    name = await create_database(pg_server_url, prefix="oa_test", template=migrated_template)
     engine = make_engine(database_url(pg_server_url, name), pool_size=5)
     db = Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
     yield db

@@ -66,11 +66,15 @@ class TenantScoped:
     query on these classes; that is the one place tenant isolation is enforced.
     """
 
+    # False where a unique or composite index already leads with distributor_id: a
+    # second index on the same column only costs writes on the hottest tables
+    tenant_index: bool = True
+
     @declared_attr
     def distributor_id(cls) -> Mapped[uuid.UUID]:
         return mapped_column(
             UUID(as_uuid=True), ForeignKey("distributors.id", ondelete="CASCADE"),
-            nullable=False, index=True,
+            nullable=False, index=cls.tenant_index,
         )
 
 

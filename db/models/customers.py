@@ -26,6 +26,7 @@ class Customer(TenantScoped, Base):
     """A business that orders from the distributor, found by phone or email."""
 
     __tablename__ = "customers"
+    tenant_index = False
     __table_args__ = (
         # one customer per channel identity within a distributor (schema.md)
         UniqueConstraint("distributor_id", "phone"),

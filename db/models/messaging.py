@@ -27,6 +27,7 @@ class Conversation(TenantScoped, Base):
     """One thread per (distributor, customer, channel)."""
 
     __tablename__ = "conversations"
+    tenant_index = False
     __table_args__ = (
         UniqueConstraint("distributor_id", "customer_id", "channel"),
         Index(None, "distributor_id", "last_message_at"),
@@ -63,22 +64,28 @@ class Message(TenantScoped, Base):
     """One message in a conversation; outbound ones are the outbox until sent."""
 
     __tablename__ = "messages"
+    tenant_index = False
     __table_args__ = (
         Index(None, "conversation_id", "thread_position"),
+        # foreign keys that are NULL on most rows: index only the rows that have one
+        Index("ix_messages_order_session_id", "order_session_id",
+              postgresql_where=text("order_session_id IS NOT NULL")),
+        Index("ix_messages_reply_to_message_id", "reply_to_message_id",
+              postgresql_where=text("reply_to_message_id IS NOT NULL")),
+        Index("ix_messages_order_context_id", "order_context_id",
+              postgresql_where=text("order_context_id IS NOT NULL")),
         # the worker's claim query: unprocessed customer messages, oldest first
         Index("ix_messages_unprocessed", "conversation_id", "created_at",
               postgresql_where=text("is_from_customer AND NOT ai_processed")),
         # the sender's claim query: outbound messages waiting to go out
         Index("ix_messages_outbox", "next_attempt_at",
               postgresql_where=text("NOT is_from_customer AND status = 'QUEUED'")),
-        Index("ix_messages_ai_extracted_products", "ai_extracted_products",
-              postgresql_using="gin"),
         Index(None, "distributor_id", "created_at"),
     )
 
     id: Mapped[uuid_pk]
     conversation_id: Mapped[uuid.UUID] = fk("conversations.id", nullable=False,
-                                            ondelete="CASCADE")
+                                            ondelete="CASCADE", index=False)
     content: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_from_customer: Mapped[bool] = mapped_column(Boolean)
     message_type: Mapped[MessageType] = mapped_column(
@@ -93,11 +100,11 @@ class Message(TenantScoped, Base):
     ai_extracted_intent: Mapped[str | None] = mapped_column(String(32))
     ai_extracted_products: Mapped[jsonb_list]
     ai_suggested_responses: Mapped[jsonb_list]
-    order_context_id: Mapped[uuid.UUID | None] = mapped_column(index=True)  # soft reference
+    order_context_id: Mapped[uuid.UUID | None] = mapped_column()  # soft reference
     order_session_id: Mapped[uuid.UUID | None] = fk("conversation_order_sessions.id",
-                                                    use_alter=True)
+                                                    use_alter=True, index=False)
     thread_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    reply_to_message_id: Mapped[uuid.UUID | None] = fk("messages.id")
+    reply_to_message_id: Mapped[uuid.UUID | None] = fk("messages.id", index=False)
     external_message_id: Mapped[str | None] = mapped_column(String(255))
     external_metadata: Mapped[jsonb_dict]
     # added for the outbox: who wrote it (agent/staff), attempts, when to retry, why it failed
@@ -117,7 +124,12 @@ class ExternalMessageMapping(TenantScoped, Base):
     """A provider's message id -> our message; its unique key makes retried webhooks no-ops."""
 
     __tablename__ = "external_message_mappings"
-    __table_args__ = (UniqueConstraint("distributor_id", "provider", "external_id"),)
+    tenant_index = False
+    __table_args__ = (
+        UniqueConstraint("distributor_id", "provider", "external_id"),
+        Index("ix_external_message_mappings_integration_id", "integration_id",
+              postgresql_where=text("integration_id IS NOT NULL")),
+    )
 
     id: Mapped[uuid_pk]
     provider: Mapped[str] = mapped_column(String(32))
@@ -127,6 +139,6 @@ class ExternalMessageMapping(TenantScoped, Base):
     message_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("messages.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED"),
         index=True)
-    integration_id: Mapped[uuid.UUID | None] = fk("external_integrations.id")
+    integration_id: Mapped[uuid.UUID | None] = fk("external_integrations.id", index=False)
     raw_metadata: Mapped[jsonb_dict]
     created_at: Mapped[created_ts]

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select, update
 
 from agent.context import AgentContext
 from agent.llm import agent_llm
 from agent.local import say
 from db.crypto import Keyring
-from db.loader import load_distributor
 from db.models import AIError, AIResponse, AIUsageMetric, Distributor, OrderSessionItem
 from db.tenant import ALL
-from orderagent.bootstrap import DEMO_FILE
-from orderagent.distributor_file import read_distributor_file
 from orderagent.settings import Settings
 from tests.conftest import TEST_MASTER_KEY
 
 UNSURE = "same as last week please, my cell is (305) 555-0143"
-
-
-@pytest.fixture
-async def demo(database):
-    """The demo distributor, loaded."""
-    async with database.transaction(tenant=ALL) as s:
-        result = await load_distributor(s, read_distributor_file(DEMO_FILE),
-                                        Keyring(TEST_MASTER_KEY.encode()))
-    return result.distributor_id
 
 
 def _ctx(server, tmp_path) -> AgentContext:

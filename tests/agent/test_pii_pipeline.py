@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from sqlalchemy import select, text
 
 from agent.context import AgentContext
 from agent.local import say
 from db.crypto import Keyring
-from db.loader import load_distributor
 from db.models import Message, PIIDetectionResult
-from db.tenant import ALL
-from orderagent.bootstrap import DEMO_FILE
-from orderagent.distributor_file import read_distributor_file
 from tests.conftest import TEST_MASTER_KEY
 
 CARD = "4111 1111 1111 1111"
 MESSAGE = f"2 cs whole milk. Card for the invoice: {CARD}. My cell is (305) 555-0143"
-
-
-@pytest.fixture
-async def demo(database):
-    """The demo distributor, loaded."""
-    async with database.transaction(tenant=ALL) as s:
-        result = await load_distributor(s, read_distributor_file(DEMO_FILE),
-                                        Keyring(TEST_MASTER_KEY.encode()))
-    return result.distributor_id
 
 
 async def _all_text(database) -> str:

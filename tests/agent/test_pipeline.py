@@ -13,7 +13,6 @@ from agent.local import say
 from agent.timeouts import sweep_timeouts
 from agent.worker import claim_and_process
 from db.crypto import Keyring
-from db.loader import load_distributor
 from db.models import (
     AIResponse,
     AIUsageMetric,
@@ -25,20 +24,9 @@ from db.models import (
     OrderSessionEvent,
 )
 from db.tenant import ALL
-from orderagent.bootstrap import DEMO_FILE
-from orderagent.distributor_file import read_distributor_file
 from tests.conftest import TEST_MASTER_KEY
 
 PHONE = "+13055550101"
-
-
-@pytest.fixture
-async def demo(database):
-    """The demo distributor's id, loaded into this test's database."""
-    async with database.transaction(tenant=ALL) as s:
-        result = await load_distributor(s, read_distributor_file(DEMO_FILE),
-                                        Keyring(TEST_MASTER_KEY.encode()))
-    return result.distributor_id
 
 
 @pytest.fixture
@@ -296,3 +284,57 @@ async def test_changing_one_of_two_similar_lines_changes_the_right_one(database,
     await chat(database, catalogs, demo, "2 dozen plain bagels\n2 dozen everything bagels")
     reply = await chat(database, catalogs, demo, "add one more dozen of the everything bagels")
     assert "- 2 x Plain Bagels" in reply and "- 3 x Everything Bagels" in reply
+
+
+async def test_messages_in_and_out_are_announced_to_webhooks(database, catalogs, demo) -> None:
+    """A subscribed endpoint gets message.created for the customer's message and the reply."""
+    from db.models import WebhookDelivery, WebhookEndpoint
+
+    async with database.transaction(tenant=demo) as s:
+        s.add(WebhookEndpoint(distributor_id=demo, name="erp", url="http://127.0.0.1:9/x",
+                              events=["message.created"]))
+    await chat(database, catalogs, demo, "2 cs whole milk")
+    async with database.transaction(tenant=demo) as s:
+        events = (await s.execute(select(WebhookDelivery.event_data))).scalars().all()
+    assert sorted(e["data"]["is_from_customer"] for e in events) == [False, True]
+    assert all(e["type"] == "message.created" for e in events)
+
+
+async def test_storing_is_undone_with_its_transaction(database, catalogs, demo) -> None:
+    """A webhook refused after storing (e.g. a reused signature) leaves no message behind."""
+    from agent.inbox import store_inbound
+    from channels.base import Channel, InboundMessage
+
+    msg = InboundMessage(provider="twilio", channel=Channel.SMS, external_id="SM-rollback",
+                         sender=PHONE, recipient="+15550100000", text="2 cs whole milk")
+    with pytest.raises(RuntimeError):
+        async with database.transaction(tenant=demo) as s:
+            assert await store_inbound(s, demo, msg) is not None
+            raise RuntimeError("refused after storing")
+    async with database.transaction(tenant=demo) as s:
+        assert (await s.execute(select(func.count(Message.id)))).scalar_one() == 0
+        assert await store_inbound(s, demo, msg) is not None  # the id was not consumed
+
+
+async def test_the_notifier_wakes_listeners_after_every_burst(database) -> None:
+    """Many pokes become few NOTIFYs, and a poke after a NOTIFY is never lost."""
+    from agent.inbox import INBOX_CHANNEL, InboxNotifier
+
+    raw = await database.engine.raw_connection()
+    got: list[float] = []
+    conn = raw.driver_connection
+    await conn.add_listener(INBOX_CHANNEL, lambda *_: got.append(asyncio.get_running_loop()
+                                                                 .time()))
+    try:
+        notifier = InboxNotifier(database.engine)
+        for _ in range(50):
+            notifier.poke()
+        await asyncio.sleep(0.1)
+        first = len(got)
+        notifier.poke()  # a poke after the burst still gets its own wake-up
+        await asyncio.sleep(0.1)
+    finally:
+        await conn.remove_listener(INBOX_CHANNEL, lambda *_: None)
+        raw.close()
+    assert 1 <= first <= 3
+    assert len(got) == first + 1

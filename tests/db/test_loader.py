@@ -183,3 +183,17 @@ def test_the_demo_catalog_is_a_valid_distributor_file() -> None:
     data = read_distributor_file(Path(__file__).parents[2] / "orderagent/demo/demo.json")
     assert data.distributor.slug == "demo"
     assert len(data.products) >= 150
+
+
+def test_csv_with_bare_carriage_returns_parses() -> None:
+    """Old ERPs end lines with a bare CR: still two products, not an error."""
+    _, products = parse_catalog_csv("sku,name\r\nA,Milk\rB,Cream\r\n", "c.csv")
+    assert [p.sku for p in products] == ["A", "B"]
+
+
+def test_numbers_too_large_for_the_database_are_bad_input() -> None:
+    """A huge integer is a clear error naming the key, not a crash at insert time."""
+    data = copy.deepcopy(HARBOR)
+    data["products"][1]["stock_quantity"] = 10**15
+    with pytest.raises(DistributorFileError, match=r"products\[1\]\.stock_quantity"):
+        parse_distributor_json(json.dumps(data), "harbor.json")

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from db.engine import make_engine
 from db.migrate import current_revision, upgrade
-from tests.pg import create_database, database_url, drop_database
+from db.scratch import create_database, database_url, drop_database
 
 # table -> key columns, from shared/specs/order-platform-data-model.md and schema.md
 DATA_MODEL = {

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -16,8 +18,8 @@ import pytest
 from sqlalchemy import text
 
 from db.embedded import start_embedded
+from db.scratch import create_database, database_url, drop_database
 from orderagent.cli import main
-from tests.pg import create_database, database_url, drop_database
 
 ROOT = Path(__file__).parents[2]
 
@@ -25,7 +27,7 @@ ROOT = Path(__file__).parents[2]
 @pytest.fixture
 async def db_url(pg_server_url: str, migrated_template: str):
     """DATABASE_URL of a fresh migrated database, for commands run in this process."""
-    name = await create_database(pg_server_url, template=migrated_template)
+    name = await create_database(pg_server_url, prefix="oa_test", template=migrated_template)
     yield database_url(pg_server_url, name)
     await drop_database(pg_server_url, name)
 
@@ -94,9 +96,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
     raise AssertionError("serve did not become healthy")
 
 
-def test_serve_on_a_fresh_home_comes_up_with_the_demo(tmp_path) -> None:
+def test_serve_on_a_fresh_home_comes_up_with_the_demo() -> None:
     """`serve` with no DATABASE_URL starts its own PostgreSQL, loads `demo`, stops cleanly."""
-    home = tmp_path / "home"
+    # outside pytest's 0700 temp root: the server runs as another user and must reach it
+    home = Path(tempfile.mkdtemp(prefix="oa-serve-")) / "home"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(ORDERAGENT_HOME=str(home), PYTHONUNBUFFERED="1")
@@ -120,6 +123,7 @@ def test_serve_on_a_fresh_home_comes_up_with_the_demo(tmp_path) -> None:
     assert "orderagent chat --distributor demo" in out
     assert json.loads(creds.read_text())["api_key"] not in out  # secrets are never printed
     assert not (home / "pgdata" / "postmaster.pid").exists()  # the server was stopped
+    shutil.rmtree(home.parent, ignore_errors=True)
 
 
 def _count_demo_products(url: str) -> int:
@@ -137,3 +141,41 @@ def _count_demo_products(url: str) -> int:
         return n
 
     return asyncio.run(count())
+
+
+def test_keys_rotate_in_file_mode(tmp_path, db_url, monkeypatch, capsys) -> None:
+    """`keys rotate` re-wraps with a new generated key; sealed credentials still open."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    home = tmp_path / "home"
+    monkeypatch.setenv("ORDERAGENT_HOME", str(home))
+    data = {**HARBOR, "integrations": [
+        {"provider": "twilio", "config": {"account_sid": "AC1", "phone_number": "+15550001111"},
+         "credentials": {"auth_token": "tok"}}]}
+    path = _write(tmp_path, data)
+    assert main(["load", str(path)]) == 0
+    old_key = (home / "master.key").read_text()
+    assert main(["keys", "rotate"]) == 0
+    out = capsys.readouterr().out
+    assert "re-wrapped 1 data key" in out and old_key not in out
+    assert (home / "master.key").read_text() != old_key
+    assert list(home.glob("master.key.previous-*"))
+    (next(home.glob("master.key.previous-*"))).unlink()  # the new key alone must do
+    assert main(["load", str(path)]) == 0  # compares credentials: needs to decrypt them
+    assert "harbor: unchanged" in capsys.readouterr().out
+
+
+def test_chat_talks_to_the_demo_and_shows_the_session(tmp_path, db_url) -> None:
+    """`orderagent chat`: type an order and 'yes'; see the summary, the order and the state."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI")}
+    env.update(DATABASE_URL=db_url, ORDERAGENT_HOME=str(tmp_path / "home"),
+               ORDERAGENT_BURST_WINDOW_MS="0")
+    done = subprocess.run(
+        [sys.executable, "-m", "orderagent.cli", "chat", "--distributor", "demo"],
+        input="2 cs whole milk and 3 dozen eggs\nyes\n", capture_output=True, text=True,
+        cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "- 2 x Whole Milk 1 Gallon" in out
+    assert "[session REVIEWING]" in out
+    assert "Order confirmed" in out
+    assert "[session CLOSED/CONFIRMED]" in out

@@ -1,0 +1,95 @@
+"""Who is calling the distributor API: the API key, checked in constant time, and the audit.
+
+Keys are stored hashed (`distributors.api_key_hash`); a presented key is hashed, looked up
+and compared with `hmac.compare_digest`. Every read or write of customer data writes a
+`data_access_audit` row in the request's own transaction (so a rolled-back change leaves
+no audit of a write that never happened), and refused attempts are audited too.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.crypto import hash_api_key
+from db.models import DataAccessAudit, Distributor
+from db.models.enums import AuditOperation, DistributorStatus
+
+MAX_KEY_LENGTH = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authenticated API caller: the distributor, the key's audit name, where from."""
+
+    distributor_id: uuid.UUID | None
+    actor: str
+    ip: str | None
+    user_agent: str | None
+
+
+def bearer_key(request: web.Request) -> str | None:
+    """The key from `Authorization: Bearer <key>`, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > MAX_KEY_LENGTH:
+        return None
+    return token
+
+
+def actor_name(digest: str) -> str:
+    """How a key appears in the audit: its hash's first 8 hex digits, never the key."""
+    return "api_key:" + digest.removeprefix("sha256:")[:8]
+
+
+def client_ip(request: web.Request) -> str | None:
+    """The peer address (a valid IP for the INET column, or None on a unix socket)."""
+    try:
+        return str(ipaddress.ip_address(request.remote or ""))
+    except ValueError:
+        return None
+
+
+def anonymous(request: web.Request) -> Caller:
+    """The caller of a refused request: named by its key's hash prefix, if it sent one."""
+    key = bearer_key(request)
+    actor = actor_name(hash_api_key(key)) if key else "anonymous"
+    return Caller(None, actor, client_ip(request),
+                  (request.headers.get("User-Agent") or "")[:512] or None)
+
+
+async def authenticate(session: AsyncSession, request: web.Request) -> Caller | None:
+    """The caller behind the request's key, or None (the session must be scoped `ALL`)."""
+    key = bearer_key(request)
+    if key is None:
+        return None
+    digest = hash_api_key(key)
+    row = (await session.execute(select(Distributor.id, Distributor.api_key_hash).where(
+        Distributor.api_key_hash == digest,
+        Distributor.status != DistributorStatus.INACTIVE))).first()
+    # the lookup is by hash; the comparison is constant-time all the same
+    if row is None or not hmac.compare_digest(row.api_key_hash.encode(), digest.encode()):
+        return None
+    caller = anonymous(request)
+    return Caller(row.id, actor_name(digest), caller.ip, caller.user_agent)
+
+
+async def audit(session: AsyncSession, caller: Caller, table: str, operation: AuditOperation,
+                record_ids: Iterable[uuid.UUID | str | None],
+                details: dict[str, Any] | None = None) -> None:
+    """One `data_access_audit` row per record read or written (one row for none)."""
+    ids = list(record_ids) or [None]
+    rows = [{"table_name": table, "operation": operation,
+             "distributor_id": caller.distributor_id,
+             "attempted_record_id": None if rid is None else str(rid)[:64],
+             "ip_address": caller.ip, "user_agent": caller.user_agent, "actor": caller.actor,
+             "details": details or {}} for rid in ids]
+    await session.execute(insert(DataAccessAudit), rows)
