@@ -26,7 +26,7 @@ from agent.llm import agent_llm
 from agent.process import Processed, process_conversation
 from agent.timeouts import sweep_timeouts
 from db.engine import UNAVAILABLE_ERRORS, Database
-from db.tenant import ALL
+from db.tenant import ALL, scope
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
         tenant = (await session.execute(text(
             "SELECT distributor_id FROM conversations WHERE id = :id"),
             {"id": conversation_id})).scalar_one()
-        session.info["tenant"] = tenant
+        await scope(session, tenant)
         return await process_conversation(session, conversation_id, ctx)
 
 

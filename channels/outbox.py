@@ -39,7 +39,7 @@ from db.crypto import Keyring
 from db.engine import Database
 from db.models import Conversation, Customer, ExternalIntegration, ExternalMessageMapping, Message
 from db.models.enums import IntegrationStatus, MessageStatus
-from db.tenant import ALL
+from db.tenant import ALL, scope
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ async def _claim(db: Database, keyring: Keyring, options: SenderOptions
         row = (await session.execute(CLAIM)).one_or_none()
         if row is None:
             return None
-        session.info["tenant"] = row.distributor_id  # from here on: that tenant's data only
+        await scope(session, row.distributor_id)  # from here on: that tenant's data only
         msg = (await session.execute(select(Message).where(Message.id == row.id))).scalar_one()
         conv = (await session.execute(select(Conversation).where(
             Conversation.id == msg.conversation_id))).scalar_one()

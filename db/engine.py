@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,10 +17,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-import db.tenant  # noqa: F401  (installs the tenant filter on every session)
 from db.embedded import EmbeddedPostgres, start_embedded, to_async_url
+from db.tenant import TENANT_ROLE, rls_available, scope
 from orderagent.errors import Unavailable
 from orderagent.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # errors that mean "the database is not answering" rather than "the query is wrong"
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
@@ -34,6 +37,8 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     embedded: EmbeddedPostgres | None = None
+    # whether PostgreSQL's row-level security wall can be used (found on first use)
+    rls: bool | None = None
 
     async def close(self) -> None:
         """Dispose the pool, then release the embedded server."""
@@ -41,6 +46,14 @@ class Database:
         if self.embedded is not None:
             self.embedded.stop()
             self.embedded = None
+
+    async def _detect_rls(self) -> None:
+        async with self.engine.connect() as conn:
+            self.rls = await rls_available(conn)
+        if not self.rls:
+            log.warning("row-level security is not active: the database user cannot take "
+                        "the role %s (run `orderagent db upgrade` as a user that may create "
+                        "roles); tenant isolation rests on the ORM filter alone", TENANT_ROLE)
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query within a second."""
@@ -58,8 +71,11 @@ class Database:
         Database outages become `Unavailable` (503), so providers retry.
         """
         try:
+            if self.rls is None:
+                await self._detect_rls()
             async with self.sessions() as session, session.begin():
-                session.info["tenant"] = tenant
+                session.info["rls"] = self.rls
+                await scope(session, tenant)
                 yield session
         except DBAPIError as exc:
             if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):

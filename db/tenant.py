@@ -5,6 +5,11 @@ for the few system paths that must look across tenants (routing an inbound webho
 its distributor, migrations, the CLI loader). A query on a tenant-scoped table in a
 session with no scope is refused, so forgetting the scope fails loudly instead of
 leaking another distributor's rows; a row flushed for another tenant is refused too.
+
+A second wall sits in PostgreSQL itself: row-level security policies on every tenant
+table (migration 0003). A tenant-scoped transaction runs as the role `orderagent_tenant`
+with `orderagent.tenant` set, so even a raw SQL statement that forgets its
+`distributor_id` sees and writes only that distributor's rows.
 """
 
 from __future__ import annotations
@@ -12,16 +17,35 @@ from __future__ import annotations
 import uuid
 from typing import Final
 
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from db.models.base import TenantScoped
 
 ALL: Final = "*"
+TENANT_ROLE: Final = "orderagent_tenant"
+_SET_TENANT = text("SELECT set_config('role', :role, true), "
+                   "set_config('orderagent.tenant', :tenant, true)")
 
 
 class TenantScopeError(RuntimeError):
     """A query or write on tenant data without, or outside, the session's tenant."""
+
+
+async def scope(session: AsyncSession, tenant: uuid.UUID | str) -> None:
+    """Scope an open transaction to `tenant`: the ORM filter, and (when the database has
+    the role) PostgreSQL's row-level security for the rest of the transaction."""
+    session.info["tenant"] = tenant
+    if tenant != ALL and session.info.get("rls"):
+        await session.execute(_SET_TENANT, {"role": TENANT_ROLE, "tenant": str(tenant)})
+
+
+async def rls_available(conn: AsyncConnection) -> bool:
+    """Whether the connected user may take the tenant role (migration 0003 made it)."""
+    return bool((await conn.execute(text(
+        "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = :r"),
+        {"r": TENANT_ROLE})).scalar_one_or_none())
 
 
 def _scope(session: Session) -> uuid.UUID | str | None:

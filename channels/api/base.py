@@ -25,7 +25,7 @@ from channels.api.auth import Caller, anonymous, audit, authenticate
 from channels.appkeys import DATABASE, KEYRING
 from db.crypto import Keyring
 from db.models.enums import AuditOperation
-from db.tenant import ALL
+from db.tenant import ALL, scope
 from orderagent.errors import BadInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]
                                 {"refused": "unauthorized", "path": request.path[:200]})
                 else:
                     # from here on the request is one tenant's: scope the session to it
-                    session.info["tenant"] = caller.distributor_id
+                    await scope(session, caller.distributor_id)
                     ctx = Ctx(request, session, caller)
                     if route.query is not None:
                         ctx.query = parse_query(route.query, request)

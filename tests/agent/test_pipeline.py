@@ -23,7 +23,7 @@ from db.models import (
     OrderProduct,
     OrderSessionEvent,
 )
-from db.tenant import ALL
+from db.tenant import ALL, scope
 from tests.conftest import TEST_MASTER_KEY
 
 PHONE = "+13055550101"
@@ -203,7 +203,7 @@ async def test_a_failed_transaction_leaves_the_message_for_a_retry(database, cat
         async with database.transaction(tenant=ALL) as s:
             from agent.worker import CLAIM
             cid = (await s.execute(CLAIM, {"window": 0, "max_wait": 10})).scalar_one()
-            s.info["tenant"] = demo
+            await scope(s, demo)
             from agent.process import process_conversation
             await process_conversation(s, cid, catalogs)
             raise RuntimeError("killed")

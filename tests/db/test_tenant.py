@@ -69,3 +69,25 @@ async def test_a_different_master_key_cannot_unwrap_data_keys(database) -> None:
     async with database.transaction(tenant=ALL) as s:
         with pytest.raises(DecryptionError, match="wrapped by master key"):
             await Keyring(b"master-two-0123456789").decrypt(s, a, token)
+
+
+async def test_postgresql_itself_refuses_other_tenants_rows(database) -> None:
+    """The second wall: raw SQL with no distributor filter still sees one tenant only."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    a, b = await _two_tenants(database)
+    async with database.transaction(tenant=a) as s:
+        assert database.rls, "row-level security should be active on the test server"
+        names = (await s.execute(text("SELECT name FROM products"))).scalars().all()
+        assert names == ["A milk"]
+        seen = (await s.execute(text("SELECT count(*) FROM distributors"))).scalar_one()
+        assert seen == 1
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with database.transaction(tenant=a) as s:
+            await s.execute(text(
+                "INSERT INTO products (distributor_id, sku, name) VALUES (:b, 'Z-1', 'z')"),
+                {"b": b})
+    async with database.transaction(tenant=ALL) as s:  # system paths see everything
+        total = (await s.execute(text("SELECT count(*) FROM products"))).scalar_one()
+    assert total == 2
