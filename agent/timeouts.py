@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from agent import replies, states
 from agent.process import queue_reply
@@ -17,6 +17,7 @@ from db.models import (
     ConversationOrderSession,
     Customer,
     Distributor,
+    Message,
     OrderSessionItem,
 )
 from db.models.enums import SessionEventType, SessionItemStatus, SessionOutcome, SessionStatus
@@ -33,13 +34,21 @@ async def sweep_timeouts(db: Database, now: datetime, *, limit: int = 50) -> int
             select(ConversationOrderSession, Conversation)
             .join(Conversation, Conversation.id == ConversationOrderSession.conversation_id)
             .where(ConversationOrderSession.status != SessionStatus.CLOSED,
-                   ConversationOrderSession.last_activity_at.is_not(None))
+                   ConversationOrderSession.last_activity_at.is_not(None),
+                   # a customer message still waiting (e.g. in the burst window) is
+                   # activity: the worker will answer it, not the sweep
+                   ~exists().where(Message.conversation_id == Conversation.id,
+                                   Message.is_from_customer, Message.ai_processed.is_(False)))
             .order_by(ConversationOrderSession.last_activity_at)
             .limit(limit)
-            # skip conversations a worker is processing right now
-            .with_for_update(of=Conversation, skip_locked=True)
+            # both rows locked, skipping conversations a worker is processing right now;
+            # populate_existing: decide on the rows as they are once locked, not as read
+            .with_for_update(of=(ConversationOrderSession, Conversation), skip_locked=True)
+            .execution_options(populate_existing=True)
         )).all()
         for sess, conv in rows:
+            if sess.status == SessionStatus.CLOSED:
+                continue  # closed (confirmed, cancelled) by a worker just before the lock
             idle = now - sess.last_activity_at
             timeout = timedelta(minutes=sess.auto_close_timeout_minutes)
             if idle >= timeout:

@@ -13,12 +13,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import asyncpg
 from aiohttp import web
-from sqlalchemy import text
+from sqlalchemy import func, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.context import AgentContext
 from agent.inbox import INBOX_CHANNEL
@@ -26,6 +29,7 @@ from agent.llm import agent_llm
 from agent.process import Processed, process_conversation
 from agent.timeouts import sweep_timeouts
 from db.engine import UNAVAILABLE_ERRORS, Database
+from db.models import Conversation
 from db.tenant import ALL, scope
 
 log = logging.getLogger(__name__)
@@ -50,6 +54,20 @@ FROM messages WHERE is_from_customer AND NOT ai_processed
 GROUP BY conversation_id ORDER BY 1 LIMIT 1
 """)
 POLL_SECONDS = 1.0
+MAX_ATTEMPTS = 3
+COUNT_FAILURE = text("""
+UPDATE messages SET external_metadata = jsonb_set(external_metadata, '{processing_failures}',
+    to_jsonb(coalesce((external_metadata->>'processing_failures')::int, 0) + 1))
+WHERE conversation_id = :c AND is_from_customer AND NOT ai_processed
+RETURNING (external_metadata->>'processing_failures')::int
+""")
+SET_ASIDE = text("""
+UPDATE messages SET ai_processed = true, ai_processed_at = clock_timestamp(),
+    ai_extracted_intent = 'FAILED'
+WHERE conversation_id = :c AND is_from_customer AND NOT ai_processed
+RETURNING id
+""")
+MIN_WAIT_SECONDS = 0.05
 SWEEP_SECONDS = 30.0
 
 
@@ -67,7 +85,37 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
             "SELECT distributor_id FROM conversations WHERE id = :id"),
             {"id": conversation_id})).scalar_one()
         await scope(session, tenant)
-        return await process_conversation(session, conversation_id, ctx)
+        try:
+            async with session.begin_nested():
+                return await process_conversation(session, conversation_id, ctx)
+        except UNAVAILABLE_ERRORS:
+            raise  # the database is gone: nothing to record, the claim is retried
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise
+            log.exception("conversation %s: processing failed", conversation_id)
+        except Exception:
+            log.exception("conversation %s: processing failed", conversation_id)
+        return await _record_failure(session, conversation_id)
+
+
+async def _record_failure(session: AsyncSession, conversation_id: uuid.UUID) -> Processed:
+    """Count a failed attempt on the waiting messages; after a few, staff take over.
+
+    Without this, a message that always fails would be claimed first forever (it is the
+    oldest waiting) and starve every other conversation.
+    """
+    attempts = max((await session.execute(COUNT_FAILURE, {"c": conversation_id})
+                    ).scalars().all(), default=0)
+    if attempts < MAX_ATTEMPTS:
+        return Processed(conversation_id, 0, None, None)
+    count = len((await session.execute(SET_ASIDE, {"c": conversation_id})).all())
+    await session.execute(update(Conversation).where(Conversation.id == conversation_id).values(
+        handoff_active=True, handoff_at=func.now(),
+        handoff_reason=f"the agent failed {attempts} times on a message: a person must answer"))
+    log.error("conversation %s: %d message(s) set aside after %d failed attempts; handed to "
+              "staff", conversation_id, count, attempts)
+    return Processed(conversation_id, count, None, None)
 
 
 async def _seconds_until_due(db: Database, window_s: float) -> float | None:
@@ -125,7 +173,10 @@ async def run_worker(db: Database, ctx: AgentContext, *, window_s: float, wakeup
                 last_sweep = loop.time()
                 await sweep_timeouts(db, datetime.now(UTC))
             due = await _seconds_until_due(db, window_s)
-            await wakeup.wait(POLL_SECONDS if due is None else min(due + 0.005, POLL_SECONDS))
+            # a due conversation that another worker holds (or that just failed) is still
+            # "due": without a floor, idle workers would spin on it
+            await wakeup.wait(POLL_SECONDS if due is None
+                              else min(max(due + 0.005, MIN_WAIT_SECONDS), POLL_SECONDS))
         except asyncio.CancelledError:
             raise
         except UNAVAILABLE_ERRORS:

@@ -15,6 +15,7 @@ from db.crypto import keyring_for
 from db.engine import UNAVAILABLE_ERRORS, Database
 from orderagent.errors import OrderAgentError, Unavailable
 from orderagent.settings import Settings
+from privacy.detect import get_detector
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ def create_app(settings: Settings, database: Database,
     starters = list(background or [])
 
     async def background_ctx(app: web.Application) -> AsyncIterator[None]:
+        # the PII detector takes ~1 s to build: do it now, off the event loop, rather
+        # than inside the first webhook or message that needs it
+        await asyncio.to_thread(get_detector().warm_up)
         for start in starters:
             await start(app)
         yield

@@ -70,6 +70,9 @@ async def _routes(db: Database, keyring: Keyring, provider: str,
         raise Unavailable("database unavailable") from exc
 
 
+MAX_ENTRIES = 10_000
+
+
 class RouteCache:
     """Integration lookups by (provider, route key), cached per process with a TTL."""
 
@@ -123,7 +126,12 @@ class RouteCache:
             raise
         else:
             future.set_result(routes)
-            self._entries[key] = (now + (self._ttl if routes else self._miss_ttl), routes)
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
+            # unknown numbers come from the outside, unsigned: remember them only while
+            # there is room (real routes are bounded by the number of integrations)
+            if routes or len(self._entries) < MAX_ENTRIES:
+                self._entries[key] = (now + (self._ttl if routes else self._miss_ttl), routes)
             return routes
         finally:
             del self._pending[key]

@@ -23,6 +23,7 @@ from db.engine import UNAVAILABLE_ERRORS, Database
 from orderagent.errors import Unavailable
 
 log = logging.getLogger(__name__)
+MIN_WAIT_S = 0.05
 
 NEXT_DUE = text("""
 SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM messages
@@ -44,7 +45,9 @@ async def run_sender(db: Database, keyring: Keyring, options: SenderOptions, *,
             if await send_next(db, keyring, options) is not None:
                 continue
             due = await _seconds_until_due(db)
-            wait = poll_s if due is None else min(due + 0.005, poll_s)
+            # a due message behind an in-flight or backing-off one in its thread is still
+            # "due" but cannot be claimed: the floor keeps idle senders from spinning on it
+            wait = poll_s if due is None else min(max(due + 0.005, MIN_WAIT_S), poll_s)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), wait)
             wakeup.clear()

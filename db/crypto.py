@@ -21,8 +21,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import EncryptionKey
 from orderagent.settings import Settings
@@ -73,7 +74,10 @@ class Keyring:
         rows = (await session.execute(
             select(EncryptionKey).where(EncryptionKey.distributor_id == distributor_id)
         )).scalars().all()
+        uncommitted = session.info.get("new_data_keys", {}).get(distributor_id)
         for row in rows:
+            if uncommitted is not None and uncommitted[0] == row.version:
+                continue  # this transaction's own new key: cached only on commit
             aad = distributor_id.bytes + row.version.to_bytes(4, "big")
             kek = self._keks.get(row.master_key_id)
             try:
@@ -90,6 +94,9 @@ class Keyring:
 
     async def _active_key(self, session: AsyncSession, distributor_id: uuid.UUID
                           ) -> tuple[int, bytes]:
+        created = session.info.get("new_data_keys", {}).get(distributor_id)
+        if created is not None:  # made earlier in this same transaction
+            return created
         if distributor_id not in self._active:
             await self._load(session, distributor_id)
         if distributor_id not in self._active:
@@ -100,10 +107,22 @@ class Keyring:
                                       algorithm=ALGORITHM, wrapped_key=_seal(self.kek, key, aad),
                                       master_key_id=self.kek_id, active=True))
             await session.flush()
-            self._keys[(distributor_id, version)] = key
-            self._active[distributor_id] = version
+            # cached only once committed: a key from a rolled-back transaction must never
+            # seal anything, or that data could not be opened again
+            pending = session.info.setdefault("new_data_keys", {})
+            pending[distributor_id] = (version, key)
+            if len(pending) == 1:
+                event.listen(session.sync_session, "after_commit", self._promote, once=True)
+                event.listen(session.sync_session, "after_rollback",
+                             lambda s: s.info.pop("new_data_keys", None), once=True)
+            return version, key
         version = self._active[distributor_id]
         return version, self._keys[(distributor_id, version)]
+
+    def _promote(self, session: Session) -> None:
+        for distributor_id, (version, key) in session.info.pop("new_data_keys", {}).items():
+            self._keys[(distributor_id, version)] = key
+            self._active[distributor_id] = version
 
     async def encrypt(self, session: AsyncSession, distributor_id: uuid.UUID, plaintext: str
                       ) -> str:
@@ -120,9 +139,13 @@ class Keyring:
             blob = base64.urlsafe_b64decode(b64)
         except ValueError:
             raise DecryptionError("not an encrypted token") from None
-        if (distributor_id, version) not in self._keys:
-            await self._load(session, distributor_id)
-        key = self._keys.get((distributor_id, version))
+        created = session.info.get("new_data_keys", {}).get(distributor_id)
+        if created is not None and created[0] == version:
+            key: bytes | None = created[1]
+        else:
+            if (distributor_id, version) not in self._keys:
+                await self._load(session, distributor_id)
+            key = self._keys.get((distributor_id, version))
         if key is None:
             raise DecryptionError(f"no data key v{version} for this distributor")
         try:

@@ -122,8 +122,11 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from channels.senders import sender_tasks
 
     async def main(database, keyring) -> int:
+        from privacy.detect import get_detector
+
         wakeup = Wakeup()
         ctx = AgentContext(keyring=keyring, llm=agent_llm(settings))
+        await asyncio.to_thread(get_detector().warm_up)  # ~1 s, off the event loop
         await wakeup.start(database)
         tasks = [asyncio.create_task(run_worker(
             database, ctx, window_s=settings.burst_window_ms / 1000, wakeup=wakeup,

@@ -338,3 +338,39 @@ async def test_the_notifier_wakes_listeners_after_every_burst(database) -> None:
         raw.close()
     assert 1 <= first <= 3
     assert len(got) == first + 1
+
+
+async def test_a_message_that_always_fails_goes_to_staff_and_blocks_no_one(
+        database, catalogs, demo) -> None:
+    """A poison message is retried a few times, then set aside; others are still answered."""
+    from sqlalchemy import text
+
+    from agent.worker import MAX_ATTEMPTS
+    from db.models import Conversation
+
+    # a real failure inside processing: the database refuses to mark this message done
+    async with database.transaction(tenant=ALL) as s:
+        await s.execute(text("""
+            CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN
+                IF NEW.content = 'poison' AND NEW.ai_processed
+                   AND NEW.ai_extracted_intent IS DISTINCT FROM 'FAILED' THEN
+                    RAISE EXCEPTION 'cannot process this one';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql"""))
+        await s.execute(text("CREATE TRIGGER poison BEFORE UPDATE ON messages "
+                             "FOR EACH ROW EXECUTE FUNCTION refuse_poison()"))
+    await say(database, catalogs, demo, sender=PHONE, text="poison", process=False)
+    await say(database, catalogs, demo, sender="+13055550999", text="2 cs whole milk",
+              process=False)
+    results = [await claim_and_process(database, catalogs, window_s=0) for _ in range(6)]
+    answered = [r for r in results if r is not None and r.reply_id is not None]
+    assert len(answered) == 1  # the other customer was answered
+    assert await claim_and_process(database, catalogs, window_s=0) is None  # nothing stuck
+    async with database.transaction(tenant=demo) as s:
+        poisoned = (await s.execute(select(Message).where(Message.content == "poison"))
+                    ).scalar_one()
+        assert poisoned.ai_processed and poisoned.ai_extracted_intent == "FAILED"
+        assert poisoned.external_metadata["processing_failures"] == MAX_ATTEMPTS
+        conv = await s.get(Conversation, poisoned.conversation_id)
+        assert conv.handoff_active

@@ -91,3 +91,18 @@ async def test_postgresql_itself_refuses_other_tenants_rows(database) -> None:
     async with database.transaction(tenant=ALL) as s:  # system paths see everything
         total = (await s.execute(text("SELECT count(*) FROM products"))).scalar_one()
     assert total == 2
+
+
+async def test_a_data_key_from_a_rolled_back_transaction_is_never_used(database) -> None:
+    """If the transaction that made a distributor's first key rolls back, nothing sealed
+    later depends on that lost key: a fresh process can still open it."""
+    a, _ = await _two_tenants(database)
+    keyring = Keyring(b"master-one-0123456789")
+    with pytest.raises(RuntimeError):
+        async with database.transaction(tenant=ALL) as s:
+            await keyring.encrypt(s, a, "first")
+            raise RuntimeError("rolled back")
+    async with database.transaction(tenant=ALL) as s:
+        token = await keyring.encrypt(s, a, "second")
+    async with database.transaction(tenant=ALL) as s:
+        assert await Keyring(b"master-one-0123456789").decrypt(s, a, token) == "second"
