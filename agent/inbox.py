@@ -9,7 +9,6 @@ index, then finds it taken).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import uuid
@@ -17,16 +16,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.pii import mask_for_storage
 from channels.base import Channel, InboundMessage
-from db.engine import UNAVAILABLE_ERRORS
 from db.models import (
     OrderAttachment,
 )
+from db.notify import INBOX, notify_after_commit
 
-INBOX_CHANNEL = "orderagent_inbox"  # NOTIFY channel that wakes workers
 log = logging.getLogger(__name__)
 
 
@@ -89,7 +87,7 @@ async def store_inbound(session: AsyncSession, distributor_id: uuid.UUID, msg: I
     """Store one customer message; None when this provider message id was stored before.
 
     Card numbers are masked before anything is written (`agent/pii.py`). Workers are
-    woken after the commit, by the caller (`InboxNotifier`), not inside this transaction.
+    woken once the transaction commits (`db/notify.py`), never from inside it.
     """
     message_id = uuid.uuid4()
     masked = mask_for_storage(msg.text)
@@ -114,6 +112,7 @@ async def store_inbound(session: AsyncSession, distributor_id: uuid.UUID, msg: I
     row = (await session.execute(STORE[identity], values)).one_or_none()
     if row is None:
         return None
+    notify_after_commit(session, INBOX)
     conversation_id, customer_id = row[0], row[1]
     for a in msg.attachments:
         session.add(OrderAttachment(
@@ -121,42 +120,3 @@ async def store_inbound(session: AsyncSession, distributor_id: uuid.UUID, msg: I
             size_bytes=a.size_bytes, provider_url=a.url, storage_key=a.provider_media_id))
     return StoredMessage(message_id=message_id, conversation_id=conversation_id,
                          customer_id=customer_id)
-
-
-class InboxNotifier:
-    """Wakes listening workers after commits: one NOTIFY per burst, never inside a write.
-
-    A NOTIFY inside the writing transaction holds PostgreSQL's notify lock through the
-    commit, so concurrent webhook commits queued behind each other. Workers also poll,
-    so a lost wake-up only delays a reply by the poll interval.
-    """
-
-    INTERVAL_S = 0.02  # at most one NOTIFY per interval per process
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._pending: asyncio.Task[None] | None = None
-        self._again = False
-
-    def poke(self) -> None:
-        """Ask for a wake-up: the next NOTIFY goes out within about INTERVAL_S."""
-        if self._pending is None or self._pending.done():
-            self._pending = asyncio.create_task(self._run())
-        else:
-            self._again = True  # one more NOTIFY after the current one, never none
-
-    async def _run(self) -> None:
-        while True:
-            self._again = False
-            await self._notify()
-            await asyncio.sleep(self.INTERVAL_S)
-            if not self._again:
-                return
-
-    async def _notify(self) -> None:
-        try:
-            async with self._engine.connect() as conn:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                await conn.execute(text("SELECT pg_notify(:c, '')"), {"c": INBOX_CHANNEL})
-        except UNAVAILABLE_ERRORS:
-            log.warning("could not wake workers; they will poll")

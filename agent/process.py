@@ -44,6 +44,7 @@ from db.models import (
     OrderSessionItem,
 )
 from db.models.enums import AgentType, MessageStatus, SessionStatus
+from db.notify import OUTBOX, notify_after_commit
 from matching.parse import parse_line
 from matching.resolve import match_line
 
@@ -294,6 +295,7 @@ async def queue_reply(db: AsyncSession, conv: Conversation, text: str, *,
     db.add(reply)
     conv.last_message_at = datetime.now(UTC)
     await message_created(db, conv, reply.id, sent_by=sent_by)
+    notify_after_commit(db, OUTBOX)  # the senders pick it up as soon as it is committed
     return reply.id
 
 

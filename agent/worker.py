@@ -24,12 +24,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.context import AgentContext
-from agent.inbox import INBOX_CHANNEL
 from agent.llm import agent_llm
 from agent.process import Processed, process_conversation
 from agent.timeouts import sweep_timeouts
 from db.engine import UNAVAILABLE_ERRORS, Database
 from db.models import Conversation
+from db.notify import INBOX
 from db.tenant import ALL, scope
 
 log = logging.getLogger(__name__)
@@ -137,9 +137,12 @@ class Wakeup:
             raw = await db.engine.raw_connection()
             self._raw = raw
             self._conn = raw.driver_connection
-            await self._conn.add_listener(INBOX_CHANNEL, lambda *_: self.event.set())
+            await self._conn.add_listener(INBOX, self._wake)
         except (*UNAVAILABLE_ERRORS, asyncpg.PostgresError):
             log.warning("worker: LISTEN unavailable, polling every %.1fs", POLL_SECONDS)
+
+    def _wake(self, *_: object) -> None:
+        self.event.set()
 
     async def wait(self, seconds: float) -> None:
         """Sleep until notified or `seconds` pass."""
@@ -150,8 +153,9 @@ class Wakeup:
     async def close(self) -> None:
         """Stop listening."""
         if self._conn is not None:
-            with contextlib.suppress(Exception):
-                await self._conn.remove_listener(INBOX_CHANNEL, lambda *_: None)
+            # the same callback that was added: the connection goes back to the pool
+            with contextlib.suppress(*UNAVAILABLE_ERRORS, asyncpg.PostgresError):
+                await self._conn.remove_listener(INBOX, self._wake)
             self._raw.close()
             self._conn = None
 

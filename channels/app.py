@@ -8,9 +8,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from agent.inbox import InboxNotifier
 from channels import api, webhooks
-from channels.appkeys import BACKGROUND, DATABASE, INBOX_NOTIFIER, KEYRING, SETTINGS
+from channels.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
 from db.crypto import keyring_for
 from db.engine import UNAVAILABLE_ERRORS, Database
 from orderagent.errors import OrderAgentError, Unavailable
@@ -57,7 +56,6 @@ def create_app(settings: Settings, database: Database,
     app[SETTINGS] = settings
     app[DATABASE] = database
     app[KEYRING] = keyring_for(settings)
-    app[INBOX_NOTIFIER] = InboxNotifier(database.engine)
     app[BACKGROUND] = set()
     app.router.add_get("/healthz", healthz)
     webhooks.setup(app)

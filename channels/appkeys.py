@@ -6,7 +6,6 @@ import asyncio
 
 from aiohttp import web
 
-from agent.inbox import InboxNotifier
 from db.crypto import Keyring
 from db.engine import Database
 from orderagent.settings import Settings
@@ -14,7 +13,5 @@ from orderagent.settings import Settings
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 KEYRING = web.AppKey("keyring", Keyring)
-# wakes workers after webhook commits
-INBOX_NOTIFIER = web.AppKey("inbox_notifier", InboxNotifier)
 # background tasks (workers, senders) kept in a set so none is lost or garbage-collected
 BACKGROUND = web.AppKey("background", set[asyncio.Task[None]])

@@ -20,18 +20,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.inbox import StoredMessage
+from agent.process import queue_reply
 from channels.base import Channel, InboundMessage
 from channels.twilio import HELP_KEYWORDS
 from db.models import Conversation, Customer, Distributor, Message
-from db.models.enums import MessageStatus
 
 log = logging.getLogger(__name__)
 
-OUTBOX_CHANNEL = "orderagent_outbox"  # NOTIFY channel that wakes senders
 STOP, START, HELP = "STOP", "START", "HELP"
 # on WhatsApp only unambiguous words count: "cancel" or "end" in an order chat is about
 # the order, and no carrier enforces anything there
@@ -107,21 +106,11 @@ async def mark_handled(session: AsyncSession, message_id: uuid.UUID, intent: str
 async def queue_notice(session: AsyncSession, distributor_id: uuid.UUID,
                        conversation_id: uuid.UUID, content: str,
                        sent_by: str = "consent") -> uuid.UUID:
-    """Put a message in the outbox of a conversation (the senders send it)."""
-    position = (await session.execute(
-        update(Conversation).where(Conversation.id == conversation_id)
-        .values(message_count=Conversation.message_count + 1, last_message_at=func.now())
-        .returning(Conversation.message_count))).scalar_one()
-    message_id = uuid.uuid4()
-    session.add(Message(
-        id=message_id, distributor_id=distributor_id, conversation_id=conversation_id,
-        content=content, is_from_customer=False, status=MessageStatus.QUEUED,
-        thread_position=position, sent_by=sent_by, next_attempt_at=func.now(),
-        created_at=func.clock_timestamp()))
-    await session.flush()
-    await session.execute(text("SELECT pg_notify(:c, :p)"),
-                          {"c": OUTBOX_CHANNEL, "p": str(conversation_id)})
-    return message_id
+    """Put a notice in the outbox of a conversation, the way every reply is queued."""
+    conversation = (await session.execute(select(Conversation).where(
+        Conversation.id == conversation_id, Conversation.distributor_id == distributor_id))
+    ).scalar_one()
+    return await queue_reply(session, conversation, content, sent_by=sent_by)
 
 
 async def _notice_text(session: AsyncSession, distributor_id: uuid.UUID, kind: str) -> str:

@@ -16,10 +16,10 @@ import asyncpg
 from aiohttp import web
 from sqlalchemy import text
 
-from channels.consent import OUTBOX_CHANNEL
 from channels.outbox import SenderOptions, send_next
 from db.crypto import Keyring
 from db.engine import UNAVAILABLE_ERRORS, Database
+from db.notify import OUTBOX
 from orderagent.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,13 @@ async def _listen(db: Database, wakeup: asyncio.Event) -> None:
     try:
         async with db.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
-            await driver.add_listener(OUTBOX_CHANNEL, wake)
+            await driver.add_listener(OUTBOX, wake)
             try:
                 await asyncio.Event().wait()
             finally:
                 # the connection goes back to the pool: it must not keep our listener
                 with contextlib.suppress(*UNAVAILABLE_ERRORS, asyncpg.PostgresError):
-                    await driver.remove_listener(OUTBOX_CHANNEL, wake)
+                    await driver.remove_listener(OUTBOX, wake)
     except UNAVAILABLE_ERRORS:
         log.warning("sender: LISTEN unavailable, polling only")
 

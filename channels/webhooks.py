@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agent.inbox import StoredMessage, store_inbound
 from channels import get_adapter
 from channels._sanitize import clean_message, clean_status, unstorable
-from channels.appkeys import DATABASE, INBOX_NOTIFIER, KEYRING, SETTINGS
+from channels.appkeys import DATABASE, KEYRING, SETTINGS
 from channels.base import (
     Channel,
     ChannelNotConfigured,
@@ -134,8 +134,6 @@ async def _store(request: web.Request, distributor_id: uuid.UUID,
                 await _after_store(session, route, msg, stored)
         for status, hint in statuses:
             await apply_status(session, status, hint)
-    if new:
-        request.app[INBOX_NOTIFIER].poke()  # after the commit: see InboxNotifier
     log.debug("webhook for distributor %s: %d new of %d messages, %d statuses",
               distributor_id, new, len(messages), len(statuses))
 

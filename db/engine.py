@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from db.embedded import EmbeddedPostgres, start_embedded, to_async_url
+from db.notify import Notifier
 from db.tenant import TENANT_ROLE, rls_available, scope
 from orderagent.errors import Unavailable
 from orderagent.settings import Settings
@@ -39,6 +40,7 @@ class Database:
     embedded: EmbeddedPostgres | None = None
     # whether PostgreSQL's row-level security wall can be used (found on first use)
     rls: bool | None = None
+    notifiers: dict[str, Notifier] = field(default_factory=dict)
 
     async def close(self) -> None:
         """Dispose the pool, then release the embedded server."""
@@ -46,6 +48,12 @@ class Database:
         if self.embedded is not None:
             self.embedded.stop()
             self.embedded = None
+
+    def notify(self, channel: str) -> None:
+        """Wake `channel`'s listeners soon (coalesced; see db/notify.py)."""
+        if channel not in self.notifiers:
+            self.notifiers[channel] = Notifier(self.engine, channel)
+        self.notifiers[channel].poke()
 
     async def _detect_rls(self) -> None:
         async with self.engine.connect() as conn:
@@ -73,10 +81,13 @@ class Database:
         try:
             if self.rls is None:
                 await self._detect_rls()
-            async with self.sessions() as session, session.begin():
-                session.info["rls"] = self.rls
-                await scope(session, tenant)
-                yield session
+            async with self.sessions() as session:
+                async with session.begin():
+                    session.info["rls"] = self.rls
+                    await scope(session, tenant)
+                    yield session
+                for channel in session.info.pop("notify", ()):  # committed: wake listeners
+                    self.notify(channel)
         except DBAPIError as exc:
             if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
                 raise Unavailable("database unavailable") from exc

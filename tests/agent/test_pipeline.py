@@ -318,15 +318,15 @@ async def test_storing_is_undone_with_its_transaction(database, catalogs, demo) 
 
 async def test_the_notifier_wakes_listeners_after_every_burst(database) -> None:
     """Many pokes become few NOTIFYs, and a poke after a NOTIFY is never lost."""
-    from agent.inbox import INBOX_CHANNEL, InboxNotifier
+    from db.notify import INBOX, Notifier
 
     raw = await database.engine.raw_connection()
     got: list[float] = []
     conn = raw.driver_connection
-    await conn.add_listener(INBOX_CHANNEL, lambda *_: got.append(asyncio.get_running_loop()
+    await conn.add_listener(INBOX, lambda *_: got.append(asyncio.get_running_loop()
                                                                  .time()))
     try:
-        notifier = InboxNotifier(database.engine)
+        notifier = Notifier(database.engine, INBOX)
         for _ in range(50):
             notifier.poke()
         await asyncio.sleep(0.1)
@@ -334,7 +334,7 @@ async def test_the_notifier_wakes_listeners_after_every_burst(database) -> None:
         notifier.poke()  # a poke after the burst still gets its own wake-up
         await asyncio.sleep(0.1)
     finally:
-        await conn.remove_listener(INBOX_CHANNEL, lambda *_: None)
+        await conn.remove_listener(INBOX, lambda *_: None)
         raw.close()
     assert 1 <= first <= 3
     assert len(got) == first + 1
@@ -374,3 +374,34 @@ async def test_a_message_that_always_fails_goes_to_staff_and_blocks_no_one(
         assert poisoned.external_metadata["processing_failures"] == MAX_ATTEMPTS
         conv = await s.get(Conversation, poisoned.conversation_id)
         assert conv.handoff_active
+
+
+async def test_a_queued_reply_wakes_the_senders_only_once_committed(database, catalogs,
+                                                                     demo) -> None:
+    """The agent's reply NOTIFYs the outbox after its commit; a rolled-back one does not."""
+    from agent.process import queue_reply
+    from db.notify import OUTBOX
+
+    raw = await database.engine.raw_connection()
+    got: list[str] = []
+
+    def heard(*_: object) -> None:
+        got.append("outbox")
+
+    await raw.driver_connection.add_listener(OUTBOX, heard)
+    try:
+        exchange = await say(database, catalogs, demo, sender=PHONE, text="2 cs whole milk")
+        await asyncio.sleep(0.1)
+        assert got, "the senders were not woken"
+        got.clear()
+        with pytest.raises(RuntimeError):
+            async with database.transaction(tenant=demo) as s:
+                from db.models import Conversation
+                conv = await s.get(Conversation, exchange.conversation_id)
+                await queue_reply(s, conv, "never sent")
+                raise RuntimeError("rolled back")
+        await asyncio.sleep(0.1)
+        assert got == []
+    finally:
+        await raw.driver_connection.remove_listener(OUTBOX, heard)
+        raw.close()
