@@ -36,6 +36,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from channels.netguard import PrivateAddress, PublicOnlyResolver, check_url
 from db.crypto import DecryptionError, Keyring
 from db.engine import UNAVAILABLE_ERRORS, Database
 from db.models import Order, WebhookDelivery, WebhookEndpoint
@@ -194,9 +195,14 @@ async def _claim(db: Database, keyring: Keyring, limit: int) -> list[Claimed]:
     return out
 
 
-async def _post(http: aiohttp.ClientSession, item: Claimed) -> Result:
+async def _post(http: aiohttp.ClientSession, item: Claimed, *, allow_private: bool) -> Result:
     if not item.active:
         return Result(None, None, {}, "endpoint inactive")
+    if not allow_private:
+        try:
+            check_url(item.url)
+        except PrivateAddress as exc:
+            return Result(None, None, {}, str(exc))
     headers = dict(item.headers)
     if item.secret:
         ts = int(time.time())
@@ -251,22 +257,28 @@ async def _record(db: Database, item: Claimed, result: Result) -> None:
 
 
 async def deliver_due(db: Database, keyring: Keyring, http: aiohttp.ClientSession, *,
-                      limit: int = BATCH) -> int:
+                      limit: int = BATCH, allow_private: bool = False) -> int:
     """Send every due attempt (up to `limit`) and record each outcome; returns how many."""
     claimed = await _claim(db, keyring, limit)
-    results = await asyncio.gather(*(_post(http, item) for item in claimed))
+    results = await asyncio.gather(*(_post(http, item, allow_private=allow_private)
+                                     for item in claimed))
     for item, result in zip(claimed, results, strict=True):
         await _record(db, item, result)
     return len(claimed)
 
 
 async def run_deliverer(db: Database, keyring: Keyring, *, poll_s: float = POLL_SECONDS,
-                        name: str = "webhooks") -> None:
-    """Deliver webhooks until cancelled; survives database outages."""
-    async with aiohttp.ClientSession() as http:
+                        allow_private: bool = False, name: str = "webhooks") -> None:
+    """Deliver webhooks until cancelled; survives database outages.
+
+    Only public addresses are reached unless `allow_private` (ORDERAGENT_WEBHOOKS_ALLOW_
+    PRIVATE, for a self-hosted distributor whose ERP is on its own network).
+    """
+    connector = aiohttp.TCPConnector(resolver=None if allow_private else PublicOnlyResolver())
+    async with aiohttp.ClientSession(connector=connector) as http:
         while True:
             try:
-                if await deliver_due(db, keyring, http) >= BATCH:
+                if await deliver_due(db, keyring, http, allow_private=allow_private) >= BATCH:
                     continue
                 await asyncio.sleep(poll_s)
             except asyncio.CancelledError:
@@ -282,10 +294,12 @@ async def run_deliverer(db: Database, keyring: Keyring, *, poll_s: float = POLL_
 
 def start_deliverer(poll_s: float = POLL_SECONDS) -> Callable[[web.Application], Awaitable[None]]:
     """A background starter for `create_app`: one webhook deliverer beside the server."""
-    from channels.appkeys import BACKGROUND, DATABASE, KEYRING
+    from channels.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
 
     async def start(app: web.Application) -> None:
-        task = asyncio.create_task(run_deliverer(app[DATABASE], app[KEYRING], poll_s=poll_s))
+        task = asyncio.create_task(run_deliverer(
+            app[DATABASE], app[KEYRING], poll_s=poll_s,
+            allow_private=app[SETTINGS].webhooks_allow_private))
         app[BACKGROUND].add(task)
         task.add_done_callback(app[BACKGROUND].discard)
 

@@ -131,7 +131,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         tasks = [asyncio.create_task(run_worker(
             database, ctx, window_s=settings.burst_window_ms / 1000, wakeup=wakeup,
             name=f"worker-{n}")) for n in range(args.concurrency)]
-        tasks.append(asyncio.create_task(run_deliverer(database, keyring)))  # webhooks
+        tasks.append(asyncio.create_task(run_deliverer(  # outbound webhooks
+            database, keyring, allow_private=settings.webhooks_allow_private)))
         tasks += sender_tasks(database, keyring, settings.public_url)  # the outbox
         log.info("%d workers running", len(tasks))
         await _stop_event().wait()

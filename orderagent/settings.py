@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # the latest one before answering, so a burst gets one reply
     burst_window_ms: int = Field(default=1500, ge=0)
     log_level: str = "INFO"
+    # outbound webhooks may reach private/loopback addresses (a self-hosted distributor's
+    # ERP on its own network); off by default, so a URL cannot reach our own network
+    webhooks_allow_private: bool = False
 
     @field_validator("encryption_key", "openai_api_key")
     @classmethod

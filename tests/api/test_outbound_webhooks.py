@@ -59,7 +59,9 @@ async def _staff_message(client, database, agent, demo) -> None:
 
 
 async def _deliver_until(database, keyring, receiver: Receiver, count: int) -> None:
-    task = asyncio.create_task(run_deliverer(database, keyring, poll_s=0.05))
+    # the receiver listens on 127.0.0.1: private addresses allowed, as a LAN ERP would be
+    task = asyncio.create_task(run_deliverer(database, keyring, poll_s=0.05,
+                                             allow_private=True))
     try:
         async with asyncio.timeout(20):
             while len(receiver.requests) < count:
@@ -167,3 +169,23 @@ def test_signature_is_hmac_of_timestamp_and_body() -> None:
     assert not verify("other", str(ts), body, signature)
     assert not verify("s3cret", str(ts - 3600), body, sign("s3cret", ts - 3600, body))
     assert not verify("s3cret", "soon", body, signature)
+
+
+async def test_a_private_address_is_not_reached_by_default(
+        client, aiohttp_server, database, agent, keyring, demo) -> None:
+    """Without ORDERAGENT_WEBHOOKS_ALLOW_PRIVATE, a 127.0.0.1 endpoint gets nothing."""
+    receiver, url = await _receiver(aiohttp_server, [])
+    await _customer_order(database, agent, demo)
+    await _endpoint(client, url, retry_attempts=0)
+    await _staff_message(client, database, agent, demo)
+    task = asyncio.create_task(run_deliverer(database, keyring, poll_s=0.05))
+    try:
+        await asyncio.sleep(1.0)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert receiver.requests == []
+    async with database.transaction(tenant=demo) as s:
+        delivery = (await s.execute(select(WebhookDelivery))).scalars().first()
+    assert delivery.status == "FAILED" and "not a public address" in delivery.error_message
