@@ -1,7 +1,7 @@
 """Webhook hot-path benchmark: signed Twilio webhooks through our app vs a bare INSERT handler.
 
     .venv/bin/python bench/webhook_bench.py [--requests 20000] [--concurrency 32]
-        [--max-seconds 60] [--duplicates 0.05] [--rounds 1] [--proposal]
+        [--max-seconds 60] [--duplicates 0.05] [--rounds 1]
 
 One embedded PostgreSQL (fsync on), migrated, one distributor with a Twilio number. Each
 server runs alone in its own process (uvloop) on 127.0.0.1 while this process sends the
@@ -11,11 +11,6 @@ same load to it with an aiohttp client: `bare` parses the form and does one asyn
 repeated deliveries of an earlier MessageSid. Afterwards the database is counted: every
 MessageSid answered 200 must be stored exactly once (lost / duplicated are reported).
 
-`--proposal` adds `ours-proposal`: the same app with the store of a plain text message
-done as one SQL statement, the NOTIFY sent after the commit (see `_STORE`) and no pool
-pre-ping (three round trips per checkout with asyncpg), to show
-what a leaner `agent.inbox.store_inbound` would buy; it is a measurement, not a path
-the service takes.
 """
 
 from __future__ import annotations
@@ -32,7 +27,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -77,98 +71,14 @@ async def _serve_bare(url: str, port: int) -> None:
     await _run(app, port)
 
 
-# ---- a proposal for agent/inbox.py: one statement per message, NOTIFY after the commit ------
-# The whole store of a text message is one INSERT ... WITH statement: atomic on its own,
-# so it needs no BEGIN/COMMIT round trips. The customer upsert uses DO UPDATE so that it
-# always yields the id, even when a concurrent first message created that customer.
-_STORE = """WITH claimed AS (
-    INSERT INTO external_message_mappings
-        (id, distributor_id, provider, external_id, message_id, integration_id, raw_metadata)
-    VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::jsonb)
-    ON CONFLICT (distributor_id, provider, external_id) DO NOTHING RETURNING message_id
-), customer AS (
-    INSERT INTO customers (id, distributor_id, phone, contact_person_name)
-    SELECT gen_random_uuid(), $1, $7, $8 FROM claimed
-    ON CONFLICT (distributor_id, phone) DO UPDATE SET phone = excluded.phone RETURNING id
-), conversation AS (
-    INSERT INTO conversations (id, distributor_id, customer_id, channel, channel_address,
-        last_message_at, message_count, unread_count, last_customer_message_at)
-    SELECT gen_random_uuid(), $1, customer.id, $9::channel, $10, $11, 1, 1, $11 FROM customer
-    ON CONFLICT (distributor_id, customer_id, channel) DO UPDATE SET
-        message_count = conversations.message_count + 1,
-        last_message_at = greatest(conversations.last_message_at, excluded.last_message_at),
-        unread_count = conversations.unread_count + 1,
-        last_customer_message_at = excluded.last_customer_message_at,
-        channel_address = coalesce(excluded.channel_address, conversations.channel_address),
-        status = 'ACTIVE'
-    RETURNING id, message_count
-)
-INSERT INTO messages (id, distributor_id, conversation_id, content, is_from_customer,
-    message_type, status, thread_position, external_message_id, external_metadata, created_at)
-SELECT claimed.message_id, $1, conversation.id, $12, true, $13::message_type, 'RECEIVED',
-       conversation.message_count, $3, $14::jsonb, clock_timestamp()
-FROM claimed, conversation
-RETURNING conversation_id"""
-
-
-async def _proposed_store(request, distributor_id, messages, statuses) -> None:
-    """`_store` for plain SMS/WhatsApp texts, one statement each (else: the original)."""
-    from agent.pii import mask_for_storage
-    from channels.appkeys import DATABASE
-    from channels.consent import consent_action
-
-    if statuses or len(messages) != 1 or any(
-            m.attachments or m.channel == "EMAIL" or consent_action(m, r.config)
-            for r, m in messages):
-        return await _original_store(request, distributor_id, messages, statuses)
-    route, msg = messages[0]
-    masked = mask_for_storage(msg.text)
-    metadata = dict(msg.metadata)
-    if masked.cards:
-        metadata["pii_masked_cards"] = masked.cards
-    async with request.app[DATABASE].engine.connect() as pooled:
-        conn = (await pooled.get_raw_connection()).driver_connection
-        conversation = await conn.fetchval(
-            _STORE, distributor_id, msg.provider, msg.external_id, uuid.uuid4(),
-            route.integration_id,
-            json.dumps({"sender_name": msg.sender_name} if msg.sender_name else {}),
-            msg.sender, msg.sender_name, str(msg.channel), msg.recipient,
-            msg.received_at or datetime.now(UTC), masked.text, msg.message_type,
-            json.dumps(metadata))
-        if conversation is not None:
-            # NOTIFY inside a writing transaction holds PostgreSQL's notify lock through the
-            # commit's WAL flush, which serialises every webhook; after it, it costs nothing
-            await conn.execute("SELECT pg_notify('orderagent_inbox', $1)", str(conversation))
-
-
-_original_store = None  # the real `channels.webhooks._store`, kept for what the proposal skips
-
-
-async def _serve_ours(url: str, port: int, home: str, store: str = "as-is") -> None:
+async def _serve_ours(url: str, port: int, home: str) -> None:
     from channels.app import create_app
     from db.engine import open_database
     from orderagent.settings import Settings
 
-    if store == "proposal":
-        import channels.webhooks
-
-        global _original_store
-        _original_store = channels.webhooks._store
-        channels.webhooks._store = _proposed_store
-
     settings = Settings(home=Path(home), encryption_key=KEY, database_url=url,
                         public_url=f"http://127.0.0.1:{port}")
     database = open_database(settings)
-    if store == "proposal":
-        # asyncpg's pre-ping is BEGIN; ";"; ROLLBACK: three round trips per checkout
-        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-
-        from db.engine import Database
-
-        await database.close()
-        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=False)
-        database = Database(engine=engine,
-                            sessions=async_sessionmaker(engine, expire_on_commit=False))
     await _run(create_app(settings, database), port)  # no workers: the webhook path alone
 
 
@@ -355,7 +265,7 @@ async def _main(args: argparse.Namespace) -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="oa-webhook-bench-"))
     pg = start_embedded(workdir / "pgdata", temporary=True)
-    targets = ["bare", "ours"] + (["ours-proposal"] if args.proposal else [])
+    targets = ["bare", "ours"]
     try:
         await _prepare(pg.url)
         for n in range(args.rounds):  # rounds alternate, so a noisy neighbour hits all
@@ -382,9 +292,7 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=60.0)
     parser.add_argument("--duplicates", type=float, default=0.05)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--proposal", action="store_true",
-                        help="also measure the app with the plain-SQL store proposal")
-    parser.add_argument("--serve", choices=["bare", "ours", "ours-proposal"],
+    parser.add_argument("--serve", choices=["bare", "ours"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -396,8 +304,7 @@ def main() -> None:
         uvloop.run(_serve_bare(args.url, args.port))
     elif args.serve:
         os.environ.pop("DATABASE_URL", None)
-        store = "proposal" if args.serve == "ours-proposal" else "as-is"
-        uvloop.run(_serve_ours(args.url, args.port, args.home, store))
+        uvloop.run(_serve_ours(args.url, args.port, args.home))
     else:
         uvloop.run(_main(args))
 
