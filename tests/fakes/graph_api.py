@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes import serve
 
 
 @dataclass
@@ -56,12 +57,8 @@ class FakeGraphAPI:
     @asynccontextmanager
     async def serve(self) -> AsyncIterator[str]:
         """Run on 127.0.0.1 and yield the base URL (the adapter's `api_base_url`)."""
-        server = TestServer(self.app(), host="127.0.0.1")
-        await server.start_server()
-        try:
-            yield str(server.make_url("")).rstrip("/")
-        finally:
-            await server.close()
+        async with serve(self.app()) as base_url:
+            yield base_url
 
     async def _send(self, request: web.Request) -> web.Response:
         raw = await request.read()

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BasicAuth, web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes import serve
 
 
 @dataclass
@@ -55,12 +56,8 @@ class FakeTwilioAPI:
     @asynccontextmanager
     async def serve(self) -> AsyncIterator[str]:
         """Run on 127.0.0.1 and yield the base URL (the adapter's `api_base_url`)."""
-        server = TestServer(self.app(), host="127.0.0.1")
-        await server.start_server()
-        try:
-            yield str(server.make_url("")).rstrip("/")
-        finally:
-            await server.close()
+        async with serve(self.app()) as base_url:
+            yield base_url
 
     async def _create(self, request: web.Request) -> web.Response:
         form = await request.post()
