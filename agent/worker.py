@@ -48,6 +48,10 @@ ORDER BY w.first_at
 LIMIT 1
 FOR UPDATE OF c SKIP LOCKED
 """)
+STILL_WAITING = text("""
+SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = :c AND is_from_customer
+    AND NOT ai_processed)
+""")
 NEXT_DUE = text("""
 SELECT extract(epoch FROM max(created_at) + make_interval(secs => :window) - clock_timestamp())
 FROM messages WHERE is_from_customer AND NOT ai_processed
@@ -76,10 +80,16 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
     """Claim one ready conversation and process it in one transaction; None if none is ready."""
     max_wait = max_wait_s if max_wait_s is not None else max(window_s * 4, 10.0)
     async with db.transaction(tenant=ALL) as session:
-        conversation_id = (await session.execute(
-            CLAIM, {"window": window_s, "max_wait": max_wait})).scalar_one_or_none()
-        if conversation_id is None:
-            return None
+        while True:
+            conversation_id = (await session.execute(
+                CLAIM, {"window": window_s, "max_wait": max_wait})).scalar_one_or_none()
+            if conversation_id is None:
+                return None
+            # CLAIM saw the messages waiting as of its snapshot: another worker may have
+            # processed them and let go of the lock since. Each statement sees what is
+            # committed, so this one tells; if they are gone, claim the next.
+            if (await session.execute(STILL_WAITING, {"c": conversation_id})).scalar_one():
+                break
         # from here on the work is one tenant's: scope the session to it
         tenant = (await session.execute(text(
             "SELECT distributor_id FROM conversations WHERE id = :id"),

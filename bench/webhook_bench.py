@@ -7,7 +7,8 @@ One embedded PostgreSQL (fsync on), migrated, one distributor with a Twilio numb
 server runs alone in its own process (uvloop) on 127.0.0.1 while this process sends the
 same load to it with an aiohttp client: `bare` parses the form and does one asyncpg
 `INSERT ... ON CONFLICT DO NOTHING`; `ours` is the real app (signature check, routing,
-`store_inbound` in one transaction). Requests are pre-signed; a share of them are
+concurrent requests stored together through `db/group_commit.py`, each message in full:
+mapping, customer, conversation and message rows). Requests are pre-signed; a share of them are
 repeated deliveries of an earlier MessageSid. Afterwards the database is counted: every
 MessageSid answered 200 must be stored exactly once (lost / duplicated are reported).
 

@@ -4,9 +4,11 @@ Every route takes the same steps: read the raw body once; parse it (400 if it is
 provider's shape); find the integration that owns the number or address it was sent to
 (404 if none; a cached lookup, see `channels.routes`); check the signature with that
 integration's credentials (403, fail closed); then store every message, consent change
-and status of the request in one transaction scoped to that distributor, and answer 200
-once it committed. A retried delivery stores nothing new and is 200 again. No matching
-and no LLM call happen here: workers pick the stored messages up.
+and status of the request in a transaction scoped to that distributor, and answer 200
+once it committed. Concurrent requests for one distributor share that transaction
+(`db/group_commit.py`): one commit for many webhooks under load, each all or nothing.
+A retried delivery stores nothing new and is 200 again. No matching and no LLM call
+happen here: workers pick the stored messages up.
 
 Answers beyond interfaces.md: Postmark's shared secret failing is 401, not 403, because
 Postmark stops retrying at once on 403 (channels.md §3.3): a rotated secret must not
@@ -20,6 +22,7 @@ import json
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
@@ -28,7 +31,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent.inbox import StoredMessage, store_inbound
+from agent.inbox import StoredMessage, store_inbound_many
 from channels import get_adapter
 from channels._sanitize import clean_message, clean_status, unstorable
 from channels.appkeys import DATABASE, KEYRING, SETTINGS
@@ -46,12 +49,14 @@ from channels.routes import Route, RouteCache
 from channels.statuses import apply_status
 from channels.twilio import EMPTY_TWIML
 from channels.twilio import SIGNATURE_HEADER as TWILIO_SIGNATURE
+from db.group_commit import GroupCommit
 from db.models import Conversation, ExternalMessageMapping
 from orderagent.errors import Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 
 ROUTES = web.AppKey("webhook_routes", RouteCache)
+STORE = web.AppKey("webhook_store", GroupCommit)
 EMAIL_PROVIDERS = frozenset({"sendgrid", "mailgun", "postmark"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Hinted = tuple[StatusUpdate, uuid.UUID | None]  # a status and our message id, if the URL had it
@@ -60,11 +65,17 @@ Hinted = tuple[StatusUpdate, uuid.UUID | None]  # a status and our message id, i
 def setup(app: web.Application) -> None:
     """Register the webhook routes (after `create_app` set the database and keyring)."""
     app[ROUTES] = RouteCache(app[DATABASE], app[KEYRING])
+    app[STORE] = GroupCommit(app[DATABASE], _write)
+    app.on_shutdown.append(_finish_writes)
     app.router.add_post("/webhooks/twilio", twilio_webhook)
     app.router.add_post("/webhooks/twilio/status", twilio_webhook)
     app.router.add_get("/webhooks/whatsapp", whatsapp_handshake)
     app.router.add_post("/webhooks/whatsapp", whatsapp_webhook)
     app.router.add_post("/webhooks/email/{provider}", email_webhook)
+
+
+async def _finish_writes(app: web.Application) -> None:
+    await app[STORE].close()
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -117,25 +128,40 @@ async def _after_store(session: AsyncSession, route: Route, msg: InboundMessage,
             raise Forbidden("mailgun signature token already used")
 
 
+@dataclass(frozen=True, slots=True)
+class _Items:
+    """What one request carried for one distributor."""
+
+    messages: Sequence[tuple[Route, InboundMessage]]
+    statuses: Sequence[Hinted]
+
+
+async def _write(session: AsyncSession, distributor_id: uuid.UUID,
+                 requests: Sequence[_Items]) -> None:
+    """Store a batch of requests' messages and statuses in one open transaction."""
+    # by customer, then the provider's timestamp: a batch is not guaranteed in order, and
+    # concurrent batches then take their row locks in the same order
+    messages = sorted((rm for r in requests for rm in r.messages),
+                      key=lambda rm: (rm[1].sender, rm[1].received_at or _EPOCH))
+    stored = await store_inbound_many(session, distributor_id,
+                                      [(msg, route.integration_id) for route, msg in messages])
+    for (route, msg), where in zip(messages, stored, strict=True):
+        if where is not None:
+            await _after_store(session, route, msg, where)
+    for request in requests:
+        for status, hint in request.statuses:
+            await apply_status(session, status, hint)
+    log.debug("webhooks for distributor %s: %d new of %d messages, %d requests",
+              distributor_id, len(stored) - stored.count(None), len(messages), len(requests))
+
+
 async def _store(request: web.Request, distributor_id: uuid.UUID,
                  messages: Sequence[tuple[Route, InboundMessage]],
                  statuses: Sequence[Hinted]) -> None:
-    """Store a request's messages and statuses for one distributor, all or nothing."""
-    if not messages and not statuses:
-        return
-    new = 0
-    async with request.app[DATABASE].transaction(tenant=distributor_id) as session:
-        # a batch is not guaranteed in order: store by the provider's timestamp
-        for route, msg in sorted(messages, key=lambda rm: rm[1].received_at or _EPOCH):
-            stored = await store_inbound(session, distributor_id, msg,
-                                         integration_id=route.integration_id)
-            if stored is not None:
-                new += 1
-                await _after_store(session, route, msg, stored)
-        for status, hint in statuses:
-            await apply_status(session, status, hint)
-    log.debug("webhook for distributor %s: %d new of %d messages, %d statuses",
-              distributor_id, new, len(messages), len(statuses))
+    """Store a request's messages and statuses for one distributor, all or nothing; they
+    may share a transaction with other requests' (`db/group_commit.py`)."""
+    if messages or statuses:
+        await request.app[STORE].submit(distributor_id, _Items(messages, statuses))
 
 
 def _one(msg: InboundMessage) -> InboundMessage:

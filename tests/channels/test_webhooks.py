@@ -155,6 +155,27 @@ async def test_concurrent_identical_deliveries_store_once(client, database, dist
     assert len(await rows(database, dist, Conversation)) == 1
 
 
+async def test_a_burst_from_many_customers_is_stored_once_each_in_order(client, database,
+                                                                      dist) -> None:
+    """Concurrent webhooks share transactions: every message is stored once, retries
+    included, and each customer's conversation counts and orders its own messages."""
+    senders = [f"+1415555{n:04d}" for n in range(6)]
+    posts = [twilio_post(TW, twilio_params(f"{k} cs milk", sender=s, sid=f"SM{s[-4:]}{k:028d}"))
+             for s in senders for k in range(1, 5)]
+    posts += posts[::3]  # provider retries, in the same burst
+    statuses = await asyncio.gather(*(client.post(TW, **kw) for kw in posts))
+    assert {r.status for r in statuses} == {200}
+    stored = await inbound(database, dist)
+    assert len(stored) == len(senders) * 4
+    assert len({m.external_message_id for m in stored}) == len(stored)
+    conversations = await rows(database, dist, Conversation)
+    assert len(conversations) == len(senders)
+    for conv in conversations:
+        mine = [m for m in stored if m.conversation_id == conv.id]
+        assert conv.message_count == conv.unread_count == len(mine) == 4
+        assert sorted(m.thread_position for m in mine) == [1, 2, 3, 4]
+
+
 async def test_nul_and_huge_values_are_not_a_500(client, database, dist) -> None:
     """A NUL in the body is dropped; a sender longer than a phone column is 400."""
     ok = await client.post(TW, **twilio_post(TW, twilio_params("milk\x00please")))

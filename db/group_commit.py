@@ -1,0 +1,116 @@
+"""Group commit: concurrent writes for one tenant share one transaction and one commit.
+
+A webhook is answered only once what it carried is committed. Under load most of that
+cost was the transaction itself, not the rows: BEGIN, the tenant scope, COMMIT and its
+WAL flush, and SQLAlchemy's per-transaction work. So requests for the same distributor
+that arrive while its previous commit is in flight are written together in the next
+transaction, the way PostgreSQL groups WAL flushes. Nobody waits for a timer: an idle
+tenant's write starts at once, and batches grow only while the database is busy.
+
+Each job stays all or nothing. When a shared transaction fails for any reason but an
+outage, every job in it is written again in a transaction of its own, so one bad request
+costs the others a retry, never their data, and gets its own error. An outage fails
+them all with `Unavailable` (503: providers retry).
+
+A shared transaction also gives up on any row lock it waits for beyond LOCK_TIMEOUT: a
+worker holds its conversation's row while it processes it (an LLM call can take
+seconds), and one customer's busy conversation must not hold up every other customer's
+webhook. Those jobs are then written alone and side by side, off the tenant's batch
+loop, so only the job that needs the lock waits for it, as it would without batching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.engine import Database
+from orderagent.errors import Unavailable
+
+log = logging.getLogger(__name__)
+
+J = TypeVar("J")
+# writes one batch of jobs inside an open transaction scoped to the tenant
+Write = Callable[[AsyncSession, uuid.UUID, Sequence[J]], Awaitable[None]]
+LOCK_TIMEOUT = "100ms"
+_LOCK_TIMEOUT = text("SELECT set_config('lock_timeout', :t, true)")
+
+
+class GroupCommit(Generic[J]):
+    """Per-tenant batches of jobs: at most one transaction in flight per tenant."""
+
+    def __init__(self, database: Database, write: Write[J], *, max_batch: int = 200) -> None:
+        self._database, self._write, self._max_batch = database, write, max_batch
+        self._waiting: dict[uuid.UUID, list[tuple[J, asyncio.Future[None]]]] = {}
+        self._flushing: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._alone: set[asyncio.Task[None]] = set()  # jobs of a failed batch, rewritten
+
+    async def submit(self, tenant: uuid.UUID, job: J) -> None:
+        """Write `job` for `tenant`; return once it is committed, or raise its error."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(tenant, []).append((job, done))
+        if tenant not in self._flushing:
+            self._flushing[tenant] = asyncio.create_task(self._flush(tenant))
+        await done
+
+    async def close(self) -> None:
+        """Let the transactions in flight finish (at shutdown)."""
+        await asyncio.gather(*self._flushing.values(), return_exceptions=True)
+        await asyncio.gather(*self._alone, return_exceptions=True)
+
+    async def _flush(self, tenant: uuid.UUID) -> None:
+        try:
+            while waiting := self._waiting.get(tenant):
+                batch = waiting[:self._max_batch]
+                del waiting[:self._max_batch]
+                await self._commit(tenant, batch)
+        except BaseException:
+            # cancelled at shutdown: nobody may wait forever; the provider will retry
+            _settle(self._waiting.get(tenant, ()), Unavailable("shutting down"))
+            raise
+        finally:
+            self._waiting.pop(tenant, None)
+            self._flushing.pop(tenant, None)
+
+    async def _commit(self, tenant: uuid.UUID,
+                      batch: list[tuple[J, asyncio.Future[None]]]) -> None:
+        shared = len(batch) > 1
+        try:
+            async with self._database.transaction(tenant=tenant) as session:
+                if shared:
+                    await session.execute(_LOCK_TIMEOUT, {"t": LOCK_TIMEOUT})
+                await self._write(session, tenant, [job for job, _ in batch])
+        except Unavailable as exc:
+            _settle(batch, exc)
+        except Exception as exc:
+            if not shared:
+                _settle(batch, exc)
+                return
+            log.info("a batch of %d writes failed (%s); writing each on its own",
+                     len(batch), type(exc).__name__)
+            for item in batch:  # side by side: one that waits for a lock holds up no other
+                task = asyncio.create_task(self._commit(tenant, [item]))
+                self._alone.add(task)
+                task.add_done_callback(self._alone.discard)
+        except BaseException:
+            _settle(batch, Unavailable("shutting down"))  # the provider will retry
+            raise
+        else:
+            _settle(batch, None)
+
+
+def _settle(batch: Sequence[tuple[object, asyncio.Future[None]]],
+            error: BaseException | None) -> None:
+    for _, done in batch:
+        if done.done():  # its request went away (client disconnected); the write stands
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
