@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from agent import replies, states
 from agent.process import queue_reply
@@ -26,29 +27,47 @@ from db.tenant import ALL
 log = logging.getLogger(__name__)
 
 
+def _due(now: datetime, *where: ColumnElement[bool]) -> Select[Any]:
+    """Open sessions due for their reminder (half the timeout idle) or their close."""
+    idle_s = ConversationOrderSession.auto_close_timeout_minutes * 60
+    since = ConversationOrderSession.last_activity_at
+    return (
+        select(ConversationOrderSession, Conversation)
+        .join(Conversation, Conversation.id == ConversationOrderSession.conversation_id)
+        .where(ConversationOrderSession.status != SessionStatus.CLOSED, since.is_not(None),
+               or_(since + func.make_interval(0, 0, 0, 0, 0, 0, idle_s) <= now,
+                   and_(since + func.make_interval(0, 0, 0, 0, 0, 0, idle_s / 2) <= now,
+                        ConversationOrderSession.reminder_sent_at.is_(None),
+                        Conversation.handoff_active.is_(False))),
+               # a customer message still waiting (e.g. in the burst window) is
+               # activity: the worker will answer it, not the sweep
+               ~exists().where(Message.conversation_id == Conversation.id,
+                               Message.is_from_customer, Message.ai_processed.is_(False)),
+               *where))
+
+
 async def sweep_timeouts(db: Database, now: datetime, *, limit: int = 50) -> int:
-    """Remind or time out idle open sessions; returns how many were touched."""
-    touched = 0
+    """Remind or time out idle open sessions; returns how many were touched.
+
+    Sessions are found across distributors, read only; each is then locked, decided on
+    and written in a transaction scoped to its own distributor.
+    """
     async with db.transaction(tenant=ALL) as session:
-        rows = (await session.execute(
-            select(ConversationOrderSession, Conversation)
-            .join(Conversation, Conversation.id == ConversationOrderSession.conversation_id)
-            .where(ConversationOrderSession.status != SessionStatus.CLOSED,
-                   ConversationOrderSession.last_activity_at.is_not(None),
-                   # a customer message still waiting (e.g. in the burst window) is
-                   # activity: the worker will answer it, not the sweep
-                   ~exists().where(Message.conversation_id == Conversation.id,
-                                   Message.is_from_customer, Message.ai_processed.is_(False)))
-            .order_by(ConversationOrderSession.last_activity_at)
-            .limit(limit)
-            # both rows locked, skipping conversations a worker is processing right now;
-            # populate_existing: decide on the rows as they are once locked, not as read
-            .with_for_update(of=(ConversationOrderSession, Conversation), skip_locked=True)
-            .execution_options(populate_existing=True)
-        )).all()
-        for sess, conv in rows:
-            if sess.status == SessionStatus.CLOSED:
-                continue  # closed (confirmed, cancelled) by a worker just before the lock
+        found = (await session.execute(_due(now).with_only_columns(
+            ConversationOrderSession.id, ConversationOrderSession.distributor_id)
+            .order_by(ConversationOrderSession.last_activity_at).limit(limit))).all()
+    touched = 0
+    for session_id, tenant in found:
+        async with db.transaction(tenant=tenant) as session:
+            row = (await session.execute(
+                _due(now, ConversationOrderSession.id == session_id)
+                # both rows locked, skipping a conversation a worker is processing now;
+                # populate_existing: decide on the rows as they are once locked
+                .with_for_update(of=(ConversationOrderSession, Conversation), skip_locked=True)
+                .execution_options(populate_existing=True))).first()
+            if row is None:  # closed, answered or being processed since it was found
+                continue
+            sess, conv = row
             idle = now - sess.last_activity_at
             timeout = timedelta(minutes=sess.auto_close_timeout_minutes)
             if idle >= timeout:

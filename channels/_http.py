@@ -8,6 +8,7 @@ neither Twilio's Messages API nor the Graph API takes an idempotency key.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from collections.abc import Mapping
@@ -21,6 +22,8 @@ import aiohttp
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, sock_connect=5)
+# no integration setting waits longer for one request: the outbox lease is sized on it
+MAX_TIMEOUT_S = 60.0
 _MAX_BODY = 64 * 1024  # provider answers are small; never buffer an unbounded body
 # 504 is a gateway that gave up waiting for the provider, which may still have acted
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503})
@@ -46,12 +49,19 @@ class HttpFailure:
     retryable: bool
 
 
+def basic_auth(username: str, password: str) -> dict[str, str]:
+    """An HTTP Basic Authorization header (RFC 7617, UTF-8)."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
 def timeout_from(config: Mapping[str, Any]) -> aiohttp.ClientTimeout:
-    """The integration's `http_timeout_s` (total), or the default."""
+    """The integration's `http_timeout_s` (total, at most MAX_TIMEOUT_S), or the default."""
     total = config.get("http_timeout_s")
     if not total:
         return DEFAULT_TIMEOUT
-    return aiohttp.ClientTimeout(total=float(total), sock_connect=min(5.0, float(total)))
+    total = min(float(total), MAX_TIMEOUT_S)
+    return aiohttp.ClientTimeout(total=total, sock_connect=min(5.0, total))
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -78,13 +88,12 @@ async def post(
     data: Any = None,
     json_body: Any = None,
     headers: Mapping[str, str] | None = None,
-    auth: aiohttp.BasicAuth | None = None,
     client_timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
 ) -> HttpReply | HttpFailure:
     """POST once and classify the outcome; never raises for network trouble."""
     try:
         async with aiohttp.ClientSession(timeout=client_timeout) as session, session.post(
-            url, data=data, json=json_body, headers=headers, auth=auth
+            url, data=data, json=json_body, headers=headers
         ) as response:
             raw = await response.content.read(_MAX_BODY)
             try:

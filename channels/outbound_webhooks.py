@@ -42,6 +42,7 @@ from db.engine import UNAVAILABLE_ERRORS, Database
 from db.models import Order, WebhookDelivery, WebhookEndpoint
 from db.models.enums import DeliveryStatus, WebhookAuthType
 from db.tenant import ALL
+from orderagent.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -211,8 +212,9 @@ async def _post(http: aiohttp.ClientSession, item: Claimed, *, allow_private: bo
     try:
         async with http.post(item.url, data=item.body, headers=headers, allow_redirects=False,
                              timeout=aiohttp.ClientTimeout(total=item.timeout_s)) as resp:
-            text = (await resp.content.read(2000)).decode("utf-8", "replace")
-            kept = {k: v for k, v in resp.headers.items()
+            # PostgreSQL text and jsonb refuse NUL: a receiver's odd answer must still record
+            text = (await resp.content.read(2000)).decode("utf-8", "replace").replace("\x00", "")
+            kept = {k: v.replace("\x00", "") for k, v in resp.headers.items()
                     if k.lower() in ("content-type", "retry-after", "x-request-id")}
             return Result(resp.status, text, kept, None if resp.status < 300 else
                           f"HTTP {resp.status}")
@@ -263,7 +265,15 @@ async def deliver_due(db: Database, keyring: Keyring, http: aiohttp.ClientSessio
     results = await asyncio.gather(*(_post(http, item, allow_private=allow_private)
                                      for item in claimed))
     for item, result in zip(claimed, results, strict=True):
-        await _record(db, item, result)
+        try:
+            await _record(db, item, result)
+        except (Unavailable, *UNAVAILABLE_ERRORS):
+            log.warning("webhook delivery %s: database unavailable; due again after its "
+                        "lease", item.delivery_id)
+        except Exception:
+            # the others are still recorded; this one is due again when its lease runs out
+            # (receivers deduplicate on the event id)
+            log.exception("webhook delivery %s: recording the outcome failed", item.delivery_id)
     return len(claimed)
 
 
@@ -283,7 +293,7 @@ async def run_deliverer(db: Database, keyring: Keyring, *, poll_s: float = POLL_
                 await asyncio.sleep(poll_s)
             except asyncio.CancelledError:
                 raise
-            except UNAVAILABLE_ERRORS:
+            except (Unavailable, *UNAVAILABLE_ERRORS):
                 log.warning("%s: database unavailable, retrying", name)
                 await asyncio.sleep(poll_s)
             except Exception:

@@ -33,7 +33,7 @@ from channels import get_adapter
 from channels.base import Channel, ChannelNotConfigured, OutboundMessage, SendResult
 from channels.consent import set_opted_out
 from channels.meta import within_customer_window
-from channels.send import RetryPolicy, backoff_delay, send_with_retries
+from channels.send import RetryPolicy, backoff_delay, longest_send_s, send_with_retries
 from channels.smtp import send_smtp
 from db.crypto import Keyring
 from db.engine import Database
@@ -79,7 +79,7 @@ class SenderOptions:
     max_attempts: int = 5  # claims per message before it is FAILED
     retry_base_s: float = 30.0
     retry_max_s: float = 1800.0
-    lease_s: float = 300.0  # longer than any send can take (HTTP 20 s, SMTP 30 s timeouts)
+    lease_s: float = 300.0  # at least; never shorter than the policy's longest send
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
 
 
@@ -119,14 +119,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fail(msg: Message, error: str) -> SendOutcome:
+def _fail(msg: Message, error: str, *, logged: str | None = None) -> SendOutcome:
+    """FAILED with `error` kept on the message; the log says `logged` if given (a
+    provider's text can hold the customer's number or address: log its codes only)."""
     msg.status = MessageStatus.FAILED
     msg.last_error = error[:1000]
     msg.next_attempt_at = None
     meta = dict(msg.external_metadata or {})
     meta.pop("send_in_flight", None)
     msg.external_metadata = meta
-    log.warning("outbound message %s failed: %s", msg.id, error[:120])
+    log.warning("outbound message %s failed: %s", msg.id, logged or error[:120])
     return SendOutcome(msg.id, MessageStatus.FAILED, error=error)
 
 
@@ -228,7 +230,9 @@ async def _claim(db: Database, keyring: Keyring, options: SenderOptions
             config["status_callback_url"] = (
                 f"{options.public_url.rstrip('/')}/webhooks/twilio/status?m={msg.id}")
         msg.send_attempts += 1
-        msg.next_attempt_at = _now() + timedelta(seconds=options.lease_s)
+        # the lease outlasts the longest send, so no second sender takes it meanwhile
+        lease_s = max(options.lease_s, longest_send_s(options.policy) + 30)
+        msg.next_attempt_at = _now() + timedelta(seconds=lease_s)
         msg.external_metadata = {**(msg.external_metadata or {}), "send_in_flight": {
             "attempt": msg.send_attempts, "since": _now().isoformat()}}
         outbound = OutboundMessage(channel=channel, recipient=recipient, text=msg.content,
@@ -250,6 +254,14 @@ async def _send(claim: _Claim, options: SenderOptions) -> SendResult:
         # an adapter bug: whether the request left is unknown, so never resend it
         log.exception("%s send of message %s raised", provider, claim.message_id)
         return SendResult(ok=False, ambiguous=True, error=f"send raised {type(exc).__name__}")
+
+
+def _codes(result: SendResult) -> str:
+    """A provider failure as a log may show it: codes, never the provider's text."""
+    parts = [f"HTTP {result.status_code}" if result.status_code is not None else "",
+             f"code {result.error_code}" if result.error_code else "",
+             "ambiguous" if result.ambiguous else ""]
+    return (" ".join(p for p in parts if p) or "failed") + " (details in its last_error)"
 
 
 def _describe(result: SendResult) -> str:
@@ -296,8 +308,9 @@ async def _record(db: Database, claim: _Claim, result: SendResult,
         if result.error_code in OPT_OUT_ERROR_CODES:
             await set_opted_out(session, claim.customer_id, claim.outbound.channel,
                                 f"provider:{result.error_code}")
-            return _fail(msg, f"opted out ({_describe(result)})")
-        return _fail(msg, _describe(result))
+            return _fail(msg, f"opted out ({_describe(result)})",
+                         logged=f"opted out, {_codes(result)}")
+        return _fail(msg, _describe(result), logged=_codes(result))
 
 
 async def send_next(db: Database, keyring: Keyring, options: SenderOptions

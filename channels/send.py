@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels.base import ChannelAdapter, OutboundMessage, SendResult
+from channels.smtp import LONGEST_SEND_S
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,13 @@ class RetryPolicy:
     max_delay_s: float = 20.0
     # a longer Retry-After is not waited out in-process: the outbox reschedules instead
     max_retry_after_s: float = 60.0
+
+
+def longest_send_s(policy: RetryPolicy) -> float:
+    """The longest `send_with_retries` can take with this policy: every attempt running
+    into its timeout (SMTP's two phases are the longest) and every wait at its longest."""
+    waits = max(policy.max_delay_s, policy.max_retry_after_s)
+    return policy.max_attempts * LONGEST_SEND_S + (policy.max_attempts - 1) * waits
 
 
 def backoff_delay(attempt: int, policy: RetryPolicy, *, retry_after_s: float | None = None,

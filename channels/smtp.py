@@ -8,6 +8,7 @@ told apart from one during DATA (may have been accepted: ambiguous, never retrie
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -18,12 +19,16 @@ from typing import Any
 
 import aiosmtplib
 
+from channels._http import MAX_TIMEOUT_S
 from channels.base import ChannelNotConfigured, OutboundMessage, SendResult
 from channels.email import message_ids, sender_address
 
 log = logging.getLogger(__name__)
 
 _MAX_REFERENCES = 20
+QUIT_TIMEOUT_S = 5.0
+# the longest one send may take: two bounded phases (up to RCPT, then DATA) and QUIT
+LONGEST_SEND_S = 2 * MAX_TIMEOUT_S + QUIT_TIMEOUT_S
 _TOKEN = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -82,24 +87,28 @@ def _failure(exc: aiosmtplib.SMTPResponseException) -> SendResult:
 
 
 async def _deliver(smtp: aiosmtplib.SMTP, msg: EmailMessage, sender: str,
-                   recipients: Sequence[str]) -> SendResult:
+                   recipients: Sequence[str], limit_s: float) -> SendResult:
+    # aiosmtplib's timeout is per command: each phase is bounded as a whole too, so a
+    # send never outlives the outbox lease (`channels.send.longest_send_s`)
     try:
-        await smtp.connect()
-        await smtp.mail(sender)
-        for rcpt in recipients:
-            await smtp.rcpt(rcpt)
+        async with asyncio.timeout(limit_s):
+            await smtp.connect()
+            await smtp.mail(sender)
+            for rcpt in recipients:
+                await smtp.rcpt(rcpt)
     except aiosmtplib.SMTPResponseException as exc:
         return _failure(exc)
     except (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPTimeoutError,
-            aiosmtplib.SMTPServerDisconnected, OSError) as exc:
+            aiosmtplib.SMTPServerDisconnected, OSError, TimeoutError) as exc:
         return SendResult(ok=False, retryable=True, error=f"smtp: {type(exc).__name__}")
     except aiosmtplib.SMTPException as exc:  # e.g. STARTTLS required but not offered
         return SendResult(ok=False, error=f"smtp: {type(exc).__name__}")
     try:
-        await smtp.data(msg.as_bytes())
+        async with asyncio.timeout(limit_s):
+            await smtp.data(msg.as_bytes())
     except aiosmtplib.SMTPResponseException as exc:
         return _failure(exc)
-    except (aiosmtplib.SMTPException, OSError) as exc:
+    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         # the message may have been taken before the connection broke
         return SendResult(ok=False, ambiguous=True, error=f"smtp: {type(exc).__name__}")
     return SendResult(ok=True, external_id=str(msg["Message-ID"]), status_code=250)
@@ -116,21 +125,23 @@ async def send_smtp(message: OutboundMessage, *, config: Mapping[str, Any],
     except (ValueError, TypeError) as exc:  # e.g. a line break in a header value
         return SendResult(ok=False, error=f"cannot build the email: {exc}"[:300])
     starttls = config.get("smtp_starttls")  # None: upgrade when offered
+    limit_s = min(float(config.get("smtp_timeout_s") or 30), MAX_TIMEOUT_S)
     smtp = aiosmtplib.SMTP(
         hostname=str(host), port=int(config["smtp_port"]) if config.get("smtp_port") else None,
         use_tls=bool(config.get("smtp_use_tls")),
         start_tls=None if starttls is None else bool(starttls),
         validate_certs=bool(config.get("smtp_validate_certs", True)),
         username=credentials.get("smtp_username"), password=credentials.get("smtp_password"),
-        timeout=float(config.get("smtp_timeout_s") or 30),
+        timeout=limit_s,
     )
     try:
-        result = await _deliver(smtp, msg, str(address), [message.recipient])
+        result = await _deliver(smtp, msg, str(address), [message.recipient], limit_s)
     finally:
         if smtp.is_connected:
             try:
-                await smtp.quit()
-            except (aiosmtplib.SMTPException, OSError):
+                async with asyncio.timeout(QUIT_TIMEOUT_S):
+                    await smtp.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 smtp.close()
     if not result.ok:
         log.warning("smtp send failed: %s (retryable=%s ambiguous=%s)",

@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-import aiohttp
 from multidict import MultiDict
 from twilio.request_validator import (
     HMAC_SHA1,
@@ -265,7 +264,7 @@ class TwilioAdapter:
         base = str(config.get("api_base_url") or DEFAULT_API_BASE_URL).rstrip("/")
         reply = await _http.post(
             f"{base}/2010-04-01/Accounts/{account_sid}/Messages.json",
-            data=form, auth=aiohttp.BasicAuth(str(username), secret),
+            data=form, headers=_http.basic_auth(str(username), secret),
             client_timeout=_http.timeout_from(config),
         )
         return self._result(reply)

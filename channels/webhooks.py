@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 ROUTES = web.AppKey("webhook_routes", RouteCache)
 STORE = web.AppKey("webhook_store", GroupCommit)
 EMAIL_PROVIDERS = frozenset({"sendgrid", "mailgun", "postmark"})
+MAX_META_NUMBERS = 50  # Meta batches a few numbers of one business per POST, never this many
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Hinted = tuple[StatusUpdate, uuid.UUID | None]  # a status and our message id, if the URL had it
 
@@ -236,6 +237,9 @@ async def whatsapp_webhook(request: web.Request) -> web.Response:
     parsed = get_adapter("meta_whatsapp").parse(headers=request.headers, body=body)
     owners = _status_owners(body)
     pids = {m.recipient for m in parsed.messages} | {p for p, _ in owners.values() if p}
+    if len(pids) > MAX_META_NUMBERS:
+        # each unknown number costs a lookup, and the signature is checked after routing
+        raise MalformedWebhook(f"more than {MAX_META_NUMBERS} phone numbers in one request")
     cache = request.app[ROUTES]
     routes: dict[str, Route] = {}
     for pid in sorted(pids):

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # outbound webhooks may reach private/loopback addresses (a self-hosted distributor's
     # ERP on its own network); off by default, so a URL cannot reach our own network
     webhooks_allow_private: bool = False
+    # failed API key attempts one client address may make per minute before it gets 429s
+    api_auth_failures_per_minute: int = Field(default=30, ge=1)
 
     @field_validator("encryption_key", "openai_api_key")
     @classmethod

@@ -13,7 +13,9 @@ from aiohttp import web
 
 from agent.catalog import CatalogCache
 from channels.api import ai, catalog, conversations, openapi, orders, webhook_endpoints
-from channels.api.base import CATALOGS, Route, wrap
+from channels.api.auth import AuthThrottle
+from channels.api.base import AUTH_THROTTLE, CATALOGS, Route, wrap
+from channels.appkeys import SETTINGS
 
 __all__ = ["ROUTES", "setup"]
 
@@ -30,6 +32,7 @@ async def serve_openapi(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     """Register the API on `app` (before it starts)."""
     app[CATALOGS] = CatalogCache()
+    app[AUTH_THROTTLE] = AuthThrottle(app[SETTINGS].api_auth_failures_per_minute)
     app[OPENAPI] = openapi.build(ROUTES)
     for route in ROUTES:
         app.router.add_route(route.method, route.path, wrap(route), name=route.operation_id)

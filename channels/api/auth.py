@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import math
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,6 +69,34 @@ def anonymous(request: web.Request) -> Caller:
     actor = actor_name(hash_api_key(key)) if key else "anonymous"
     return Caller(None, actor, client_ip(request),
                   (request.headers.get("User-Agent") or "")[:512] or None)
+
+
+class AuthThrottle:
+    """Failed API key attempts per client address: past `per_minute`, every request from
+    it is 429 until the minute has moved on, so keys cannot be guessed and the audit
+    cannot be flooded. The `limits` package's moving window, in this process's memory
+    (each process counts its own)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self._limit = RateLimitItemPerMinute(per_minute)
+        self._limiter: MovingWindowRateLimiter | None = None
+
+    def _window(self) -> MovingWindowRateLimiter:
+        if self._limiter is None:  # made on the running loop: the storage expires keys on it
+            self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        return self._limiter
+
+    async def retry_after(self, ip: str | None) -> int | None:
+        """Seconds until `ip` may try again, or None when it may now."""
+        limiter = self._window()
+        if await limiter.test(self._limit, "api-auth", ip or "unknown"):
+            return None
+        stats = await limiter.get_window_stats(self._limit, "api-auth", ip or "unknown")
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def failed(self, ip: str | None) -> None:
+        """Count one refused attempt from `ip`."""
+        await self._window().hit(self._limit, "api-auth", ip or "unknown")
 
 
 async def authenticate(session: AsyncSession, request: web.Request) -> Caller | None:

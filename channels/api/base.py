@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.catalog import CatalogCache
-from channels.api.auth import Caller, anonymous, audit, authenticate
+from channels.api.auth import AuthThrottle, Caller, anonymous, audit, authenticate, client_ip
 from channels.appkeys import DATABASE, KEYRING
 from db.crypto import Keyring
 from db.models.enums import AuditOperation
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 # the API's own catalog cache (suggestions, review checks), rebuilt per catalog version
 CATALOGS = web.AppKey("api_catalogs", CatalogCache)
+AUTH_THROTTLE = web.AppKey("api_auth_throttle", AuthThrottle)
 Op = AuditOperation
 M = TypeVar("M")
 
@@ -177,6 +178,13 @@ def unauthorized() -> web.Response:
                              status=401, headers={"WWW-Authenticate": 'Bearer realm="api"'})
 
 
+def too_many_attempts(retry_after: int) -> web.Response:
+    """429 for an address that failed authentication too often; Retry-After says when."""
+    return web.json_response(
+        {"error": "rate_limited", "message": "too many failed API key attempts; try later"},
+        status=429, headers={"Retry-After": str(retry_after)})
+
+
 def render(route: Route, result: BaseModel | None) -> web.Response:
     """The handler's answer as JSON with the route's status (204: no body)."""
     if route.response is None:
@@ -190,6 +198,9 @@ def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]
 
     async def handler(request: web.Request) -> web.StreamResponse:
         db = request.app[DATABASE]
+        throttle, ip = request.app[AUTH_THROTTLE], client_ip(request)
+        if (wait := await throttle.retry_after(ip)) is not None:
+            return too_many_attempts(wait)
         ctx: Ctx | None = None
         try:
             async with db.transaction(tenant=ALL) as session:
@@ -211,6 +222,7 @@ def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]
                 await _audit_refused(request, ctx)
             raise
         if caller is None:
+            await throttle.failed(ip)
             return unauthorized()
         return render(route, result)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import exists, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 
 from agent import states
 from agent.process import queue_reply
@@ -31,10 +32,14 @@ from db.models import (
     Conversation,
     ConversationOrderSession,
     Customer,
+    ExternalMessageMapping,
     Message,
 )
 from db.models.enums import AgentType, Channel, SessionEventType, SessionStatus
 from orderagent.errors import BadInput, Conflict
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_PROVIDER = "api-staff-reply"  # its keys, in external_message_mappings
 
 PREVIEW = 160
 
@@ -101,7 +106,7 @@ async def list_conversations(ctx: Ctx) -> ConversationPage:
     if ids:
         latest = (await ctx.db.execute(
             select(Message).where(Message.conversation_id.in_(ids))
-            .distinct(Message.conversation_id)
+            .ext(distinct_on(Message.conversation_id))
             .order_by(Message.conversation_id, Message.thread_position.desc()))).scalars()
         last = {m.conversation_id: m for m in latest}
     items = []
@@ -174,10 +179,33 @@ def _opted_out(customer: Customer, channel: Channel) -> bool:
     return False
 
 
+async def _sent_before(ctx: Ctx, conv: Conversation, key: str,
+                       body: StaffMessageIn) -> StaffMessageOut | None:
+    """The reply an earlier request with this Idempotency-Key queued, if there was one."""
+    earlier = (await ctx.db.execute(select(Message).join(
+        ExternalMessageMapping, ExternalMessageMapping.message_id == Message.id).where(
+        ExternalMessageMapping.provider == IDEMPOTENCY_PROVIDER,
+        ExternalMessageMapping.external_id == key))).scalar_one_or_none()
+    if earlier is None:
+        return None
+    if earlier.conversation_id != conv.id or earlier.content != body.text:
+        raise Conflict(f"{IDEMPOTENCY_HEADER} already used for a different reply")
+    await ctx.audit("messages", Op.SELECT, [earlier.id])
+    return StaffMessageOut(id=earlier.id, conversation_id=conv.id, status=earlier.status,
+                           thread_position=earlier.thread_position, sent_by="staff",
+                           suggestion_used=body.suggestion_id is not None)
+
+
 async def send_message(ctx: Ctx) -> StaffMessageOut:
     """Queue a staff reply on the conversation's channel (the sender delivers it)."""
     conv = await ctx.get(Conversation, lock=True)
     body: StaffMessageIn = ctx.body
+    key = ctx.request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if len(key) > 255:
+        raise BadInput(f"{IDEMPOTENCY_HEADER}: at most 255 characters")
+    # the conversation is locked: a concurrent retry waits here, then finds this reply
+    if key and (earlier := await _sent_before(ctx, conv, key, body)) is not None:
+        return earlier
     customer = await ctx.db.get(Customer, conv.customer_id)
     if customer is not None and _opted_out(customer, conv.channel):
         raise Conflict("the customer opted out of this channel; nothing can be sent until START")
@@ -199,6 +227,14 @@ async def send_message(ctx: Ctx) -> StaffMessageOut:
     message_id = await queue_reply(ctx.db, conv, body.text, session_id=session_id,
                                    sent_by="staff")
     await ctx.db.flush()
+    if key:
+        claimed = (await ctx.db.execute(insert(ExternalMessageMapping).values(
+            distributor_id=ctx.tenant, provider=IDEMPOTENCY_PROVIDER, external_id=key,
+            message_id=message_id).on_conflict_do_nothing(
+            index_elements=["distributor_id", "provider", "external_id"])
+            .returning(ExternalMessageMapping.id))).scalar_one_or_none()
+        if claimed is None:  # taken meanwhile by a request on another conversation
+            raise Conflict(f"{IDEMPOTENCY_HEADER} already used for a different reply")
     await ctx.audit("messages", Op.INSERT, [message_id])
     if used is not None:
         await ctx.audit("ai_responses", Op.UPDATE, [used.id])
@@ -246,7 +282,10 @@ ROUTES = [
           "conversations", StaffMessageOut, status=201, body=StaffMessageIn,
           errors=(400, 401, 404, 409),
           description="Queued in the outbox and sent through the conversation's channel. "
-                      "With `suggestion_id`, that suggestion is recorded as used."),
+                      "With `suggestion_id`, that suggestion is recorded as used. With an "
+                      "`Idempotency-Key` header, a retry of the same request returns the "
+                      "reply queued the first time and sends nothing more (409 if the key "
+                      "was used for a different reply)."),
     Route("POST", "/api/conversations/{id}/handback", handback, "End a human handoff",
           "conversations", HandbackOut, errors=(401, 404)),
 ]

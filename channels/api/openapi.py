@@ -24,7 +24,8 @@ from channels.outbound_webhooks import (
 REF = "#/components/schemas/{model}"
 ERRORS = {400: "Malformed query or body (the message names the field)",
           401: "No valid API key", 404: "No such record for this distributor",
-          409: "The record's state does not allow this"}
+          409: "The record's state does not allow this",
+          429: "Too many failed API key attempts from this address (see Retry-After)"}
 DESCRIPTION = (
     "The distributor API of orderagent. Authenticate every call with the distributor's API "
     "key: `Authorization: Bearer <key>`. Ids are opaque UUIDs; another distributor's id, or "
@@ -113,7 +114,7 @@ def build(routes: list[Route]) -> dict[str, Any]:
             ok["content"] = {"application/json": {
                 "schema": refs[(r.response, "serialization")]}}
         responses = {str(r.status): ok}
-        for code in sorted({*r.errors, 401}):
+        for code in sorted({*r.errors, 401, 429}):
             responses[str(code)] = _error(code)
         op["responses"] = responses
         paths.setdefault(r.path, {})[r.method.lower()] = op

@@ -230,6 +230,22 @@ async def test_idle_sessions_get_a_reminder_then_time_out(database, catalogs, de
             Message.is_from_customer.is_(False)).order_by(Message.thread_position))).scalars()
         texts = list(texts)
     assert len(texts) == 3 and "waiting" in texts[1] and "closed" in texts[2]
+
+
+async def test_the_sweep_leaves_early_and_busy_sessions_alone(database, catalogs, demo
+                                                              ) -> None:
+    """Before half the timeout nothing happens; a conversation a worker holds is skipped
+    and handled by the next sweep."""
+    await chat(database, catalogs, demo, "2 cs whole milk")
+    async with database.transaction(tenant=demo) as s:
+        sess = (await s.execute(select(ConversationOrderSession))).scalar_one()
+        started, timeout = sess.last_activity_at, sess.auto_close_timeout_minutes
+    assert await sweep_timeouts(database, started + timedelta(minutes=timeout / 2 - 1)) == 0
+    late = started + timedelta(minutes=timeout + 1)
+    async with database.transaction(tenant=demo) as worker:
+        await worker.execute(select(Conversation).with_for_update())
+        assert await sweep_timeouts(database, late) == 0
+    assert await sweep_timeouts(database, late) == 1
     assert datetime.now(UTC) > started
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from channels.api import ROUTES
 from channels.api.base import Route
+from channels.app import create_app
 from db.models import AIResponse, Conversation, DataAccessAudit, Order, WebhookEndpoint
 from db.tenant import ALL
 from tests.api.conftest import KEY_A, KEY_B, World, auth
@@ -46,8 +47,11 @@ async def _call(client, route: Route, path: str, headers: dict[str, str]):
 ID_ROUTES = [r for r in ROUTES if "{id}" in r.path]
 
 
-async def test_every_route_refuses_a_missing_or_wrong_key(client) -> None:
+async def test_every_route_refuses_a_missing_or_wrong_key(aiohttp_client, settings, database,
+                                                          demo, other) -> None:
     """No header, a wrong key, or another scheme: 401 with a Bearer challenge, on every route."""
+    many = settings.model_copy(update={"api_auth_failures_per_minute": 10_000})
+    client = await aiohttp_client(create_app(many, database))
     ids = {prefix: uuid.uuid4() for prefix in ("/api/conversations", "/api/orders",
                                                "/api/ai/responses", "/api/webhook-endpoints")}
     for route in ROUTES:
@@ -58,6 +62,24 @@ async def test_every_route_refuses_a_missing_or_wrong_key(client) -> None:
             assert resp.status == 401, (route.operation_id, headers)
             assert resp.headers["WWW-Authenticate"].startswith("Bearer")
             assert (await resp.json())["error"] == "unauthorized"
+
+
+async def test_an_address_guessing_keys_gets_429_until_the_window_moves_on(
+        aiohttp_client, settings, database, demo, other) -> None:
+    """Past the limit of failed attempts, the address is refused before any key is looked
+    at (even a right one), with Retry-After; the refusals are not audited one by one."""
+    strict = settings.model_copy(update={"api_auth_failures_per_minute": 3})
+    client = await aiohttp_client(create_app(strict, database))
+    for n in range(3):
+        resp = await client.get("/api/conversations", headers=auth(f"guess-{n:020d}"))
+        assert resp.status == 401
+    resp = await client.get("/api/conversations", headers=auth(KEY_A))
+    assert resp.status == 429 and 1 <= int(resp.headers["Retry-After"]) <= 60
+    assert (await resp.json())["error"] == "rate_limited"
+    async with database.transaction(tenant=ALL) as s:
+        refused = (await s.execute(select(DataAccessAudit).where(
+            DataAccessAudit.details["refused"].astext == "unauthorized"))).scalars().all()
+    assert len(refused) == 3
 
 
 async def test_another_tenants_ids_are_404(client, database, world, other) -> None:

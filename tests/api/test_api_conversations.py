@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -93,6 +94,32 @@ async def test_thread_read_and_staff_reply(client, database, agent, demo) -> Non
         resp = await client.post(f"/api/conversations/{conv['id']}/messages", headers=auth(),
                                  json=body)
         assert resp.status == 400, body
+
+
+async def test_a_retried_staff_reply_with_an_idempotency_key_is_queued_once(
+        client, database, agent, demo) -> None:
+    """A dashboard retrying after a timeout (also twice at once) gets the first reply
+    back and the customer gets one message; the key on another reply is a 409."""
+    await chat(database, agent, demo, "2 cs whole milk")
+    await chat(database, agent, demo, "1 cs eggs", sender=OTHER_PHONE)
+    first, other = (await _get(client, "/api/conversations"))["items"]
+    url = f"/api/conversations/{first['id']}/messages"
+    headers = {**auth(), "Idempotency-Key": "reply-7f3a"}
+    body = {"text": "Driver is on the way."}
+    answers = await asyncio.gather(*(client.post(url, headers=headers, json=body)
+                                     for _ in range(3)))
+    assert [r.status for r in answers] == [201] * 3
+    assert len({(await r.json())["id"] for r in answers}) == 1
+    async with database.transaction(tenant=demo) as s:
+        sent = [str(i) for i in (await s.execute(select(Message.id).where(
+            Message.content == body["text"]))).scalars()]
+    assert sent == [(await answers[0].json())["id"]]
+    changed = await client.post(url, headers=headers, json={"text": "Something else"})
+    elsewhere = await client.post(f"/api/conversations/{other['id']}/messages",
+                                  headers=headers, json=body)
+    assert (changed.status, elsewhere.status) == (409, 409)
+    fresh = await client.post(url, headers={**auth(), "Idempotency-Key": "reply-8"}, json=body)
+    assert fresh.status == 201 and (await fresh.json())["id"] not in sent
 
 
 async def test_staff_reply_refused_to_an_opted_out_customer(client, database, agent,

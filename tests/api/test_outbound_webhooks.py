@@ -189,3 +189,26 @@ async def test_a_private_address_is_not_reached_by_default(
     async with database.transaction(tenant=demo) as s:
         delivery = (await s.execute(select(WebhookDelivery))).scalars().first()
     assert delivery.status == "FAILED" and "not a public address" in delivery.error_message
+
+
+async def test_a_receiver_answering_with_a_nul_byte_is_still_recorded(
+        client, aiohttp_server, database, agent, keyring, demo) -> None:
+    """PostgreSQL cannot store NUL: the answer is kept without it, and the delivery is
+    SUCCESS, not re-sent forever because its outcome could not be written."""
+    receiver = Receiver([])
+
+    async def odd(request: web.Request) -> web.Response:
+        await receiver.handle(request)
+        return web.Response(text="ok\x00thanks")
+
+    app = web.Application()
+    app.router.add_post("/hook", odd)
+    server = await aiohttp_server(app)
+    await _customer_order(database, agent, demo)
+    await _endpoint(client, str(server.make_url("/hook")))
+    await _staff_message(client, database, agent, demo)
+    await _deliver_until(database, keyring, receiver, 1)
+    async with database.transaction(tenant=demo) as s:
+        [row] = (await s.execute(select(WebhookDelivery))).scalars().all()
+    assert (row.status, row.response_body) == ("SUCCESS", "okthanks")
+    assert len(receiver.requests) == 1

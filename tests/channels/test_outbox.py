@@ -15,10 +15,12 @@ from sqlalchemy import update
 from agent.context import AgentContext
 from agent.inbox import store_inbound
 from agent.worker import claim_and_process
+from channels._http import MAX_TIMEOUT_S, timeout_from
 from channels.app import create_app
 from channels.base import Channel, InboundMessage
 from channels.consent import queue_notice
 from channels.outbox import _claim, send_next
+from channels.send import longest_send_s
 from channels.senders import start_senders
 from db.models import Customer, ExternalMessageMapping, Message
 from db.models.enums import MessageStatus
@@ -158,6 +160,33 @@ async def test_permanent_failure_is_not_retried(client, database, dist, twilio_a
     assert (await send_next(database, KEYRING, OPTIONS)).status == MessageStatus.FAILED
     msg = await _get(database, dist, mid)
     assert "21211" in msg.last_error and len(twilio_api.requests) == 1
+
+
+async def test_provider_error_text_is_kept_on_the_message_but_not_logged(
+        client, database, dist, twilio_api, caplog) -> None:
+    """The provider's words can hold the customer's number: they stay on the message
+    for staff, and the log says only the codes."""
+    await _sms_thread(client)
+    mid = await _reply(database, dist)
+    twilio_api.script = [Scripted(400, twilio_error(
+        400, 21211, f"The 'To' number {CUSTOMER} is not a valid phone number."))]
+    with caplog.at_level("DEBUG"):
+        assert (await send_next(database, KEYRING, OPTIONS)).status == MessageStatus.FAILED
+    assert CUSTOMER in (await _get(database, dist, mid)).last_error
+    assert "21211" in caplog.text and CUSTOMER not in caplog.text
+
+
+async def test_a_claim_is_leased_longer_than_its_longest_send(client, database, dist) -> None:
+    """No second sender can take a message while the first may still be sending it, even
+    with an integration that asks for an hour-long timeout (it gets 60 s at most)."""
+    await _sms_thread(client)
+    mid = await _reply(database, dist)
+    claim = await _claim(database, KEYRING, dataclasses.replace(OPTIONS, lease_s=1.0))
+    assert claim.message_id == mid
+    msg = await _get(database, dist, mid)
+    assert msg.next_attempt_at - datetime.now(UTC) > timedelta(
+        seconds=longest_send_s(OPTIONS.policy))
+    assert timeout_from({"http_timeout_s": 3600}).total == MAX_TIMEOUT_S
 
 
 async def test_21610_records_the_opt_out(client, database, dist, twilio_api) -> None:

@@ -15,6 +15,7 @@ from channels.app import create_app
 from channels.consent import queue_notice
 from channels.routes import RouteCache
 from channels.twilio import EMPTY_TWIML
+from channels.webhooks import MAX_META_NUMBERS
 from db.crypto import Keyring
 from db.embedded import start_embedded
 from db.engine import Database, make_engine
@@ -254,6 +255,21 @@ async def test_meta_batch_for_two_numbers_stores_each_with_its_owner(client, dat
     # redelivered (Meta retries whole batches): nothing new anywhere
     assert (await client.post(WA, **meta_post(event))).status == 200
     assert len(await inbound(database, dist)) == 2 and len(await inbound(database, other)) == 1
+
+
+async def test_meta_post_naming_too_many_numbers_is_400_before_any_lookup(
+        client, database, dist) -> None:
+    """Routing comes before the signature check, so a forged POST naming thousands of
+    phone numbers is refused outright rather than looked up one by one."""
+    event = meta_event(meta_messages())
+    for n in range(MAX_META_NUMBERS + 1):
+        value = meta_messages({"from": "15550008888", "id": f"wamid.X{n}",
+                               "timestamp": "1750000004", "type": "text", "text": {"body": "?"}})
+        value["metadata"]["phone_number_id"] = f"1000000{n:08d}"
+        event["entry"][0]["changes"].append({"field": "messages", "value": value})
+    resp = await client.post(WA, **meta_post(event, secret="forged"))
+    assert resp.status == 400
+    assert await inbound(database, dist) == []
 
 
 async def test_meta_refusals(client, database, dist) -> None:
