@@ -12,10 +12,11 @@ import asyncio
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 import openai
@@ -28,7 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import prompts
 from db.models import AIError, AIResponse, AIUsageMetric, Distributor
 from db.models.enums import AgentType
-from matching.llm import LLMCall, cost_usd, make_chat_model
+from matching.index import CatalogIndex
+from matching.llm import LLMCall, cost_usd, make_chat_model, match_line_async
+from matching.resolve import MatchResult
 from orderagent.settings import Settings
 from privacy.redact import redact
 
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 
 PROMPT = "extract_order"
 MAX_RETRIES = 2
+T = TypeVar("T")
 FAILURES = (openai.OpenAIError, httpx.HTTPError, ValidationError, OutputParserException,
             ValueError, TimeoutError)
 
@@ -51,11 +55,33 @@ class LLMReading(BaseModel):
 
 @dataclass
 class AgentLLM:
-    """A configured chat model and the rules for when it may be used."""
+    """A configured chat model and the rules for when it may be used.
+
+    `remembering()` gives a copy that keeps every answer it got, by question: a worker
+    asks its questions first, holding no row lock, and the processing that follows under
+    the lock finds them answered (`agent/worker.py`).
+    """
 
     chat: Any
     model: str
     timeout_s: float = 30.0
+    answers: dict[tuple[Any, ...], Any] | None = None
+
+    def remembering(self) -> AgentLLM:
+        """A copy that remembers its answers (for one conversation's processing)."""
+        return replace(self, answers={})
+
+    async def _once(self, key: tuple[Any, ...], ask: Callable[[], Awaitable[T]]) -> T:
+        if self.answers is None:
+            return await ask()
+        if key not in self.answers:
+            self.answers[key] = await ask()
+        return self.answers[key]  # type: ignore[no-any-return]
+
+    async def match(self, index: CatalogIndex, line: str, *, threshold: float) -> MatchResult:
+        """`match_line_async` with this model (fuzzy first; the model where it is unsure)."""
+        return await self._once(("match", id(index), line, threshold), lambda: match_line_async(
+            index, line, threshold=threshold, llm=self.chat, timeout_s=self.timeout_s))
 
     async def usable(self, session: AsyncSession, distributor: Distributor) -> bool:
         """AI is on for the distributor and this month's spend is under its budget."""
@@ -76,6 +102,9 @@ class AgentLLM:
 
     async def read(self, text: str) -> tuple[LLMReading | None, LLMCall, Exception | None]:
         """Ask the model for intent and items of a (redacted) message."""
+        return await self._once(("read", text), lambda: self._read(text))
+
+    async def _read(self, text: str) -> tuple[LLMReading | None, LLMCall, Exception | None]:
         prompt = prompts.load(PROMPT)
         message = prompt.render(message=redact(text)[:4000])
         started = time.perf_counter()

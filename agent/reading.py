@@ -16,7 +16,7 @@ from agent.llm import AgentLLM, error_row, response_row
 from agent.turn import Turn
 from db.models import AIResponse
 from db.models.enums import AgentType
-from matching.llm import LLMCall, match_line_async
+from matching.llm import LLMCall
 from matching.resolve import AI_MATCH, MatchResult, match_line
 from privacy.redact import redact
 
@@ -37,7 +37,7 @@ class LineMatcher:
         index, threshold = self.turn.catalog.index, float(self.turn.threshold)
         # a line with PII in it is never sent to the model: fuzzy only
         if self.llm is not None and redact(line) == line:
-            result = await match_line_async(index, line, threshold=threshold, llm=self.llm.chat)
+            result = await self.llm.match(index, line, threshold=threshold)
         else:
             result = match_line(index, line, threshold=threshold)
         if result.llm_call is not None:

@@ -1,11 +1,11 @@
 """`orderagent replay`: transcripts through the real pipeline on a throw-away database.
 
 Each customer turn takes the webhook's own path (`agent.local`: store the message, the
-worker's FOR UPDATE SKIP LOCKED claim, the agent, the stored reply). Transcripts run one
-after another, each turn waiting for its reply, so a processing error belongs to exactly
-one transcript and the result never depends on scheduling. Each transcript is its own
-customer: a transcript whose phone or email was already used in the run is replayed under
-a derived identity, so an open session or a handoff never leaks into the next one.
+worker's claim, the agent, the stored reply). Transcripts run one after another, each
+turn waiting for its reply, so a processing error belongs to exactly one transcript and
+the result never depends on scheduling. Each transcript is its own customer: a
+transcript whose phone or email was already used in the run is replayed under a derived
+identity, so an open session or a handoff never leaks into the next one.
 """
 
 from __future__ import annotations

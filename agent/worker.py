@@ -1,13 +1,19 @@
 """Message workers: claim a conversation with waiting messages, process it, repeat.
 
 PostgreSQL is the only shared state. A worker claims the conversation whose oldest
-waiting message is oldest, locking its row with FOR UPDATE SKIP LOCKED, so one
-conversation is never processed by two workers and its messages go in order; another
-worker simply takes the next conversation. A conversation is claimed only once its
-latest message is `burst_window` old, so three quick messages get one reply. Workers
-sleep on LISTEN/NOTIFY (the webhook notifies on commit) with a short poll as a fallback.
-"""
+waiting message is oldest with a transaction-scoped advisory lock that other workers
+skip, so one conversation is never processed by two workers and its messages go in
+order; another worker simply takes the next conversation. A conversation is claimed only
+once its latest message is `burst_window` old, so three quick messages get one reply.
+Workers sleep on LISTEN/NOTIFY (the webhook notifies on commit) with a short poll as a
+fallback.
 
+The claim locks no row. With an LLM configured, the worker first runs the processing
+once without keeping it, only to ask the model its questions (seconds each); then it
+locks the customer and conversation rows, in the order webhooks do, and runs it for
+real with every answer remembered. So a webhook from the same customer never waits on a
+model call, only on the short final write.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -15,6 +21,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import asyncpg
@@ -27,14 +34,16 @@ from agent.context import AgentContext
 from agent.llm import agent_llm
 from agent.process import Processed, process_conversation
 from agent.timeouts import sweep_timeouts
-from db.engine import UNAVAILABLE_ERRORS, Database
+from db.engine import UNAVAILABLE_ERRORS, Database, contended
 from db.models import Conversation
 from db.notify import INBOX
 from db.tenant import ALL, scope
+from orderagent.errors import Contended, Unavailable
 
 log = logging.getLogger(__name__)
 
-CLAIM = text("""
+CLAIM_LOCKS = 727_003  # the advisory lock space of conversation claims
+CLAIM = text(f"""
 WITH waiting AS (
     SELECT conversation_id, min(created_at) AS first_at
     FROM messages
@@ -42,12 +51,19 @@ WITH waiting AS (
     GROUP BY conversation_id
     HAVING max(created_at) <= clock_timestamp() - make_interval(secs => :window)
         OR min(created_at) <= clock_timestamp() - make_interval(secs => :max_wait)
+), ready AS MATERIALIZED (
+    SELECT conversation_id AS id FROM waiting ORDER BY first_at LIMIT 64
 )
-SELECT c.id FROM conversations c JOIN waiting w ON w.conversation_id = c.id
-ORDER BY w.first_at
+-- the scan goes in order and stops at the first lock it gets: only that one is held
+SELECT id FROM ready WHERE pg_try_advisory_xact_lock({CLAIM_LOCKS}, hashtext(id::text))
 LIMIT 1
-FOR UPDATE OF c SKIP LOCKED
 """)
+# for the final write, in the order a webhook takes them (customer, then conversation)
+LOCK_ROWS = (
+    text("SELECT cu.id FROM customers cu JOIN conversations c ON c.customer_id = cu.id "
+         "WHERE c.id = :c FOR UPDATE OF cu"),
+    text("SELECT id FROM conversations WHERE id = :c FOR UPDATE"),
+)
 STILL_WAITING = text("""
 SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = :c AND is_from_customer
     AND NOT ai_processed)
@@ -86,7 +102,7 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
             if conversation_id is None:
                 return None
             # CLAIM saw the messages waiting as of its snapshot: another worker may have
-            # processed them and let go of the lock since. Each statement sees what is
+            # processed them and let go of the claim since. Each statement sees what is
             # committed, so this one tells; if they are gone, claim the next.
             if (await session.execute(STILL_WAITING, {"c": conversation_id})).scalar_one():
                 break
@@ -95,18 +111,37 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
             "SELECT distributor_id FROM conversations WHERE id = :id"),
             {"id": conversation_id})).scalar_one()
         await scope(session, tenant)
+        if ctx.llm is not None:
+            ctx = replace(ctx, llm=ctx.llm.remembering())
+            await _ask_ahead(session, conversation_id, ctx)
+        for lock in LOCK_ROWS:
+            await session.execute(lock, {"c": conversation_id})
         try:
             async with session.begin_nested():
                 return await process_conversation(session, conversation_id, ctx)
         except UNAVAILABLE_ERRORS:
             raise  # the database is gone: nothing to record, the claim is retried
         except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise
+            if exc.connection_invalidated or contended(exc):
+                raise  # not the message's fault: the claim is retried, no failure counted
             log.exception("conversation %s: processing failed", conversation_id)
         except Exception:
             log.exception("conversation %s: processing failed", conversation_id)
         return await _record_failure(session, conversation_id)
+
+
+async def _ask_ahead(session: AsyncSession, conversation_id: uuid.UUID,
+                     ctx: AgentContext) -> None:
+    """Run the processing once and throw it away, for its model calls: made now, before
+    any row is locked, they keep no webhook waiting; `ctx.llm` remembers the answers."""
+    savepoint = await session.begin_nested()
+    try:
+        await process_conversation(session, conversation_id, ctx)
+    except Exception as exc:  # the real run meets it again, and records it
+        log.debug("conversation %s: asking ahead failed (%s)", conversation_id,
+                  type(exc).__name__)
+    finally:
+        await savepoint.rollback()
 
 
 async def _record_failure(session: AsyncSession, conversation_id: uuid.UUID) -> Processed:
@@ -193,7 +228,9 @@ async def run_worker(db: Database, ctx: AgentContext, *, window_s: float, wakeup
                               else min(max(due + 0.005, MIN_WAIT_SECONDS), POLL_SECONDS))
         except asyncio.CancelledError:
             raise
-        except UNAVAILABLE_ERRORS:
+        except Contended:
+            log.info("%s: a claim met contention; claiming again", name)
+        except (Unavailable, *UNAVAILABLE_ERRORS):
             log.warning("%s: database unavailable, retrying", name)
             await asyncio.sleep(POLL_SECONDS)
         except Exception:

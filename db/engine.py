@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from db.embedded import EmbeddedPostgres, start_embedded, to_async_url
 from db.notify import Notifier
 from db.tenant import TENANT_ROLE, rls_available, scope
-from orderagent.errors import Unavailable
+from orderagent.errors import Contended, Unavailable
 from orderagent.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,13 @@ log = logging.getLogger(__name__)
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError,
 )
+# SQLSTATEs of contention: deadlock_detected, serialization_failure, lock_not_available
+_CONTENTION = frozenset({"40P01", "40001", "55P03"})
+
+
+def contended(exc: BaseException) -> bool:
+    """Whether a database error is contention, which running the transaction again cures."""
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "pgcode", None) in _CONTENTION
 
 
 @dataclass
@@ -91,6 +98,8 @@ class Database:
         except DBAPIError as exc:
             if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
                 raise Unavailable("database unavailable") from exc
+            if contended(exc):
+                raise Contended("database busy; try again") from exc
             raise
         except (ConnectionError, OSError, TimeoutError) as exc:
             raise Unavailable("database unavailable") from exc

@@ -9,8 +9,11 @@ tenant's write starts at once, and batches grow only while the database is busy.
 
 Each job stays all or nothing. When a shared transaction fails for any reason but an
 outage, every job in it is written again in a transaction of its own, so one bad request
-costs the others a retry, never their data, and gets its own error. An outage fails
-them all with `Unavailable` (503: providers retry).
+costs the others a retry, never their data, and gets its own error. A job the database
+refused over contention (a deadlock, a lock wait given up) is run again, up to ATTEMPTS
+times: Twilio does not retry a webhook answered with an error (channels.md §1.6), so
+such a failure must not reach it. An outage fails them all with `Unavailable` (503:
+providers that do retry will).
 
 A shared transaction also gives up on any row lock it waits for beyond LOCK_TIMEOUT: a
 worker holds its conversation's row while it processes it (an LLM call can take
@@ -31,7 +34,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import Database
-from orderagent.errors import Unavailable
+from orderagent.errors import Contended, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ J = TypeVar("J")
 # writes one batch of jobs inside an open transaction scoped to the tenant
 Write = Callable[[AsyncSession, uuid.UUID, Sequence[J]], Awaitable[None]]
 LOCK_TIMEOUT = "100ms"
+ATTEMPTS = 3  # per job written alone, when the database gives up over contention
 _LOCK_TIMEOUT = text("SELECT set_config('lock_timeout', :t, true)")
 
 
@@ -78,31 +82,42 @@ class GroupCommit(Generic[J]):
             self._waiting.pop(tenant, None)
             self._flushing.pop(tenant, None)
 
-    async def _commit(self, tenant: uuid.UUID,
-                      batch: list[tuple[J, asyncio.Future[None]]]) -> None:
+    async def _commit(self, tenant: uuid.UUID, batch: list[tuple[J, asyncio.Future[None]]],
+                      *, attempt: int = 1) -> None:
         shared = len(batch) > 1
         try:
             async with self._database.transaction(tenant=tenant) as session:
                 if shared:
                     await session.execute(_LOCK_TIMEOUT, {"t": LOCK_TIMEOUT})
                 await self._write(session, tenant, [job for job, _ in batch])
-        except Unavailable as exc:
-            _settle(batch, exc)
-        except Exception as exc:
-            if not shared:
+        except Contended as exc:
+            if shared:
+                self._each_alone(tenant, batch, exc)
+            elif attempt < ATTEMPTS:  # a deadlock or a lock wait: running it again cures it
+                await self._commit(tenant, batch, attempt=attempt + 1)
+            else:
                 _settle(batch, exc)
-                return
-            log.info("a batch of %d writes failed (%s); writing each on its own",
-                     len(batch), type(exc).__name__)
-            for item in batch:  # side by side: one that waits for a lock holds up no other
-                task = asyncio.create_task(self._commit(tenant, [item]))
-                self._alone.add(task)
-                task.add_done_callback(self._alone.discard)
+        except Unavailable as exc:
+            _settle(batch, exc)  # an outage: 503, the provider retries
+        except Exception as exc:
+            if shared:
+                self._each_alone(tenant, batch, exc)
+            else:
+                _settle(batch, exc)
         except BaseException:
             _settle(batch, Unavailable("shutting down"))  # the provider will retry
             raise
         else:
             _settle(batch, None)
+
+    def _each_alone(self, tenant: uuid.UUID, batch: list[tuple[J, asyncio.Future[None]]],
+                    exc: Exception) -> None:
+        log.info("a batch of %d writes failed (%s); writing each on its own",
+                 len(batch), type(exc).__name__)
+        for item in batch:  # side by side: one that waits for a lock holds up no other
+            task = asyncio.create_task(self._commit(tenant, [item]))
+            self._alone.add(task)
+            task.add_done_callback(self._alone.discard)
 
 
 def _settle(batch: Sequence[tuple[object, asyncio.Future[None]]],

@@ -59,3 +59,8 @@ class Unavailable(OrderAgentError):
 
     status = 503
     code = "unavailable"
+
+
+class Contended(Unavailable):
+    """The database gave up on a transaction over contention (a deadlock, a lock wait
+    timed out, a serialization failure): running it again succeeds."""

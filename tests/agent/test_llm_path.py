@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from agent.context import AgentContext
+from agent.inbox import store_inbound
 from agent.llm import agent_llm
 from agent.local import say
+from agent.worker import claim_and_process
+from channels.base import Channel, InboundMessage
 from db.crypto import Keyring
-from db.models import AIError, AIResponse, AIUsageMetric, Distributor, OrderSessionItem
+from db.models import (
+    AIError,
+    AIResponse,
+    AIUsageMetric,
+    Distributor,
+    Message,
+    OrderSessionItem,
+)
 from db.tenant import ALL
 from orderagent.settings import Settings
 from tests.conftest import TEST_MASTER_KEY
@@ -97,3 +108,32 @@ def test_the_extraction_prompt_names_every_intent_the_schema_allows() -> None:
     text = prompts.load("extract_order").text
     intents = LLMReading.model_json_schema()["properties"]["intent"]["enum"]
     assert all(i in text for i in intents), json.dumps(intents)
+
+
+async def test_a_message_arriving_while_the_model_thinks_is_stored_at_once(
+        database, demo, fake_openai, tmp_path) -> None:
+    """The model is slow; the same customer writes again meanwhile. Storing that message
+    needs the customer's and conversation's rows, and no model call holds them: it is
+    stored right away, and the worker's final write takes it into the same answer."""
+    fake_openai.reply({"intent": "ORDER", "items": ["2 cs whole milk"], "confidence": 0.9},
+                      delay=2.0)
+    ctx = _ctx(fake_openai, tmp_path)
+    phone = "+13055550199"
+    await say(database, ctx, demo, sender=phone, text=UNSURE, process=False)
+    asked = asyncio.Event()
+    fake_openai.on_request = asked.set
+    worker = asyncio.create_task(claim_and_process(database, ctx, window_s=0))
+    await asyncio.wait_for(asked.wait(), 10)
+    again = InboundMessage(provider="local", channel=Channel.WHATSAPP, external_id="again",
+                           sender=phone, recipient="local", text="and 1 cs eggs")
+    async with database.transaction(tenant=demo) as s:
+        await s.execute(text("SET LOCAL lock_timeout = '500ms'"))  # old way: the call's 2 s
+        assert await store_inbound(s, demo, again) is not None
+    assert not worker.done()  # the model is still thinking
+    done = await worker
+    assert done is not None and done.messages == 2 and len(fake_openai.requests) == 1
+    assert "Whole Milk" in done.reply and "Eggs" in done.reply
+    async with database.transaction(tenant=demo) as s:
+        waiting = (await s.execute(select(Message.content).where(
+            Message.is_from_customer, Message.ai_processed.is_(False)))).scalars().all()
+    assert waiting == []

@@ -7,7 +7,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.inbox import store_inbound_many
@@ -111,6 +111,30 @@ async def test_a_conversation_locked_by_a_worker_holds_up_only_its_own_message(
     await asyncio.wait_for(waiting, timeout=10)
     assert await _texts(database, a) == ["earlier", "other 0", "other 1", "other 2",
                                          "while busy"]
+
+
+async def test_a_job_the_database_refuses_over_contention_is_written_again(database) -> None:
+    """A lock wait given up (as a deadlock would be) is not the request's fault: the job is
+    run again and committed, and its sender never sees an error."""
+    [a] = await _tenants(database, 1)
+    await GroupCommit(database, Recorder()).submit(a, _sms("earlier"))
+    attempts = 0
+
+    async def write(session: AsyncSession, tenant: uuid.UUID,
+                    jobs: Sequence[InboundMessage]) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:  # a row another transaction holds, and no patience for it
+            await session.execute(text("SET LOCAL lock_timeout = '10ms'"))
+            await session.execute(select(Conversation).with_for_update())
+        await store_inbound_many(session, tenant, [(j, None) for j in jobs])
+
+    async with database.transaction(tenant=a) as holder:
+        await holder.execute(select(Conversation).with_for_update())
+        later = _sms("later", sender="+14155550122")  # another customer: no wait the 2nd time
+        await asyncio.wait_for(GroupCommit(database, write).submit(a, later), 10)
+    assert attempts == 2
+    assert await _texts(database, a) == ["earlier", "later"]
 
 
 async def test_an_unavailable_database_fails_every_job_with_503(database) -> None:

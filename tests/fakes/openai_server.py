@@ -56,6 +56,7 @@ class FakeOpenAI:
         self._respond: Callable[[dict[str, Any]], Scripted | str | dict] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.on_request: Callable[[], None] | None = None  # called as each request arrives
 
     @property
     def base_url(self) -> str:
@@ -109,6 +110,8 @@ class FakeOpenAI:
     async def _completions(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append(body)
+        if self.on_request is not None:
+            self.on_request()
         self.headers.append(dict(request.headers))
         if self._script:
             answer = self._script.popleft()
