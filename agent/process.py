@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -203,13 +204,17 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
 
 
 async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
-                               ctx: AgentContext) -> Processed:
-    """Process every unprocessed customer message of a (locked) conversation."""
+                               ctx: AgentContext, *,
+                               only: Collection[uuid.UUID] | None = None) -> Processed:
+    """Process the unprocessed customer messages of a (locked) conversation: all of
+    them, or those of `only` (the rest wait for the next claim)."""
     conv = await db.get(Conversation, conversation_id)
-    messages = list((await db.execute(select(Message).where(
+    stmt = select(Message).where(
         Message.conversation_id == conversation_id, Message.is_from_customer,
         Message.ai_processed.is_(False)).order_by(Message.created_at, Message.thread_position)
-    )).scalars())
+    if only is not None:
+        stmt = stmt.where(Message.id.in_(only))
+    messages = list((await db.execute(stmt)).scalars())
     if conv is None or not messages:
         return Processed(conversation_id, 0, None, None)
     turn = await _load_turn(db, conv, ctx)

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -64,6 +64,9 @@ LOCK_ROWS = (
          "WHERE c.id = :c FOR UPDATE OF cu"),
     text("SELECT id FROM conversations WHERE id = :c FOR UPDATE"),
 )
+WAITING_IDS = text("""
+SELECT id FROM messages WHERE conversation_id = :c AND is_from_customer AND NOT ai_processed
+""")
 STILL_WAITING = text("""
 SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = :c AND is_from_customer
     AND NOT ai_processed)
@@ -111,14 +114,18 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
             "SELECT distributor_id FROM conversations WHERE id = :id"),
             {"id": conversation_id})).scalar_one()
         await scope(session, tenant)
+        only = None
         if ctx.llm is not None:
+            # the final write handles exactly what was asked about; later messages wait
+            # for the next claim rather than a model call under the locks
+            only = (await session.execute(WAITING_IDS, {"c": conversation_id})).scalars().all()
             ctx = replace(ctx, llm=ctx.llm.remembering())
-            await _ask_ahead(session, conversation_id, ctx)
+            await _ask_ahead(session, conversation_id, ctx, only)
         for lock in LOCK_ROWS:
             await session.execute(lock, {"c": conversation_id})
         try:
             async with session.begin_nested():
-                return await process_conversation(session, conversation_id, ctx)
+                return await process_conversation(session, conversation_id, ctx, only=only)
         except UNAVAILABLE_ERRORS:
             raise  # the database is gone: nothing to record, the claim is retried
         except DBAPIError as exc:
@@ -130,18 +137,19 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
         return await _record_failure(session, conversation_id)
 
 
-async def _ask_ahead(session: AsyncSession, conversation_id: uuid.UUID,
-                     ctx: AgentContext) -> None:
+async def _ask_ahead(session: AsyncSession, conversation_id: uuid.UUID, ctx: AgentContext,
+                     only: Sequence[uuid.UUID]) -> None:
     """Run the processing once and throw it away, for its model calls: made now, before
     any row is locked, they keep no webhook waiting; `ctx.llm` remembers the answers."""
     savepoint = await session.begin_nested()
     try:
-        await process_conversation(session, conversation_id, ctx)
+        await process_conversation(session, conversation_id, ctx, only=only)
     except Exception as exc:  # the real run meets it again, and records it
         log.debug("conversation %s: asking ahead failed (%s)", conversation_id,
                   type(exc).__name__)
     finally:
         await savepoint.rollback()
+        session.expire_all()  # the real run reads every row afresh, once locked
 
 
 async def _record_failure(session: AsyncSession, conversation_id: uuid.UUID) -> Processed:

@@ -36,6 +36,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from channels._sanitize import clean_text
 from channels.netguard import PrivateAddress, PublicOnlyResolver, check_url
 from db.crypto import DecryptionError, Keyring
 from db.engine import UNAVAILABLE_ERRORS, Database
@@ -212,9 +213,10 @@ async def _post(http: aiohttp.ClientSession, item: Claimed, *, allow_private: bo
     try:
         async with http.post(item.url, data=item.body, headers=headers, allow_redirects=False,
                              timeout=aiohttp.ClientTimeout(total=item.timeout_s)) as resp:
-            # PostgreSQL text and jsonb refuse NUL: a receiver's odd answer must still record
-            text = (await resp.content.read(2000)).decode("utf-8", "replace").replace("\x00", "")
-            kept = {k: v.replace("\x00", "") for k, v in resp.headers.items()
+            # PostgreSQL refuses NUL and lone surrogates: a receiver's odd answer must
+            # still be recorded, or the attempt would never count
+            text = clean_text((await resp.content.read(2000)).decode("utf-8", "replace"))
+            kept = {k: clean_text(v) for k, v in resp.headers.items()
                     if k.lower() in ("content-type", "retry-after", "x-request-id")}
             return Result(resp.status, text, kept, None if resp.status < 300 else
                           f"HTTP {resp.status}")
@@ -271,9 +273,15 @@ async def deliver_due(db: Database, keyring: Keyring, http: aiohttp.ClientSessio
             log.warning("webhook delivery %s: database unavailable; due again after its "
                         "lease", item.delivery_id)
         except Exception:
-            # the others are still recorded; this one is due again when its lease runs out
-            # (receivers deduplicate on the event id)
+            # the others are still recorded; this one is recorded bare, so its attempt
+            # counts and retries end (receivers deduplicate on the event id)
             log.exception("webhook delivery %s: recording the outcome failed", item.delivery_id)
+            try:
+                await _record(db, item, Result(result.status, None, {},
+                                               "the receiver's answer could not be stored"))
+            except Exception:
+                log.exception("webhook delivery %s: due again after its lease",
+                              item.delivery_id)
     return len(claimed)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 # errors that mean "the database is not answering" rather than "the query is wrong"
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError,
+    PoolTimeout,  # every pooled connection busy for pool_timeout: the same, to a caller
 )
 # SQLSTATEs of contention: deadlock_detected, serialization_failure, lock_not_available
 _CONTENTION = frozenset({"40P01", "40001", "55P03"})
@@ -101,7 +103,7 @@ class Database:
             if contended(exc):
                 raise Contended("database busy; try again") from exc
             raise
-        except (ConnectionError, OSError, TimeoutError) as exc:
+        except (ConnectionError, OSError, TimeoutError, PoolTimeout) as exc:
             raise Unavailable("database unavailable") from exc
 
 
@@ -110,9 +112,12 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     # no pool_pre_ping: with asyncpg it costs three round trips per checkout; a connection
     # that died with the server fails its request once (503, the provider retries) and the
     # pool replaces it
+    # hide_parameters: a failed statement's error (and so a logged traceback) must not
+    # carry its parameters, which are customers' messages, numbers and addresses
     return create_async_engine(
         to_async_url(url), pool_size=pool_size, max_overflow=pool_size,
         pool_timeout=5, connect_args={"timeout": 5, "command_timeout": 60},
+        hide_parameters=True,
     )
 
 

@@ -9,17 +9,17 @@ tenant's write starts at once, and batches grow only while the database is busy.
 
 Each job stays all or nothing. When a shared transaction fails for any reason but an
 outage, every job in it is written again in a transaction of its own, so one bad request
-costs the others a retry, never their data, and gets its own error. A job the database
-refused over contention (a deadlock, a lock wait given up) is run again, up to ATTEMPTS
-times: Twilio does not retry a webhook answered with an error (channels.md §1.6), so
-such a failure must not reach it. An outage fails them all with `Unavailable` (503:
-providers that do retry will).
+costs the others a retry, never their data, and gets its own error. An outage fails
+them all with `Unavailable` (503: providers that retry will).
 
-A shared transaction also gives up on any row lock it waits for beyond LOCK_TIMEOUT: a
-worker holds its conversation's row while it processes it (an LLM call can take
-seconds), and one customer's busy conversation must not hold up every other customer's
-webhook. Those jobs are then written alone and side by side, off the tenant's batch
-loop, so only the job that needs the lock waits for it, as it would without batching.
+The tenant's loop never waits long for a row lock: its transactions give up after
+LOCK_TIMEOUT. Rows are locked elsewhere for a while (a worker's final write, a staff
+reply, the timeout sweep), and one customer's busy conversation must not hold up every
+other customer's webhook. The jobs of a transaction that gave up are written alone,
+side by side and off the loop, and those wait for their locks as long as it takes: a
+webhook answered late is still stored, one answered with an error is lost to Twilio,
+which does not retry it (channels.md §1.6). For the same reason a job the database
+refused over a deadlock is run again, up to ATTEMPTS times.
 """
 
 from __future__ import annotations
@@ -42,15 +42,17 @@ J = TypeVar("J")
 # writes one batch of jobs inside an open transaction scoped to the tenant
 Write = Callable[[AsyncSession, uuid.UUID, Sequence[J]], Awaitable[None]]
 LOCK_TIMEOUT = "100ms"
-ATTEMPTS = 3  # per job written alone, when the database gives up over contention
+ATTEMPTS = 3  # per job written alone, when the database gives up over a deadlock
 _LOCK_TIMEOUT = text("SELECT set_config('lock_timeout', :t, true)")
 
 
 class GroupCommit(Generic[J]):
     """Per-tenant batches of jobs: at most one transaction in flight per tenant."""
 
-    def __init__(self, database: Database, write: Write[J], *, max_batch: int = 200) -> None:
+    def __init__(self, database: Database, write: Write[J], *, max_batch: int = 200,
+                 max_alone: int = 8) -> None:
         self._database, self._write, self._max_batch = database, write, max_batch
+        self._alone_slots = asyncio.Semaphore(max_alone)
         self._waiting: dict[uuid.UUID, list[tuple[J, asyncio.Future[None]]]] = {}
         self._flushing: dict[uuid.UUID, asyncio.Task[None]] = {}
         self._alone: set[asyncio.Task[None]] = set()  # jobs of a failed batch, rewritten
@@ -83,24 +85,26 @@ class GroupCommit(Generic[J]):
             self._flushing.pop(tenant, None)
 
     async def _commit(self, tenant: uuid.UUID, batch: list[tuple[J, asyncio.Future[None]]],
-                      *, attempt: int = 1) -> None:
-        shared = len(batch) > 1
+                      *, patient: bool = False, attempt: int = 1) -> None:
+        """Write `batch` in one transaction. The tenant's loop is never patient: it gives
+        up on a row lock after LOCK_TIMEOUT and hands the jobs to `_each_alone`, whose
+        transactions wait for their locks as long as it takes."""
         try:
             async with self._database.transaction(tenant=tenant) as session:
-                if shared:
+                if not patient:
                     await session.execute(_LOCK_TIMEOUT, {"t": LOCK_TIMEOUT})
                 await self._write(session, tenant, [job for job, _ in batch])
         except Contended as exc:
-            if shared:
+            if not patient:
                 self._each_alone(tenant, batch, exc)
-            elif attempt < ATTEMPTS:  # a deadlock or a lock wait: running it again cures it
-                await self._commit(tenant, batch, attempt=attempt + 1)
+            elif attempt < ATTEMPTS:  # a deadlock: running it again cures it
+                await self._commit(tenant, batch, patient=True, attempt=attempt + 1)
             else:
                 _settle(batch, exc)
         except Unavailable as exc:
             _settle(batch, exc)  # an outage: 503, the provider retries
         except Exception as exc:
-            if shared:
+            if len(batch) > 1:
                 self._each_alone(tenant, batch, exc)
             else:
                 _settle(batch, exc)
@@ -115,9 +119,15 @@ class GroupCommit(Generic[J]):
         log.info("a batch of %d writes failed (%s); writing each on its own",
                  len(batch), type(exc).__name__)
         for item in batch:  # side by side: one that waits for a lock holds up no other
-            task = asyncio.create_task(self._commit(tenant, [item]))
+            task = asyncio.create_task(self._write_alone(tenant, item))
             self._alone.add(task)
             task.add_done_callback(self._alone.discard)
+
+    async def _write_alone(self, tenant: uuid.UUID,
+                           item: tuple[J, asyncio.Future[None]]) -> None:
+        # bounded: each may hold a pooled connection while it waits for a lock
+        async with self._alone_slots:
+            await self._commit(tenant, [item], patient=True)
 
 
 def _settle(batch: Sequence[tuple[object, asyncio.Future[None]]],

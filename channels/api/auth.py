@@ -72,10 +72,11 @@ def anonymous(request: web.Request) -> Caller:
 
 
 class AuthThrottle:
-    """Failed API key attempts per client address: past `per_minute`, every request from
-    it is 429 until the minute has moved on, so keys cannot be guessed and the audit
-    cannot be flooded. The `limits` package's moving window, in this process's memory
-    (each process counts its own)."""
+    """Failed API key attempts per client address: past `per_minute`, a request from it
+    without a valid key is 429 until the minute has moved on, so the audit cannot be
+    flooded nor the key table hammered for free. A valid key always goes through: the
+    address may be a proxy or NAT that many distributors share. The `limits` package's
+    moving window, in this process's memory (each process counts its own)."""
 
     def __init__(self, per_minute: int) -> None:
         self._limit = RateLimitItemPerMinute(per_minute)

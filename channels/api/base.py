@@ -199,15 +199,19 @@ def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]
     async def handler(request: web.Request) -> web.StreamResponse:
         db = request.app[DATABASE]
         throttle, ip = request.app[AUTH_THROTTLE], client_ip(request)
-        if (wait := await throttle.retry_after(ip)) is not None:
-            return too_many_attempts(wait)
         ctx: Ctx | None = None
+        wait: int | None = None
         try:
             async with db.transaction(tenant=ALL) as session:
                 caller = await authenticate(session, request)
                 if caller is None:
-                    await audit(session, anonymous(request), "distributors", Op.SELECT, [],
-                                {"refused": "unauthorized", "path": request.path[:200]})
+                    # a valid key is never throttled (many callers may share a proxy's
+                    # address); refusals past the limit are not audited one by one
+                    wait = await throttle.retry_after(ip)
+                    if wait is None:
+                        await audit(session, anonymous(request), "distributors", Op.SELECT,
+                                    [], {"refused": "unauthorized",
+                                         "path": request.path[:200]})
                 else:
                     # from here on the request is one tenant's: scope the session to it
                     await scope(session, caller.distributor_id)
@@ -222,6 +226,8 @@ def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]
                 await _audit_refused(request, ctx)
             raise
         if caller is None:
+            if wait is not None:
+                return too_many_attempts(wait)
             await throttle.failed(ip)
             return unauthorized()
         return render(route, result)

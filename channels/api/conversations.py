@@ -201,8 +201,8 @@ async def send_message(ctx: Ctx) -> StaffMessageOut:
     conv = await ctx.get(Conversation, lock=True)
     body: StaffMessageIn = ctx.body
     key = ctx.request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-    if len(key) > 255:
-        raise BadInput(f"{IDEMPOTENCY_HEADER}: at most 255 characters")
+    if len(key) > 255 or not (key.isascii() and key.isprintable()):
+        raise BadInput(f"{IDEMPOTENCY_HEADER}: at most 255 visible ASCII characters")
     # the conversation is locked: a concurrent retry waits here, then finds this reply
     if key and (earlier := await _sent_before(ctx, conv, key, body)) is not None:
         return earlier

@@ -114,7 +114,8 @@ async def test_a_message_arriving_while_the_model_thinks_is_stored_at_once(
         database, demo, fake_openai, tmp_path) -> None:
     """The model is slow; the same customer writes again meanwhile. Storing that message
     needs the customer's and conversation's rows, and no model call holds them: it is
-    stored right away, and the worker's final write takes it into the same answer."""
+    stored right away, and waits for the next claim (whose model call, if it needs one,
+    is made before any lock too)."""
     fake_openai.reply({"intent": "ORDER", "items": ["2 cs whole milk"], "confidence": 0.9},
                       delay=2.0)
     ctx = _ctx(fake_openai, tmp_path)
@@ -131,9 +132,11 @@ async def test_a_message_arriving_while_the_model_thinks_is_stored_at_once(
         assert await store_inbound(s, demo, again) is not None
     assert not worker.done()  # the model is still thinking
     done = await worker
-    assert done is not None and done.messages == 2 and len(fake_openai.requests) == 1
-    assert "Whole Milk" in done.reply and "Eggs" in done.reply
+    assert done is not None and done.messages == 1 and len(fake_openai.requests) == 1
+    assert "Whole Milk" in done.reply and "Eggs" not in done.reply
     async with database.transaction(tenant=demo) as s:
         waiting = (await s.execute(select(Message.content).where(
             Message.is_from_customer, Message.ai_processed.is_(False)))).scalars().all()
-    assert waiting == []
+    assert waiting == ["and 1 cs eggs"]
+    later = await claim_and_process(database, ctx, window_s=0)
+    assert later is not None and "Eggs" in later.reply

@@ -66,16 +66,17 @@ async def test_every_route_refuses_a_missing_or_wrong_key(aiohttp_client, settin
 
 async def test_an_address_guessing_keys_gets_429_until_the_window_moves_on(
         aiohttp_client, settings, database, demo, other) -> None:
-    """Past the limit of failed attempts, the address is refused before any key is looked
-    at (even a right one), with Retry-After; the refusals are not audited one by one."""
+    """Past the limit of failed attempts, the address gets 429 with Retry-After and the
+    refusals are not audited one by one; a valid key from it still goes through (many
+    distributors may share a proxy's address)."""
     strict = settings.model_copy(update={"api_auth_failures_per_minute": 3})
     client = await aiohttp_client(create_app(strict, database))
-    for n in range(3):
+    for n in range(5):
         resp = await client.get("/api/conversations", headers=auth(f"guess-{n:020d}"))
-        assert resp.status == 401
-    resp = await client.get("/api/conversations", headers=auth(KEY_A))
-    assert resp.status == 429 and 1 <= int(resp.headers["Retry-After"]) <= 60
+        assert resp.status == (401 if n < 3 else 429)
+    assert 1 <= int(resp.headers["Retry-After"]) <= 60
     assert (await resp.json())["error"] == "rate_limited"
+    assert (await client.get("/api/conversations", headers=auth(KEY_A))).status == 200
     async with database.transaction(tenant=ALL) as s:
         refused = (await s.execute(select(DataAccessAudit).where(
             DataAccessAudit.details["refused"].astext == "unauthorized"))).scalars().all()

@@ -120,6 +120,9 @@ async def test_a_retried_staff_reply_with_an_idempotency_key_is_queued_once(
     assert (changed.status, elsewhere.status) == (409, 409)
     fresh = await client.post(url, headers={**auth(), "Idempotency-Key": "reply-8"}, json=body)
     assert fresh.status == 201 and (await fresh.json())["id"] not in sent
+    for bad in ("x" * 256, "caf\u00e9", "tab\there"):
+        resp = await client.post(url, headers={**auth(), "Idempotency-Key": bad}, json=body)
+        assert resp.status == 400, bad
 
 
 async def test_staff_reply_refused_to_an_opted_out_customer(client, database, agent,

@@ -113,6 +113,24 @@ async def test_a_conversation_locked_by_a_worker_holds_up_only_its_own_message(
                                          "while busy"]
 
 
+async def test_a_lone_message_for_a_locked_conversation_holds_up_no_later_one(
+        database) -> None:
+    """Even alone in its transaction, a job waiting for a lock leaves the tenant's loop
+    after LOCK_TIMEOUT: the next customer's message does not queue behind it."""
+    [a] = await _tenants(database, 1)
+    busy = "+14155550111"
+    await GroupCommit(database, Recorder()).submit(a, _sms("earlier", sender=busy))
+    commit = GroupCommit(database, Recorder())
+    async with database.transaction(tenant=a) as worker:
+        await worker.execute(select(Conversation).with_for_update())
+        waiting = asyncio.create_task(commit.submit(a, _sms("while busy", sender=busy)))
+        await asyncio.sleep(0.05)  # its transaction is under way, waiting for the lock
+        await asyncio.wait_for(commit.submit(a, _sms("next", sender="+14155550222")), 5)
+        assert not waiting.done()
+    await asyncio.wait_for(waiting, timeout=10)
+    assert await _texts(database, a) == ["earlier", "next", "while busy"]
+
+
 async def test_a_job_the_database_refuses_over_contention_is_written_again(database) -> None:
     """A lock wait given up (as a deadlock would be) is not the request's fault: the job is
     run again and committed, and its sender never sees an error."""
