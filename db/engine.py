@@ -82,8 +82,10 @@ class Database:
             return False
 
     @asynccontextmanager
-    async def transaction(self, *, tenant: uuid.UUID | str) -> AsyncIterator[AsyncSession]:
-        """One session in one transaction, scoped to `tenant` (a distributor id, or `ALL`).
+    async def transaction(self, *, tenant: uuid.UUID | str,
+                          lock_timeout: str | None = None) -> AsyncIterator[AsyncSession]:
+        """One session in one transaction, scoped to `tenant` (a distributor id, or `ALL`),
+        its row-lock waits bounded by `lock_timeout` if given (then `Contended`).
 
         Database outages become `Unavailable` (503), so providers retry.
         """
@@ -93,7 +95,7 @@ class Database:
             async with self.sessions() as session:
                 async with session.begin():
                     session.info["rls"] = self.rls
-                    await scope(session, tenant)
+                    await scope(session, tenant, lock_timeout=lock_timeout)
                     yield session
                 for channel in session.info.pop("notify", ()):  # committed: wake listeners
                     self.notify(channel)

@@ -30,7 +30,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import Database
@@ -43,7 +42,6 @@ J = TypeVar("J")
 Write = Callable[[AsyncSession, uuid.UUID, Sequence[J]], Awaitable[None]]
 LOCK_TIMEOUT = "100ms"
 ATTEMPTS = 3  # per job written alone, when the database gives up over a deadlock
-_LOCK_TIMEOUT = text("SELECT set_config('lock_timeout', :t, true)")
 
 
 class GroupCommit(Generic[J]):
@@ -90,9 +88,8 @@ class GroupCommit(Generic[J]):
         up on a row lock after LOCK_TIMEOUT and hands the jobs to `_each_alone`, whose
         transactions wait for their locks as long as it takes."""
         try:
-            async with self._database.transaction(tenant=tenant) as session:
-                if not patient:
-                    await session.execute(_LOCK_TIMEOUT, {"t": LOCK_TIMEOUT})
+            async with self._database.transaction(
+                    tenant=tenant, lock_timeout=None if patient else LOCK_TIMEOUT) as session:
                 await self._write(session, tenant, [job for job, _ in batch])
         except Contended as exc:
             if not patient:

@@ -25,20 +25,29 @@ from db.models.base import TenantScoped
 
 ALL: Final = "*"
 TENANT_ROLE: Final = "orderagent_tenant"
-_SET_TENANT = text("SELECT set_config('role', :role, true), "
-                   "set_config('orderagent.tenant', :tenant, true)")
+_SET_TENANT = "set_config('role', :role, true), set_config('orderagent.tenant', :tenant, true)"
+_SET_LOCK_TIMEOUT = "set_config('lock_timeout', :lock_timeout, true)"
+_SET = {  # (row-level security, lock timeout) -> the one statement that sets them
+    (True, False): text(f"SELECT {_SET_TENANT}"),
+    (False, True): text(f"SELECT {_SET_LOCK_TIMEOUT}"),
+    (True, True): text(f"SELECT {_SET_TENANT}, {_SET_LOCK_TIMEOUT}"),
+}
 
 
 class TenantScopeError(RuntimeError):
     """A query or write on tenant data without, or outside, the session's tenant."""
 
 
-async def scope(session: AsyncSession, tenant: uuid.UUID | str) -> None:
+async def scope(session: AsyncSession, tenant: uuid.UUID | str, *,
+                lock_timeout: str | None = None) -> None:
     """Scope an open transaction to `tenant`: the ORM filter, and (when the database has
-    the role) PostgreSQL's row-level security for the rest of the transaction."""
+    the role) PostgreSQL's row-level security for the rest of the transaction. A
+    `lock_timeout` ("100ms") bounds its row-lock waits, set in the same round trip."""
     session.info["tenant"] = tenant
-    if tenant != ALL and session.info.get("rls"):
-        await session.execute(_SET_TENANT, {"role": TENANT_ROLE, "tenant": str(tenant)})
+    rls = bool(tenant != ALL and session.info.get("rls"))
+    if rls or lock_timeout:
+        await session.execute(_SET[rls, bool(lock_timeout)], {
+            "role": TENANT_ROLE, "tenant": str(tenant), "lock_timeout": lock_timeout})
 
 
 async def rls_available(conn: AsyncConnection) -> bool:
