@@ -80,6 +80,7 @@ class AgentLLM:
 
     async def match(self, index: CatalogIndex, line: str, *, threshold: float) -> MatchResult:
         """`match_line_async` with this model (fuzzy first; the model where it is unsure)."""
+        # keyed by the index object: a catalog reloaded in between is a new index, a miss
         return await self._once(("match", id(index), line, threshold), lambda: match_line_async(
             index, line, threshold=threshold, llm=self.chat, timeout_s=self.timeout_s))
 

@@ -14,6 +14,7 @@ locks the customer and conversation rows, in the order webhooks do, and runs it 
 real with every answer remembered. So a webhook from the same customer never waits on a
 model call, only on the short final write.
 """
+
 from __future__ import annotations
 
 import asyncio

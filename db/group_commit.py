@@ -130,7 +130,7 @@ class GroupCommit(Generic[J]):
 def _settle(batch: Sequence[tuple[object, asyncio.Future[None]]],
             error: BaseException | None) -> None:
     for _, done in batch:
-        if done.done():  # its request went away (client disconnected); the write stands
+        if done.done():  # its request went away (the client disconnected)
             continue
         if error is None:
             done.set_result(None)

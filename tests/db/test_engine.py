@@ -28,10 +28,10 @@ async def test_a_pool_with_no_free_connection_is_unavailable(database) -> None:
 
 
 async def test_a_lock_wait_given_up_is_contention(database) -> None:
-    """lock_timeout (like a deadlock) becomes Contended: the caller may simply run again."""
+    """A transaction's lock_timeout (like a deadlock) ends in Contended: the caller may
+    simply run it again."""
     async with database.transaction(tenant=ALL) as holder:
         await holder.execute(text("SELECT pg_advisory_xact_lock(1)"))
         with pytest.raises(Contended):
-            async with database.transaction(tenant=ALL) as other:
-                await other.execute(text("SET LOCAL lock_timeout = '10ms'"))
+            async with database.transaction(tenant=ALL, lock_timeout="10ms") as other:
                 await other.execute(text("SELECT pg_advisory_xact_lock(1)"))
