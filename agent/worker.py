@@ -39,7 +39,7 @@ from db.engine import UNAVAILABLE_ERRORS, Database, contended
 from db.models import Conversation
 from db.notify import INBOX
 from db.tenant import ALL, scope
-from orderagent.errors import Contended, Unavailable
+from orderagent.errors import Contended
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +67,6 @@ LOCK_ROWS = (
 )
 WAITING_IDS = text("""
 SELECT id FROM messages WHERE conversation_id = :c AND is_from_customer AND NOT ai_processed
-""")
-STILL_WAITING = text("""
-SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = :c AND is_from_customer
-    AND NOT ai_processed)
 """)
 NEXT_DUE = text("""
 SELECT extract(epoch FROM max(created_at) + make_interval(secs => :window) - clock_timestamp())
@@ -108,7 +104,9 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
             # CLAIM saw the messages waiting as of its snapshot: another worker may have
             # processed them and let go of the claim since. Each statement sees what is
             # committed, so this one tells; if they are gone, claim the next.
-            if (await session.execute(STILL_WAITING, {"c": conversation_id})).scalar_one():
+            waiting = (await session.execute(WAITING_IDS, {"c": conversation_id})
+                       ).scalars().all()
+            if waiting:
                 break
         # from here on the work is one tenant's: scope the session to it
         tenant = (await session.execute(text(
@@ -119,7 +117,7 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
         if ctx.llm is not None:
             # the final write handles exactly what was asked about; later messages wait
             # for the next claim rather than a model call under the locks
-            only = (await session.execute(WAITING_IDS, {"c": conversation_id})).scalars().all()
+            only = waiting
             ctx = replace(ctx, llm=ctx.llm.remembering())
             await _ask_ahead(session, conversation_id, ctx, only)
         for lock in LOCK_ROWS:
@@ -239,7 +237,7 @@ async def run_worker(db: Database, ctx: AgentContext, *, window_s: float, wakeup
             raise
         except Contended:
             log.info("%s: a claim met contention; claiming again", name)
-        except (Unavailable, *UNAVAILABLE_ERRORS):
+        except UNAVAILABLE_ERRORS:
             log.warning("%s: database unavailable, retrying", name)
             await asyncio.sleep(POLL_SECONDS)
         except Exception:

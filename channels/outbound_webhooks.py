@@ -43,7 +43,6 @@ from db.engine import UNAVAILABLE_ERRORS, Database
 from db.models import Order, WebhookDelivery, WebhookEndpoint
 from db.models.enums import DeliveryStatus, WebhookAuthType
 from db.tenant import ALL
-from orderagent.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +268,7 @@ async def deliver_due(db: Database, keyring: Keyring, http: aiohttp.ClientSessio
     for item, result in zip(claimed, results, strict=True):
         try:
             await _record(db, item, result)
-        except (Unavailable, *UNAVAILABLE_ERRORS):
+        except UNAVAILABLE_ERRORS:
             log.warning("webhook delivery %s: database unavailable; due again after its "
                         "lease", item.delivery_id)
         except Exception:
@@ -301,7 +300,7 @@ async def run_deliverer(db: Database, keyring: Keyring, *, poll_s: float = POLL_
                 await asyncio.sleep(poll_s)
             except asyncio.CancelledError:
                 raise
-            except (Unavailable, *UNAVAILABLE_ERRORS):
+            except UNAVAILABLE_ERRORS:
                 log.warning("%s: database unavailable, retrying", name)
                 await asyncio.sleep(poll_s)
             except Exception:

@@ -20,7 +20,6 @@ from channels.outbox import SenderOptions, send_next
 from db.crypto import Keyring
 from db.engine import UNAVAILABLE_ERRORS, Database
 from db.notify import OUTBOX
-from orderagent.errors import Unavailable
 
 log = logging.getLogger(__name__)
 MIN_WAIT_S = 0.05
@@ -53,7 +52,7 @@ async def run_sender(db: Database, keyring: Keyring, options: SenderOptions, *,
             wakeup.clear()
         except asyncio.CancelledError:
             raise
-        except (Unavailable, *UNAVAILABLE_ERRORS):
+        except UNAVAILABLE_ERRORS:
             log.warning("%s: database unavailable, retrying", name)
             await asyncio.sleep(poll_s * 2)
         except Exception:

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError,
     PoolTimeout,  # every pooled connection busy for pool_timeout: the same, to a caller
+    Unavailable,  # what `Database.transaction` makes of all the above
 )
 # SQLSTATEs of contention: deadlock_detected, serialization_failure, lock_not_available
 _CONTENTION = frozenset({"40P01", "40001", "55P03"})
