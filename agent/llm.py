@@ -27,12 +27,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import prompts
+from core.settings import Settings
 from db.models import AIError, AIResponse, AIUsageMetric, Distributor
 from db.models.enums import AgentType
 from matching.index import CatalogIndex
 from matching.llm import LLMCall, cost_usd, make_chat_model, match_line_async
 from matching.resolve import MatchResult
-from orderagent.settings import Settings
 from privacy.redact import redact
 
 log = logging.getLogger(__name__)

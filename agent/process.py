@@ -21,19 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
 from agent.context import AgentContext
-from agent.extract import (
-    Change,
-    ChangeKind,
-    Extraction,
-    Intent,
-    QuestionKind,
-    complete_replacement,
-    extract,
-)
 from agent.pii import record_findings
-from agent.reading import AILog, LineMatcher, llm_reading, rules_unsure
 from agent.turn import Turn
-from channels.outbound_webhooks import EventType, enqueue_event
+from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
 from db.models import (
     AIResponse,
     AIUsageMetric,
@@ -44,10 +34,13 @@ from db.models import (
     Message,
     OrderSessionItem,
 )
-from db.models.enums import AgentType, MessageStatus, SessionStatus
-from db.notify import OUTBOX, notify_after_commit
+from db.models.enums import AgentType, SessionStatus
+from mailbox.outbox import message_created, queue_reply
 from matching.parse import parse_line
 from matching.resolve import match_line
+from reading.changes import complete_replacement
+from reading.extract import extract
+from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
 
 AGENT_VERSION = "rules-1"
 
@@ -286,30 +279,6 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
     await record_usage(db, conv.distributor_id, responses + ai.responses, failed=ai.failed)
     await db.flush()
     return Processed(conversation_id, len(messages), reply_id, text)
-
-
-async def queue_reply(db: AsyncSession, conv: Conversation, text: str, *,
-                      session_id: uuid.UUID | None = None, sent_by: str = "agent") -> uuid.UUID:
-    """Store a reply in the outbox (status QUEUED); the channel's sender sends it."""
-    conv.message_count += 1
-    reply = Message(id=uuid.uuid4(), distributor_id=conv.distributor_id,
-                    conversation_id=conv.id, content=text, is_from_customer=False,
-                    status=MessageStatus.QUEUED, thread_position=conv.message_count,
-                    order_session_id=session_id, sent_by=sent_by,
-                    next_attempt_at=func.now(), created_at=func.clock_timestamp())
-    db.add(reply)
-    conv.last_message_at = datetime.now(UTC)
-    await message_created(db, conv, reply.id, sent_by=sent_by)
-    notify_after_commit(db, OUTBOX)  # the senders pick it up as soon as it is committed
-    return reply.id
-
-
-async def message_created(db: AsyncSession, conv: Conversation, message_id: uuid.UUID, *,
-                          sent_by: str | None) -> None:
-    """Queue the `message.created` webhook event, in the transaction that made the message."""
-    await enqueue_event(db, conv.distributor_id, EventType.MESSAGE_CREATED, {
-        "message_id": str(message_id), "conversation_id": str(conv.id),
-        "channel": str(conv.channel), "is_from_customer": sent_by is None, "sent_by": sent_by})
 
 
 async def record_usage(db: AsyncSession, distributor_id: uuid.UUID,

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import prompts
 from agent.catalog import Catalog, CatalogCache
-from agent.extract import QuestionKind, extract
 from agent.process import record_usage
 from agent.replies import WORDS, language, money
 from db.models import (
@@ -37,6 +36,8 @@ from db.models import (
 from db.models.enums import AgentType, SessionItemStatus, SessionOutcome, SessionStatus
 from matching.catalog import CatalogItem
 from matching.resolve import match_line
+from reading.extract import extract
+from reading.types import QuestionKind
 
 AGENT_VERSION = "suggest-1"
 MAX_SUGGESTIONS = 3

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from agent import replies, states
-from agent.process import queue_reply
 from agent.turn import line_total
 from db.engine import Database
 from db.models import (
@@ -23,6 +22,7 @@ from db.models import (
 )
 from db.models.enums import SessionEventType, SessionItemStatus, SessionOutcome, SessionStatus
 from db.tenant import ALL
+from mailbox.outbox import queue_reply
 
 log = logging.getLogger(__name__)
 

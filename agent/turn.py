@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import states
 from agent.catalog import Catalog
-from channels.outbound_webhooks import emit_order_events
 from db.models import (
     Conversation,
     ConversationOrderSession,
@@ -36,6 +35,7 @@ from db.models.enums import (
     SessionOutcome,
     SessionStatus,
 )
+from mailbox.events import emit_order_events
 from matching.resolve import MatchResult, match_line
 
 S = SessionStatus

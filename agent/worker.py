@@ -26,20 +26,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import asyncpg
-from aiohttp import web
 from sqlalchemy import func, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.context import AgentContext
-from agent.llm import agent_llm
 from agent.process import Processed, process_conversation
 from agent.timeouts import sweep_timeouts
+from core.errors import Contended
 from db.engine import UNAVAILABLE_ERRORS, Database, contended
 from db.models import Conversation
 from db.notify import INBOX
 from db.tenant import ALL, scope
-from orderagent.errors import Contended
 
 log = logging.getLogger(__name__)
 
@@ -244,34 +242,3 @@ async def run_worker(db: Database, ctx: AgentContext, *, window_s: float, wakeup
             # the transaction rolled back: the messages stay unprocessed and are retried
             log.exception("%s: processing failed; will retry", name)
             await asyncio.sleep(POLL_SECONDS)
-
-
-def start_workers(count: int) -> Callable[[web.Application], Awaitable[None]]:
-    """A background starter for `create_app`: `count` workers sharing one LISTEN wake-up."""
-    from channels.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
-
-    async def start(app: web.Application) -> None:
-        db, settings = app[DATABASE], app[SETTINGS]
-        wakeup = Wakeup()
-        await wakeup.start(db)
-        ctx = AgentContext(keyring=app[KEYRING], llm=agent_llm(settings))
-        window = settings.burst_window_ms / 1000
-        tasks = app[BACKGROUND]
-        for n in range(count):
-            task = asyncio.create_task(run_worker(db, ctx, window_s=window, wakeup=wakeup,
-                                                  name=f"worker-{n}"))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        closer = asyncio.create_task(_close_on_cancel(wakeup))
-        tasks.add(closer)
-        closer.add_done_callback(tasks.discard)
-
-    return start
-
-
-async def _close_on_cancel(wakeup: Wakeup) -> None:
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await wakeup.close()
-

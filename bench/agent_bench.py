@@ -4,7 +4,7 @@
 
 Runs on a temporary embedded PostgreSQL with the demo catalog, deterministic path (no
 LLM), burst window 0. Each customer turn of the transcript set is sent with
-`agent.local.say` (store, claim, agent, reply) and the latency is read from the
+`evaluation.local.say` (store, claim, agent, reply) and the latency is read from the
 database's own timestamps. Prints p50/p99/max and throughput.
 """
 
@@ -21,16 +21,16 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from agent.context import AgentContext
-from agent.local import say
-from channels.base import Channel
+from core.distributor_file import read_distributor_file
+from core.messages import Channel
 from db.crypto import Keyring
 from db.embedded import start_embedded
 from db.engine import Database, make_engine
 from db.loader import load_distributor
 from db.migrate import upgrade
 from db.tenant import ALL
+from evaluation.local import say
 from orderagent.bootstrap import DEMO_FILE
-from orderagent.distributor_file import read_distributor_file
 
 ROOT = Path(__file__).parents[1]
 

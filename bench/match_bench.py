@@ -19,11 +19,11 @@ from pathlib import Path
 
 import psutil
 
+from core.distributor_file import read_distributor_file
+from evaluation.eval_match import evaluate, read_queries
 from matching.catalog import CatalogItem, items_from_file
-from matching.evaluate import evaluate, read_queries
 from matching.index import build_index
 from matching.resolve import match_line
-from orderagent.distributor_file import read_distributor_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "orderagent/demo/demo.json"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from core.distributor_file import read_distributor_file
+from evaluation.eval_match import read_queries
 from matching.catalog import items_from_file
-from matching.evaluate import read_queries
 from matching.index import build_index
 from matching.parse import parse_line
 from matching.resolve import FEATURES, features, rank
-from orderagent.distributor_file import read_distributor_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = 3  # candidates per query used as examples (the runner-ups teach "wrong")

@@ -73,9 +73,9 @@ async def _serve_bare(url: str, port: int) -> None:
 
 
 async def _serve_ours(url: str, port: int, home: str) -> None:
-    from channels.app import create_app
+    from core.settings import Settings
     from db.engine import open_database
-    from orderagent.settings import Settings
+    from orderagent.app import create_app
 
     settings = Settings(home=Path(home), encryption_key=KEY, database_url=url,
                         public_url=f"http://127.0.0.1:{port}")
@@ -98,12 +98,12 @@ async def _prepare(url: str) -> None:
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
+    from core.distributor_file import parse_distributor_json
     from db.crypto import Keyring
     from db.engine import Database, make_engine
     from db.loader import load_distributor
     from db.migrate import upgrade
     from db.tenant import ALL
-    from orderagent.distributor_file import parse_distributor_json
 
     engine = make_engine(url, pool_size=2)
     await upgrade(engine)

@@ -1,5 +1,8 @@
 """Customer channels: one adapter per provider behind `ChannelAdapter`, found by name.
 
+Where new code goes: a provider is one module satisfying `ChannelAdapter` (`base.py`),
+registered below; the generic webhook route and the sender never branch on a provider.
+
 Public surface:
     get_adapter(name)      the adapter for an integration's `provider`
     registry()             every registered adapter, by name
@@ -14,7 +17,7 @@ from channels.meta import MetaWhatsAppAdapter
 from channels.postmark import PostmarkAdapter
 from channels.sendgrid import SendGridAdapter
 from channels.twilio import TwilioAdapter
-from orderagent.errors import NotFound
+from core.errors import NotFound
 
 __all__ = ["get_adapter", "register", "registry"]
 

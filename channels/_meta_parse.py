@@ -14,16 +14,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from channels.base import (
-    Attachment,
-    Channel,
-    InboundMessage,
-    MalformedWebhook,
-    OutboundStatus,
-    ParsedWebhook,
-    StatusUpdate,
-    message_type_for,
-)
+from channels.base import MalformedWebhook, ParsedWebhook, message_type_for
+from core.messages import Attachment, Channel, InboundMessage, OutboundStatus, StatusUpdate
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from channels.base import Attachment, Channel, InboundMessage, StatusUpdate
+from core.messages import Attachment, Channel, InboundMessage, StatusUpdate
 
 # column sizes: external ids 255, customers.phone 32, customers.email 320, names 255
 MAX_EXTERNAL_ID = 255

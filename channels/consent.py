@@ -23,11 +23,11 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent.inbox import StoredMessage
-from agent.process import queue_reply
-from channels.base import Channel, InboundMessage
 from channels.twilio import HELP_KEYWORDS
+from core.messages import Channel, InboundMessage
 from db.models import Conversation, Customer, Distributor, Message
+from mailbox.inbox import StoredMessage
+from mailbox.outbox import queue_reply
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from email.utils import getaddresses
 from html.parser import HTMLParser
 from typing import Any
 
-from channels.base import Attachment, Channel, InboundMessage, message_type_for
+from channels.base import message_type_for
+from core.messages import Attachment, Channel, InboundMessage
 
 # header values from the wire may be damaged; reading them must not take the request down
 HEADER_ERRORS = (ValueError, IndexError, TypeError, AttributeError, LookupError)

@@ -16,16 +16,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from channels._forms import Form, parse_form
-from channels.base import (
-    Attachment,
-    ChannelNotConfigured,
-    MalformedWebhook,
-    OutboundMessage,
-    ParsedWebhook,
-    SendResult,
-)
+from channels.base import ChannelNotConfigured, MalformedWebhook, ParsedWebhook
 from channels.email import email_message, from_mime, html_to_text
 from channels.smtp import send_smtp
+from core.messages import Attachment, OutboundMessage, SendResult
 
 log = logging.getLogger(__name__)
 

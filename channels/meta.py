@@ -21,13 +21,8 @@ from typing import Any
 
 from channels import _http
 from channels._meta_parse import parse_event
-from channels.base import (
-    ChannelNotConfigured,
-    OutboundMessage,
-    ParsedWebhook,
-    SendResult,
-    header,
-)
+from channels.base import ChannelNotConfigured, ParsedWebhook, header
+from core.messages import OutboundMessage, SendResult
 
 log = logging.getLogger(__name__)
 

@@ -12,15 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from channels._forms import shared_secret_ok
-from channels.base import (
-    Attachment,
-    MalformedWebhook,
-    OutboundMessage,
-    ParsedWebhook,
-    SendResult,
-)
+from channels.base import MalformedWebhook, ParsedWebhook
 from channels.email import email_message, html_to_text
 from channels.smtp import send_smtp
+from core.messages import Attachment, OutboundMessage, SendResult
 
 
 def _s(value: Any) -> str | None:

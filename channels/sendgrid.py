@@ -13,16 +13,10 @@ from email.policy import default as default_policy
 from typing import Any
 
 from channels._forms import Form, parse_form, shared_secret_ok
-from channels.base import (
-    Attachment,
-    InboundMessage,
-    MalformedWebhook,
-    OutboundMessage,
-    ParsedWebhook,
-    SendResult,
-)
+from channels.base import MalformedWebhook, ParsedWebhook
 from channels.email import HEADER_ERRORS, email_message, from_mime, header_text, html_to_text
 from channels.smtp import send_smtp
+from core.messages import Attachment, InboundMessage, OutboundMessage, SendResult
 
 
 def _attachments(form: Form) -> tuple[Attachment, ...]:

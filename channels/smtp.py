@@ -20,8 +20,9 @@ from typing import Any
 import aiosmtplib
 
 from channels._http import MAX_TIMEOUT_S
-from channels.base import ChannelNotConfigured, OutboundMessage, SendResult
+from channels.base import ChannelNotConfigured
 from channels.email import message_ids, sender_address
+from core.messages import OutboundMessage, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def _failure(exc: aiosmtplib.SMTPResponseException) -> SendResult:
 async def _deliver(smtp: aiosmtplib.SMTP, msg: EmailMessage, sender: str,
                    recipients: Sequence[str], limit_s: float) -> SendResult:
     # aiosmtplib's timeout is per command: each phase is bounded as a whole too, so a
-    # send never outlives the outbox lease (`channels.send.longest_send_s`)
+    # send never outlives the outbox lease (`channels.retry.longest_send_s`)
     try:
         async with asyncio.timeout(limit_s):
             await smtp.connect()

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from channels.base import Channel, OutboundStatus, StatusUpdate, status_advances
 from channels.consent import set_opted_out
+from core.messages import Channel, OutboundStatus, StatusUpdate, status_advances
 from db.models import Conversation, ExternalMessageMapping, Message
 from db.models.enums import MessageStatus
 

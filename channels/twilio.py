@@ -27,18 +27,20 @@ from twilio.request_validator import (
 
 from channels import _http
 from channels.base import (
-    Attachment,
-    Channel,
     ChannelNotConfigured,
-    InboundMessage,
     MalformedWebhook,
-    OutboundMessage,
-    OutboundStatus,
     ParsedWebhook,
-    SendResult,
-    StatusUpdate,
     header,
     message_type_for,
+)
+from core.messages import (
+    Attachment,
+    Channel,
+    InboundMessage,
+    OutboundMessage,
+    OutboundStatus,
+    SendResult,
+    StatusUpdate,
 )
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Every route takes the same steps: read the raw body once; parse it (400 if it is not the
 provider's shape); find the integration that owns the number or address it was sent to
-(404 if none; a cached lookup, see `channels.routes`); check the signature with that
+(404 if none; a cached lookup, see `channels.owners`); check the signature with that
 integration's credentials (403, fail closed); then store every message, consent change
 and status of the request in a transaction scoped to that distributor, and answer 200
 once it committed. Concurrent requests for one distributor share that transaction
@@ -31,31 +31,26 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent.inbox import StoredMessage, store_inbound_many
 from channels import get_adapter
 from channels._sanitize import clean_message, clean_status, unstorable
-from channels.appkeys import DATABASE, KEYRING, SETTINGS
-from channels.base import (
-    Channel,
-    ChannelNotConfigured,
-    InboundMessage,
-    MalformedWebhook,
-    StatusUpdate,
-)
+from channels.base import ChannelNotConfigured, MalformedWebhook
 from channels.consent import apply_consent, consent_action, mark_handled
 from channels.meta import SIGNATURE_HEADER as META_SIGNATURE
 from channels.meta import verify_handshake
-from channels.routes import Route, RouteCache
+from channels.owners import Owner, OwnerCache
 from channels.statuses import apply_status
 from channels.twilio import EMPTY_TWIML
 from channels.twilio import SIGNATURE_HEADER as TWILIO_SIGNATURE
+from core.errors import Forbidden, NotFound
+from core.messages import Channel, InboundMessage, StatusUpdate
+from db.appkeys import DATABASE, KEYRING, SETTINGS
 from db.group_commit import GroupCommit
 from db.models import Conversation, ExternalMessageMapping
-from orderagent.errors import Forbidden, NotFound
+from mailbox.inbox import StoredMessage, store_inbound_many
 
 log = logging.getLogger(__name__)
 
-ROUTES = web.AppKey("webhook_routes", RouteCache)
+ROUTES = web.AppKey("webhook_routes", OwnerCache)
 STORE = web.AppKey("webhook_store", GroupCommit)
 EMAIL_PROVIDERS = frozenset({"sendgrid", "mailgun", "postmark"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -64,7 +59,7 @@ Hinted = tuple[StatusUpdate, uuid.UUID | None]  # a status and our message id, i
 
 def setup(app: web.Application) -> None:
     """Register the webhook routes (after `create_app` set the database and keyring)."""
-    app[ROUTES] = RouteCache(app[DATABASE], app[KEYRING])
+    app[ROUTES] = OwnerCache(app[DATABASE], app[KEYRING])
     app[STORE] = GroupCommit(app[DATABASE], _write)
     app.on_shutdown.append(_finish_writes)
     app.router.add_post("/webhooks/twilio", twilio_webhook)
@@ -85,21 +80,21 @@ def _uuid(value: str | None) -> uuid.UUID | None:
         return None
 
 
-def _verified(request: web.Request, route: Route, body: bytes) -> bool:
+def _verified(request: web.Request, route: Owner, body: bytes) -> bool:
     """The provider's signature check, against the URL exactly as the provider called it."""
     url = request.app[SETTINGS].public_url.rstrip("/") + request.raw_path
     return get_adapter(route.provider).verify(url=url, headers=request.headers, body=body,
                                               credentials=route.credentials)
 
 
-async def _route(request: web.Request, provider: str, key: str) -> Route:
+async def _route(request: web.Request, provider: str, key: str) -> Owner:
     route = await request.app[ROUTES].get(provider, key)
     if route is None:
         raise NotFound(f"no {provider} integration serves this number or address")
     return route
 
 
-async def _after_store(session: AsyncSession, route: Route, msg: InboundMessage,
+async def _after_store(session: AsyncSession, route: Owner, msg: InboundMessage,
                        stored: StoredMessage) -> None:
     """Consent, auto-replies, the email subject and Mailgun's one-time token."""
     action = consent_action(msg, route.config)
@@ -132,7 +127,7 @@ async def _after_store(session: AsyncSession, route: Route, msg: InboundMessage,
 class _Items:
     """What one request carried for one distributor."""
 
-    messages: Sequence[tuple[Route, InboundMessage]]
+    messages: Sequence[tuple[Owner, InboundMessage]]
     statuses: Sequence[Hinted]
 
 
@@ -156,7 +151,7 @@ async def _write(session: AsyncSession, distributor_id: uuid.UUID,
 
 
 async def _store(request: web.Request, distributor_id: uuid.UUID,
-                 messages: Sequence[tuple[Route, InboundMessage]],
+                 messages: Sequence[tuple[Owner, InboundMessage]],
                  statuses: Sequence[Hinted]) -> None:
     """Store a request's messages and statuses for one distributor, all or nothing; they
     may share a transaction with other requests' (`db/group_commit.py`)."""
@@ -241,7 +236,7 @@ async def whatsapp_webhook(request: web.Request) -> web.Response:
         raise Forbidden("wrong X-Hub-Signature-256")
     pids = {m.recipient for m in parsed.messages} | {p for p, _ in owners.values() if p}
     cache = request.app[ROUTES]
-    routes: dict[str, Route] = {}
+    routes: dict[str, Owner] = {}
     for pid in sorted(pids):
         if (route := await cache.get("meta_whatsapp", pid)) is not None:
             routes[pid] = route
@@ -252,7 +247,7 @@ async def whatsapp_webhook(request: web.Request) -> web.Response:
     # one app signs the whole POST; every number in it must accept that signature
     if not all(_verified(request, r, body) for r in routes.values()):
         raise Forbidden("wrong X-Hub-Signature-256")
-    by_tenant: dict[uuid.UUID, tuple[list[tuple[Route, InboundMessage]], list[Hinted]]] = {}
+    by_tenant: dict[uuid.UUID, tuple[list[tuple[Owner, InboundMessage]], list[Hinted]]] = {}
     for msg in parsed.messages:
         route = routes.get(msg.recipient)
         if route is None or (problem := unstorable(msg)):

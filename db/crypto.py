@@ -25,8 +25,8 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from core.settings import Settings
 from db.models import EncryptionKey
-from orderagent.settings import Settings
 
 ALGORITHM = "AES-256-GCM"
 

@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from core.errors import Contended, Unavailable
+from core.settings import Settings
 from db.embedded import EmbeddedPostgres, start_embedded, to_async_url
 from db.notify import Notifier
 from db.tenant import TENANT_ROLE, rls_available, scope
-from orderagent.errors import Contended, Unavailable
-from orderagent.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.errors import Contended, Unavailable
 from db.engine import Database
-from orderagent.errors import Contended, Unavailable
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.distributor_file import DistributorFile, DistributorFileError, IntegrationSpec
 from db.crypto import Keyring, hash_api_key
 from db.models import (
     Distributor,
@@ -25,7 +26,6 @@ from db.models import (
     ProductVariant,
 )
 from db.models.enums import IntegrationStatus, VariantType
-from orderagent.distributor_file import DistributorFile, DistributorFileError, IntegrationSpec
 
 # provider -> (config key that routes inbound webhooks, required config, required credentials)
 PROVIDERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from orderagent.distributor_file import DistributorFile, ProductSpec, VariantSpec
+from core.distributor_file import DistributorFile, ProductSpec, VariantSpec
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from core.distributor_file import IntegrationSpec, read_distributor_file
 from db.crypto import Keyring
 from db.engine import Database
 from db.loader import load_distributor
 from db.migrate import upgrade
 from db.models import Distributor
 from db.tenant import ALL
-from orderagent.distributor_file import IntegrationSpec, read_distributor_file
 
 DEMO_FILE = Path(__file__).parent / "demo" / "demo.json"
 DEMO_TWILIO_NUMBER = "+15550100000"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from orderagent.distributor_file import DistributorFileError
-from orderagent.settings import Settings
+from core.distributor_file import DistributorFileError
+from core.settings import Settings
 
 log = logging.getLogger("orderagent")
 
@@ -67,13 +67,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the webhook + API server (and N message workers) until SIGINT/SIGTERM."""
     from aiohttp import web
 
-    from channels.app import create_app
+    from orderagent.app import create_app
     from orderagent.bootstrap import prepare
+    from orderagent.serve import start_deliverer, start_senders, start_workers
 
     async def main(database, keyring) -> int:
         demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
         app = create_app(settings, database,
-                         background=[*_workers(args.workers), _deliverer(), _senders()])
+                         background=[*([start_workers(args.workers)] if args.workers > 0 else []),
+                                     start_deliverer(), start_senders()])
         runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, args.host, args.port)
@@ -87,24 +89,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return _run(lambda: _with_database(settings, main, migrate=False))
 
 
-def _workers(count: int) -> list:
-    from agent.worker import start_workers
-
-    return [start_workers(count)] if count > 0 else []
-
-
-def _deliverer():
-    from channels.outbound_webhooks import start_deliverer
-
-    return start_deliverer()
-
-
-def _senders():
-    from channels.senders import start_senders
-
-    return start_senders()  # SKIP LOCKED: safe beside senders in `worker` processes
-
-
 def _stop_event() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -115,31 +99,16 @@ def _stop_event() -> asyncio.Event:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     """Message workers only, for scaling out beside `serve --workers 0`."""
-    from agent.context import AgentContext
-    from agent.llm import agent_llm
-    from agent.worker import Wakeup, run_worker
-    from channels.outbound_webhooks import run_deliverer
-    from channels.senders import sender_tasks
+    from orderagent.serve import stop_tasks, worker_tasks
 
     async def main(database, keyring) -> int:
         from privacy.detect import get_detector
 
-        wakeup = Wakeup()
-        ctx = AgentContext(keyring=keyring, llm=agent_llm(settings))
         await asyncio.to_thread(get_detector().warm_up)  # ~1 s, off the event loop
-        await wakeup.start(database)
-        tasks = [asyncio.create_task(run_worker(
-            database, ctx, window_s=settings.burst_window_ms / 1000, wakeup=wakeup,
-            name=f"worker-{n}")) for n in range(args.concurrency)]
-        tasks.append(asyncio.create_task(run_deliverer(  # outbound webhooks
-            database, keyring, allow_private=settings.webhooks_allow_private)))
-        tasks += sender_tasks(database, keyring, settings.public_url)  # the outbox
+        tasks, wakeup = await worker_tasks(database, keyring, settings, args.concurrency)
         log.info("%d workers running", len(tasks))
         await _stop_event().wait()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await wakeup.close()
+        await stop_tasks(tasks, wakeup)
         return 0
 
     return _run(lambda: _with_database(settings, main))
@@ -151,10 +120,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     from agent.context import AgentContext
     from agent.llm import agent_llm
-    from agent.local import say
-    from channels.base import Channel
+    from core.messages import Channel
     from db.models import Distributor
     from db.tenant import ALL
+    from evaluation.local import say
     from orderagent.bootstrap import prepare
 
     async def main(database, keyring) -> int:
@@ -220,9 +189,9 @@ def _print_welcome(settings: Settings, args: argparse.Namespace, demo) -> None:
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     """Create or update one distributor from a JSON distributor file or a CSV catalog."""
+    from core.distributor_file import read_distributor_file
     from db.loader import load_distributor
     from db.tenant import ALL
-    from orderagent.distributor_file import read_distributor_file
 
     data = read_distributor_file(args.file)  # bad files exit 2 before touching the database
 
@@ -317,7 +286,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval_match(args: argparse.Namespace, settings: Settings) -> int:
     """Score the product matcher alone on labelled queries."""
-    from matching.evaluate import run_eval_match
+    from evaluation.eval_match import run_eval_match
 
     return run_eval_match(Path(args.catalog), Path(args.queries),
                           Path(args.report) if args.report else None, threshold=args.threshold)
@@ -325,15 +294,15 @@ def cmd_eval_match(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval_pii(args: argparse.Namespace, settings: Settings) -> int:
     """Score the PII detector alone on a labelled corpus."""
-    from privacy.evaluate import run_eval_pii
+    from evaluation.eval_pii import run_eval_pii
 
     return run_eval_pii(Path(args.corpus), Path(args.report) if args.report else None)
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     """Replay transcripts through the real pipeline on a throw-away database; score them."""
-    from agent.replay_report import run_replay
-    from agent.transcripts import TranscriptFileError
+    from evaluation.report import run_replay
+    from evaluation.transcripts import TranscriptFileError
 
     try:
         return run_replay(args.transcripts, args.catalog, settings, report_path=args.report,
@@ -346,7 +315,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export_transcripts(args: argparse.Namespace, settings: Settings) -> int:
     """Write a distributor's stored conversations as transcripts, PII redacted."""
-    from agent.export import ExportError, export_transcripts
+    from evaluation.export import ExportError, export_transcripts
 
     async def main(database, _keyring) -> int:
         return await export_transcripts(database, args.distributor, args.out, since=args.since)

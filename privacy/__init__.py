@@ -1,8 +1,10 @@
-"""PII in customer messages: detection, redaction and evaluation (pure: no database).
+"""PII in customer messages: detection and redaction (pure: no database).
+
+Where new code goes: a PII type is a recognizer in `patterns.py`/`phones.py` and a tag in
+`findings.py`; no database, no HTTP.
 
     privacy.detect    PIIDetector, get_detector(), detect(text) -> list[Finding]
     privacy.redact    redact(), mask_cards(), scrub(), RedactingFilter (logging)
-    privacy.evaluate  run_eval_pii(): `orderagent eval-pii CORPUS.jsonl [--report OUT.json]`
 
 Importing this package is cheap: presidio and spaCy load when a detector is first built.
 """

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.settings import Settings
 from db.embedded import start_embedded, to_async_url
 from db.engine import Database, make_engine
 from db.migrate import upgrade
 from db.scratch import create_database, database_url, drop_database
-from orderagent.settings import Settings
 
 TEST_MASTER_KEY = "test-master-key-0123456789abcdef"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from channels.base import Channel  # noqa: F401  (re-exported: the `channel` enum)
+from core.messages import Channel  # noqa: F401  (re-exported: the `channel` enum)
 
 
 class SubscriptionTier(StrEnum):

@@ -2,11 +2,11 @@
 
 import pytest
 
+from core.distributor_file import read_distributor_file
 from db.crypto import Keyring
 from db.loader import load_distributor
 from db.tenant import ALL
 from orderagent.bootstrap import DEMO_FILE
-from orderagent.distributor_file import read_distributor_file
 from tests.conftest import TEST_MASTER_KEY
 from tests.fakes.openai_server import fake_openai
 

@@ -8,11 +8,10 @@ import json
 from sqlalchemy import select, text, update
 
 from agent.context import AgentContext
-from agent.inbox import store_inbound
 from agent.llm import agent_llm
-from agent.local import say
 from agent.worker import claim_and_process
-from channels.base import Channel, InboundMessage
+from core.messages import Channel, InboundMessage
+from core.settings import Settings
 from db.crypto import Keyring
 from db.models import (
     AIError,
@@ -23,7 +22,8 @@ from db.models import (
     OrderSessionItem,
 )
 from db.tenant import ALL
-from orderagent.settings import Settings
+from evaluation.local import say
+from mailbox.inbox import store_inbound
 from tests.conftest import TEST_MASTER_KEY
 
 UNSURE = "same as last week please, my cell is (305) 555-0143"

@@ -7,9 +7,9 @@ import logging
 from sqlalchemy import select, text
 
 from agent.context import AgentContext
-from agent.local import say
 from db.crypto import Keyring
 from db.models import Message, PIIDetectionResult
+from evaluation.local import say
 from tests.conftest import TEST_MASTER_KEY
 
 CARD = "4111 1111 1111 1111"

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from agent.context import AgentContext
-from agent.local import say
 from agent.timeouts import sweep_timeouts
 from agent.worker import claim_and_process
 from db.crypto import Keyring
@@ -24,6 +23,7 @@ from db.models import (
     OrderSessionEvent,
 )
 from db.tenant import ALL, scope
+from evaluation.local import say
 from tests.conftest import TEST_MASTER_KEY
 
 PHONE = "+13055550101"
@@ -318,8 +318,8 @@ async def test_messages_in_and_out_are_announced_to_webhooks(database, catalogs,
 
 async def test_storing_is_undone_with_its_transaction(database, catalogs, demo) -> None:
     """A webhook refused after storing (e.g. a reused signature) leaves no message behind."""
-    from agent.inbox import store_inbound
-    from channels.base import Channel, InboundMessage
+    from core.messages import Channel, InboundMessage
+    from mailbox.inbox import store_inbound
 
     msg = InboundMessage(provider="twilio", channel=Channel.SMS, external_id="SM-rollback",
                          sender=PHONE, recipient="+15550100000", text="2 cs whole milk")
@@ -395,8 +395,8 @@ async def test_a_message_that_always_fails_goes_to_staff_and_blocks_no_one(
 async def test_a_queued_reply_wakes_the_senders_only_once_committed(database, catalogs,
                                                                      demo) -> None:
     """The agent's reply NOTIFYs the outbox after its commit; a rolled-back one does not."""
-    from agent.process import queue_reply
     from db.notify import OUTBOX
+    from mailbox.outbox import queue_reply
 
     raw = await database.engine.raw_connection()
     got: list[str] = []

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from agent.context import AgentContext
-from agent.local import say
-from channels.app import create_app
+from core.distributor_file import parse_distributor_json, read_distributor_file
 from db.crypto import Keyring
 from db.loader import load_distributor
 from db.models import AIResponse, Conversation, Order, WebhookEndpoint
 from db.tenant import ALL
+from evaluation.local import say
+from orderagent.app import create_app
 from orderagent.bootstrap import DEMO_FILE
-from orderagent.distributor_file import parse_distributor_json, read_distributor_file
 from tests.conftest import TEST_MASTER_KEY
 
 KEY_A = "demo-api-key-0123456789abcdef"

@@ -6,11 +6,11 @@ import uuid
 
 from sqlalchemy import select
 
-from channels.api import ROUTES
-from channels.api.base import Route
-from channels.app import create_app
+from api import ROUTES
+from api.base import Route
 from db.models import AIResponse, Conversation, DataAccessAudit, Order, WebhookEndpoint
 from db.tenant import ALL
+from orderagent.app import create_app
 from tests.api.conftest import KEY_A, KEY_B, World, auth
 
 BODIES = {

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from agent.local import say
-from channels.base import Channel
+from core.messages import Channel
 from db.models import AIResponse, Conversation, Customer, Message, OrderSessionEvent
+from evaluation.local import say
 from tests.api.conftest import PHONE, auth, chat
 
 OTHER_PHONE = "+13055550102"

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from channels.api import ROUTES
+from api import ROUTES
 from db.models import AIResponse, WebhookEndpoint
 from tests.api.conftest import KEY_A, auth
 

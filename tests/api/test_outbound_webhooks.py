@@ -10,7 +10,7 @@ import time
 from aiohttp import web
 from sqlalchemy import select
 
-from channels.outbound_webhooks import run_deliverer, sign, verify
+from api.deliveries import run_deliverer, sign, verify
 from db.models import WebhookDelivery, WebhookEndpoint
 from tests.api.conftest import auth, chat
 

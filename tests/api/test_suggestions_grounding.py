@@ -17,8 +17,8 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from agent.local import say
-from channels.base import Channel
+from core.messages import Channel
+from evaluation.local import say
 from matching.catalog import CatalogItem
 from tests.api.conftest import auth
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from channels.app import create_app
 from db.embedded import start_embedded
 from db.engine import Database, make_engine
+from orderagent.app import create_app
 
 
 async def test_healthz_is_ok_when_the_database_answers(aiohttp_client, settings, database) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from channels.base import header, message_type_for, status_advances
+from channels.base import header, message_type_for
+from core.messages import status_advances
 
 
 @pytest.mark.parametrize(("current", "new", "applies"), [

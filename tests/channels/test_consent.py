@@ -9,11 +9,11 @@ import pytest
 
 from agent.context import AgentContext
 from agent.worker import claim_and_process
-from channels.app import create_app
-from channels.base import Channel, InboundMessage
 from channels.consent import consent_action
-from channels.outbox import send_next
+from channels.sender import send_next
+from core.messages import Channel, InboundMessage
 from db.models.enums import MessageStatus
+from orderagent.app import create_app
 from tests.channels.samples import (
     META_PHONE_NUMBER_ID,
     TWILIO_SMS_STOP_PARAMS,

@@ -14,15 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from channels import get_adapter, register, registry
-from channels.base import (
-    Channel,
-    ChannelAdapter,
-    ChannelNotConfigured,
-    MalformedWebhook,
-    ParsedWebhook,
-)
+from channels.base import ChannelAdapter, ChannelNotConfigured, MalformedWebhook, ParsedWebhook
 from channels.twilio import TwilioAdapter
-from orderagent.errors import NotFound
+from core.errors import NotFound
+from core.messages import Channel
 from tests.channels.samples import (
     EMAIL_SECRET,
     FORM,

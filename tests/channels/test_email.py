@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from channels.base import Channel, ChannelNotConfigured, OutboundMessage
+from channels.base import ChannelNotConfigured
 from channels.email import from_mime, html_to_text
 from channels.smtp import build_reply, references_for, reply_subject, send_smtp
+from core.messages import Channel, OutboundMessage
 from tests.channels.samples import (
     CUSTOMER_EML,
     CUSTOMER_IN_REPLY_TO,

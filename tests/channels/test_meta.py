@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels.base import Channel, ChannelNotConfigured, MalformedWebhook, OutboundMessage
+from channels.base import ChannelNotConfigured, MalformedWebhook
 from channels.meta import MetaWhatsAppAdapter, verify_handshake, within_customer_window
+from core.messages import Channel, OutboundMessage
 from tests.channels.samples import (
     META_DELIVERED,
     META_DELIVERED_SIGNATURE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.netguard import PrivateAddress, PublicOnlyResolver, check_url, is_public
+from api.netguard import PrivateAddress, PublicOnlyResolver, check_url, is_public
 
 
 @pytest.mark.parametrize(("address", "public"), [

@@ -13,17 +13,17 @@ import pytest
 from sqlalchemy import update
 
 from agent.context import AgentContext
-from agent.inbox import store_inbound
 from agent.worker import claim_and_process
 from channels._http import MAX_TIMEOUT_S, timeout_from
-from channels.app import create_app
-from channels.base import Channel, InboundMessage
 from channels.consent import queue_notice
-from channels.outbox import _claim, send_next
-from channels.send import longest_send_s
-from channels.senders import start_senders
+from channels.retry import longest_send_s
+from channels.sender import _claim, send_next
+from core.messages import Channel, InboundMessage
 from db.models import Customer, ExternalMessageMapping, Message
 from db.models.enums import MessageStatus
+from mailbox.inbox import store_inbound
+from orderagent.app import create_app
+from orderagent.serve import start_senders
 from tests.channels.samples import (
     CUSTOMER_MESSAGE_ID,
     CUSTOMER_REFERENCES,

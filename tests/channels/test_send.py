@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from channels.base import Channel, OutboundMessage, SendResult
 from channels.meta import MetaWhatsAppAdapter
-from channels.send import RetryPolicy, backoff_delay, send_with_retries
+from channels.retry import RetryPolicy, backoff_delay, send_with_retries
+from core.messages import Channel, OutboundMessage, SendResult
 from tests.channels.samples import META_PHONE_NUMBER_ID
 from tests.fakes.graph_api import FakeGraphAPI, Scripted, graph_error
 

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import pytest
 from twilio.request_validator import HMAC_SHA256
 
-from channels.base import Channel, ChannelNotConfigured, MalformedWebhook, OutboundMessage
+from channels.base import ChannelNotConfigured, MalformedWebhook
 from channels.twilio import TwilioAdapter, consent_keyword
+from core.messages import Channel, OutboundMessage
 from tests.channels.samples import (
     TWILIO_ACCOUNT,
     TWILIO_READ_SIGNATURE,

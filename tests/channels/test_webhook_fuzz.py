@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from channels.app import create_app
+from orderagent.app import create_app
 from tests.channels.samples import (
     EMAIL_SECRET,
     META_PHONE_NUMBER_ID,

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from channels.app import create_app
 from channels.consent import queue_notice
-from channels.routes import RouteCache
+from channels.owners import OwnerCache
 from channels.twilio import EMPTY_TWIML
 from db.crypto import Keyring
 from db.embedded import start_embedded
@@ -21,6 +20,7 @@ from db.engine import Database, make_engine
 from db.migrate import upgrade
 from db.models import Conversation, ExternalMessageMapping, Message
 from db.models.enums import MessageStatus
+from orderagent.app import create_app
 from tests.channels.samples import (
     CUSTOMER_MESSAGE_ID,
     CUSTOMER_REFERENCES,
@@ -452,19 +452,19 @@ async def test_unknown_email_provider_and_address_are_404(client) -> None:
 # ---- the route cache --------------------------------------------------------------------------
 async def test_route_cache_single_flight_and_ttl(database, dist, monkeypatch) -> None:
     """A cold burst makes one query; entries expire after the TTL (rotations are picked up)."""
-    import channels.routes as routes_module
+    import channels.owners as routes_module
 
     calls = []
-    real = routes_module._routes
+    real = routes_module._owners
 
     async def counting(*args, **kwargs):
         calls.append(args[2:])
         await asyncio.sleep(0.05)
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(routes_module, "_routes", counting)
+    monkeypatch.setattr(routes_module, "_owners", counting)
     now = [0.0]
-    cache = RouteCache(database, Keyring(TEST_MASTER_KEY.encode()), ttl_s=30,
+    cache = OwnerCache(database, Keyring(TEST_MASTER_KEY.encode()), ttl_s=30,
                        clock=lambda: now[0])
     found = await asyncio.gather(*(cache.get("twilio", SMS_NUMBER) for _ in range(10)))
     assert len(calls) == 1 and all(r is not None and r.distributor_id == dist for r in found)
@@ -477,7 +477,7 @@ async def test_route_cache_single_flight_and_ttl(database, dist, monkeypatch) ->
 
 async def test_route_cache_survives_the_first_caller_going_away(database, dist) -> None:
     """If the request doing a cold lookup is cancelled, the ones waiting on it still answer."""
-    cache = RouteCache(database, Keyring(TEST_MASTER_KEY.encode()))
+    cache = OwnerCache(database, Keyring(TEST_MASTER_KEY.encode()))
     first = asyncio.create_task(cache.get("twilio", SMS_NUMBER))
     await asyncio.sleep(0)
     second = asyncio.create_task(cache.get("twilio", SMS_NUMBER))

@@ -16,15 +16,15 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
-from channels.outbox import SenderOptions
-from channels.send import RetryPolicy
+from channels.retry import RetryPolicy
+from channels.sender import SenderOptions
+from core.distributor_file import parse_distributor_json
 from db.crypto import Keyring
 from db.engine import Database
 from db.loader import load_distributor
 from db.models import Conversation, Customer, Message
 from db.tenant import ALL
 from orderagent.bootstrap import DEMO_FILE
-from orderagent.distributor_file import parse_distributor_json
 from tests.channels.samples import (
     EMAIL_SECRET,
     MAILGUN_KEY,

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from core.errors import Contended, Unavailable
 from db.engine import Database
 from db.tenant import ALL
-from orderagent.errors import Contended, Unavailable
 
 
 async def test_a_pool_with_no_free_connection_is_unavailable(database) -> None:

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent.inbox import store_inbound_many
-from channels.base import Channel, InboundMessage
+from core.errors import Unavailable
+from core.messages import Channel, InboundMessage
 from db.engine import Database, make_engine
 from db.group_commit import GroupCommit
 from db.models import Conversation, Distributor, Message
 from db.tenant import ALL
-from orderagent.errors import Unavailable
+from mailbox.inbox import store_inbound_many
 
 
 async def _tenants(database: Database, n: int = 2) -> list[uuid.UUID]:

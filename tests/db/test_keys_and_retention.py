@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, update
 
 from agent.context import AgentContext
-from agent.local import say
+from core.distributor_file import read_distributor_file
 from db.crypto import Keyring, rewrap_all
 from db.loader import load_distributor
 from db.models import (
@@ -21,8 +21,8 @@ from db.models import (
 )
 from db.retention import purge
 from db.tenant import ALL
+from evaluation.local import say
 from orderagent.bootstrap import DEMO_FILE, demo_file
-from orderagent.distributor_file import read_distributor_file
 
 OLD, NEW = b"old-master-key-0123456789", b"new-master-key-9876543210"
 

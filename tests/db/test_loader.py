@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.crypto import Keyring, hash_api_key
-from db.loader import load_distributor
-from db.models import Distributor, ExternalIntegration, Product, ProductCategory, ProductVariant
-from db.tenant import ALL
-from orderagent.distributor_file import (
+from core.distributor_file import (
     DistributorFileError,
     parse_catalog_csv,
     parse_distributor_json,
     read_distributor_file,
 )
+from db.crypto import Keyring, hash_api_key
+from db.loader import load_distributor
+from db.models import Distributor, ExternalIntegration, Product, ProductCategory, ProductVariant
+from db.tenant import ALL
 from tests.conftest import TEST_MASTER_KEY
 
 HARBOR = {

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from core.distributor_file import read_distributor_file
 from matching.catalog import CatalogItem, items_from_file
 from matching.index import CatalogIndex, build_index
-from orderagent.distributor_file import read_distributor_file
 from tests.fakes.openai_server import fake_openai
 
 __all__ = ["fake_openai"]

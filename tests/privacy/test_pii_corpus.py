@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from privacy.corpus import load_corpus
+from evaluation.eval_pii import score_messages
+from evaluation.pii_corpus import load_corpus
 from privacy.detect import detect
-from privacy.evaluate import score_messages
 from privacy.findings import PII_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,169 @@
+"""Changes to lines already ordered: add more, set a quantity, remove, replace."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from reading.fillers import _strip_trailing
+from reading.grammar import _ART, _IT, _NUM, _SIZE_ONLY, _SIZE_UNIT, _SIZED, _UNIT, _number, _rx
+from reading.types import Change, ChangeKind
+
+# --- Changes to lines already ordered -----------------------------------------------------
+
+_ADD_VERBS = (r"(?:add|and|also|plus|send|give me|i need|we need|i'?ll need|agrega|agregar"
+              r"|agr[eé]game|a[nñ]ade|a[nñ]adir|a[nñ][aá]deme|suma|s[uú]male|ponme|pon|manda"
+              r"|m[aá]ndame|y|tambi[eé]n)")
+_SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|drop|adjust"
+              r"|correct|cambia|cambiar|c[aá]mbiame|ponle|deja|d[eé]jame|sube|baja"
+              r"|ajusta|modifica)")
+_REMOVE_VERBS = (
+    r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
+    r"|leave out|get rid of|hold off on|hold|no need for|(?:(?:i|we)\s+)?(?:don'?t|do not)\s+"
+    r"(?:need|want|send)|quita|quitar|qu[ií]tame|qu[ií]tale|quiten|saca|sacar|s[aá]came"
+    r"|elimina|eliminar|elim[ií]name|borra|borrar|b[oó]rrame|cancela|cancelar|canc[eé]lame"
+    r"|olvida|olv[ií]date de|ya no (?:quiero|necesito|mandes|me mandes)"
+    r"|no (?:quiero|necesito|mandes|me mandes|manden))"
+)
+_FROM_ORDER = (r"(?:\s+(?:from|off|out of|del|de la|de mi|de)\s+(?:the\s+|my\s+|our\s+|el\s+"
+               r"|la\s+)?(?:order|list|cart|pedido|orden))?(?:\s+(?:anymore|any more|ya|please"
+               r"|pls|por favor|porfa|thanks|gracias))*")
+
+# Tried in order on a clause; the first that matches wins. Groups: t target, q quantity,
+# u unit, r replacement.
+_CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
+    (ChangeKind.ADD_MORE, _rx(
+        rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?:more|m[aá]s)\s+(?P<u>{{UNIT}})?\s*(?:of\s+|de\s+)?"
+        r"{ART}(?P<t>.*?)$")),
+    (ChangeKind.ADD_MORE, _rx(
+        rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?P<u>{{UNIT}})\s+(?:more|m[aá]s)\s+(?:of\s+|de\s+)?"
+        r"{ART}(?P<t>.*?)$")),
+    (ChangeKind.ADD_MORE, _rx(
+        rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?P<u>{{UNIT}})?\s*(?:of\s+|de\s+)?{{ART}}(?P<t>.+?)"
+        r"\s+(?:more|m[aá]s)$")),
+    (ChangeKind.ADD_MORE, _rx(
+        rf"^{_ADD_VERBS}?\s*(?P<q>another|one more|an extra|otra|otro|una m[aá]s|uno m[aá]s)\s+"
+        r"(?P<u>{UNIT})?\s*(?:more\s+|m[aá]s\s+)?(?:of\s+|de\s+)?{ART}(?P<t>.+?)(?:\s+m[aá]s)?$")),
+    (ChangeKind.ADD_MORE, _rx(
+        r"^(?:add|increase|bump up|bump|up|raise|sube|aumenta)\s+{ART}(?P<t>.+?)\s+(?:by|en)\s+"
+        r"(?P<q>{NUM})\s*(?P<u>{UNIT})?$")),
+    (ChangeKind.ADD_MORE, _rx(
+        r"^(?:add|agrega|a[nñ]ade|suma|s[uú]male)\s+(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+"
+        r"(?:to|onto|a)\s+{ART}(?P<t>.+)$")),
+    (ChangeKind.SET_QUANTITY, _rx(
+        rf"^{_SET_VERBS}\s+{{ART}}(?P<t>.+?)\s+(?:to|at|=|->|a|en)?\s*(?P<q>{{NUM}})\s*"
+        r"(?P<u>{UNIT})?(?:\s+(?:instead|not\s+{NUM}.*))?$")),
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^(?:make|change|update|set|make that|make it)\s+(?:it|that|them|this|those)?\s*"
+        r"(?:to\s+)?(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+)?{ART}(?P<t>.+?))?"
+        r"(?:\s+(?:instead|not\s+{NUM}).*)?$")),
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^{ART}(?P<t>.+?)\s+(?:should be|needs to be|need to be|has to be|to be|->|=>|→|to"
+        r"|que sean|ser[ií]an|mejor)\s*(?P<q>{NUM})\s*(?P<u>{UNIT})?"
+        r"(?:\s+(?:not|instead of|rather than|no|en vez de)\s+{NUM}\b.*)?$")),
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^(?:(?:i|we) (?:need|want|meant|mean) |make it |make that |i meant |quise decir "
+        r"|que sean )?(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:not|instead of|rather than|no"
+        r"|en vez de)\s+{NUM}$")),
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^(?:actually|sorry|oops|correction|wait|i meant|i mean|mejor(?: que sean)?|que sean"
+        r"|perd[oó]n"
+        r"|corrijo|make that|make it)[\s,:]+(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
+        r"{ART}(?P<t>.+?))?(?:\s+(?:not|instead of|en vez de|no)\s+{NUM}.*)?$")),
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?{ART}(?P<t>.+?)\s+(?:instead of|not"
+        r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
+    (ChangeKind.REPLACE, _rx(
+        r"^(?:change|switch|swap|replace|substitute|sub|exchange|cambia|cambiar|c[aá]mbiame"
+        r"|reemplaza|sustituye|cambien)\s+(?:out\s+)?{ART}(?P<t>.+?)\s+(?:to|for|with|into|by"
+        r"|->|→|por|a)\s+{ART}(?P<r>.+)$")),
+    (ChangeKind.REPLACE, _rx(
+        r"^(?:instead of|en vez de|en lugar de)\s+{ART}(?P<t>.+?)(?:,\s*(?:_V_\s+)?|\s+_V_\s+)"
+        r"(?P<r>.+)$".replace("_V_", r"(?:send|give me|do|get|i'?ll take|we'?ll take|mejor|manda"
+                                   r"|m[aá]ndame|pon|ponme)"))),
+    (ChangeKind.REPLACE, _rx(
+        r"^(?P<r>.+?)\s+(?:instead of|rather than|en vez de|en lugar de)\s+{ART}(?P<t>.+)$")),
+    (ChangeKind.REMOVE, _rx(rf"^{_REMOVE_VERBS}\s+{{ART}}(?P<t>.+?){_FROM_ORDER}$")),
+    (ChangeKind.REMOVE, _rx(
+        r"^(?:take|leave)\s+{ART}(?P<t>.+?)\s+(?:off|out)(?:\s+of\s+(?:the\s+|my\s+)?"
+        r"(?:order|list))?$")),
+    (ChangeKind.REMOVE, _rx(
+        r"^(?:no|sin|without|minus|except|nada de)\s+(?:more\s+|m[aá]s\s+)?{ART}(?P<t>.+)$")),
+    (ChangeKind.REMOVE, _rx(
+        r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
+        r"|not anymore|no more|off the order|ya no|no)$")),
+]
+# Targets that make a "remove"/"no" clause something else ("no thanks", "cancel my order").
+_NOT_TARGETS = re.compile(
+    r"^(thanks?|thank you|thx|problem|problema|worries|rush|prob|need|order|the order|pedido"
+    r"|el pedido|orden|everything|todo|all|nada|whole order|whole thing|gracias|way|sir|se[nñ]or"
+    r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes)$",
+    re.I,
+)
+
+
+_VERB_LED = re.compile(r"(please|pls|can|could|change|make|set|update|i|we|quiero)\b", re.I)
+
+
+def complete_replacement(short: str, full: str) -> str:
+    """Fill a short replacement from the line it replaces: ("20oz", "16oz cups") → "20oz cups"."""
+    s_toks, f_toks = short.split(), full.split()
+    if _SIZE_ONLY.fullmatch(short):
+        for i, tok in enumerate(f_toks):
+            nxt = f_toks[i + 1] if i + 1 < len(f_toks) else ""
+            # The ordered line's own size: "16oz", or "16" followed by "oz".
+            if _SIZED.fullmatch(tok):
+                return " ".join([*f_toks[:i], short, *f_toks[i + 1 :]])
+            if re.fullmatch(r"\d+(?:[.,/]\d+)?", tok) and _SIZE_UNIT.fullmatch(nxt):
+                return " ".join([*f_toks[:i], short, *f_toks[i + 2 :]])
+        return f"{short} {full}"
+    if len(s_toks) == 1 and len(f_toks) >= 2:
+        return " ".join([short, *f_toks[1:]])  # "skim" for "whole milk": the modifier changes
+    return short
+
+
+def _change(clause: str, previous: Change | None) -> Change | None:
+    """The change a clause asks for, if any; a bare clause after one continues it."""
+    for kind, rule in _CHANGE_RULES:
+        m = rule.match(clause)
+        if not m:
+            continue
+        groups = m.groupdict()
+        target = _strip_trailing(groups.get("t") or "")
+        if _VERB_LED.match(target):
+            continue  # "pls change the mozz" is a request, not a product
+        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)):
+            continue
+        if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
+                not in _IT:
+            continue
+        q = groups.get("q")
+        quantity = _number(q) if q and q.lower() not in {"another", "one more", "an extra"} \
+            and not q.lower().startswith(("otr", "una m", "uno m")) else None
+        if kind is ChangeKind.ADD_MORE and quantity is None:
+            quantity = Decimal(1)
+        unit = (groups.get("u") or "").lower() or None
+        replacement = said = None
+        if kind is ChangeKind.REPLACE:
+            r = _strip_trailing(groups["r"])
+            m2 = re.match(rf"^({_NUM})\s+(?:({_UNIT})\s+)?(?:of\s+|de\s+)?(.+)$", r, re.I)
+            if m2 and not _SIZE_ONLY.fullmatch(r):  # "2 liter" is a size, not two of them
+                quantity, unit, r = _number(m2[1]), (m2[2] or "").lower() or None, m2[3]
+            if _number(r) is not None:
+                kind, quantity, replacement = ChangeKind.SET_QUANTITY, _number(r), None
+            elif re.fullmatch(r"[\d.,/]+\s*(oz|lb|gal|qt|l|ml|kg|g|ct|in|%)?", target, re.I):
+                target, replacement, said = complete_replacement(target, r), r, r
+            else:
+                replacement, said = complete_replacement(r, target), r
+        return Change(kind, None if target.lower() in _IT else target, quantity, unit,
+                      replacement, said)
+    if previous and previous.kind in (ChangeKind.REMOVE, ChangeKind.SET_QUANTITY):
+        # "remove the coke and the sprite", "make the milk 3 and the mozz 2"
+        m = _rx(r"^{ART}(?P<t>[^\d]+?)(?:\s+(?:to\s+|a\s+)?(?P<q>{NUM}))?$").match(clause)
+        if m and (previous.kind is ChangeKind.REMOVE) == (m["q"] is None) and \
+                re.match(_ART + r"\S", clause, re.I) and not _NOT_TARGETS.match(m["t"]):
+            has_article = bool(re.match(r"(the|el|la|los|las)\s", clause, re.I))
+            if previous.kind is ChangeKind.SET_QUANTITY or has_article:
+                return Change(previous.kind, _strip_trailing(m["t"]),
+                              _number(m["q"]) if m["q"] else None)
+    return None

@@ -1,0 +1,128 @@
+"""Rule-based reading of one customer message: intent, order lines, changes, questions, handoff.
+
+Pure and fast (no I/O). Line-level parsing (quantity, unit, product mention) belongs to
+`matching.parse`; here a message becomes order-line strings ready for it. `confidence` says
+how sure the rules are, so the optional LLM is asked only about the unsure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from reading.corrections import drop_self_corrections
+from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
+from reading.intents import _handoff, _question, _whole_message
+from reading.lines import (
+    _HANDOFF_CONFIDENCE,
+    _INSTEAD_FIRST,
+    _INTRO,
+    MAX_CHARS,
+    _compounds,
+    _is_bare,
+    _read_clause,
+    _sentences,
+    _strip_closing_name,
+)
+from reading.text import (
+    Language,
+    detect_language,
+    is_greeting_line,
+    is_sign_off,
+    normalize,
+    split_clauses,
+    strip_greetings,
+    strip_name_lines,
+    strip_quoted,
+    strip_signature,
+)
+from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
+
+
+def extract(text: str, *, lang: str | None = None,
+            known_names: Collection[str] = ()) -> Extraction:
+    """Read one customer message: intent, order lines, changes, question and handoff."""
+    body = strip_signature(strip_quoted(normalize(text[:MAX_CHARS])))
+    cleaned = drop_self_corrections(strip_greetings(body))
+    code = (lang or "")[:2].lower()
+    language = Language(code) if code in {"en", "es"} else detect_language(body)
+    reason = _handoff(body)
+    common = {"language": language, "text": cleaned, "handoff": reason is not None,
+              "handoff_reason": reason}
+    if not cleaned:
+        greeting = bool(body) and all(is_greeting_line(ln) for ln in body.split("\n") if ln)
+        return Extraction(Intent.GREETING if greeting else Intent.OTHER,
+                          confidence=0.95 if greeting else 0.3, **common)
+
+    sentences = _sentences(_strip_closing_name(cleaned))
+    asked = [(s, q) for s in sentences if (q := _question(s))]
+    rest = [s for s in sentences if not _question(s)]
+    question = {}
+    if asked:
+        (q_text, (kind, mention)) = asked[0]
+        question = {"question": q_text, "question_kind": kind, "question_mention": mention}
+    # "Yes, go ahead.\n\nMaria": a reply's closing name is no part of the answer.
+    short = _sentences(strip_name_lines(cleaned))
+    whole = _whole_message(" ".join(s for s in short if not _question(s) and not is_sign_off(s)))\
+        if not reason else None
+    if whole:
+        return Extraction(whole[0], confidence=whole[1], **question, **common)
+
+    compounds = _compounds(frozenset(known_names))
+    items: list[str] = []
+    changes: list[Change] = []
+    unparsed: list[str] = []
+    cancelled = confirmed = False
+    adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
+    for sentence in rest:
+        if is_sign_off(sentence):
+            continue  # "Thanks, Rob" closing a one-paragraph email
+        adding = adding or bool(_ADD_END.search(sentence))
+        sentence = sentence.rstrip("?")
+        clauses = [sentence] if _INSTEAD_FIRST.match(sentence) else \
+            split_clauses(sentence, compounds)
+        previous: Change | None = None
+        for clause in clauses:
+            if reason and _handoff(clause):
+                unparsed.append(clause)  # "can I talk to someone" names no product
+                continue
+            answer = (_whole_message(clause) or (None,))[0]
+            if answer is Intent.CANCEL:
+                cancelled = True  # "we're closed tomorrow, cancel the order please"
+                continue
+            if answer is Intent.CONFIRM and not (items or changes or unparsed):
+                confirmed = True  # "yes, and please deliver before 10"
+                continue
+            change, lines, leftover = _read_clause(clause, previous)
+            previous = change
+            changes += [change] if change else []
+            items += lines
+            unparsed += [leftover] if leftover else []
+
+    if question.get("question_mention"):
+        # "do you have burrata? if so I'll take 2": the line's product is the one asked about
+        items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]
+        unparsed = [u for u in unparsed if not _is_bare(u)]
+    if reason:
+        intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
+    elif cancelled and not items and not changes:
+        intent, confidence = Intent.CANCEL, 0.8
+    elif confirmed and not items and not changes:
+        intent, confidence = Intent.CONFIRM, 0.7  # a yes plus a note: sure enough to ask
+    elif changes:
+        kinds = {c.kind for c in changes}
+        intent = Intent.REMOVE if kinds == {ChangeKind.REMOVE} and not items else \
+            Intent.ADD if kinds == {ChangeKind.ADD_MORE} else Intent.MODIFY
+        confidence = 0.85
+    elif items:
+        intent, confidence = (Intent.ADD if adding else Intent.ORDER), 0.9
+    elif asked:
+        intent = Intent.QUESTION
+        confidence = 0.6 if question["question_kind"] is QuestionKind.OTHER else 0.85
+    elif unparsed and all(_INTRO.match(u) for u in unparsed):
+        intent, confidence, unparsed = Intent.GREETING, 0.8, []
+    else:
+        intent, confidence = Intent.OTHER, 0.3
+    if unparsed and intent in (Intent.ORDER, Intent.ADD, Intent.MODIFY, Intent.REMOVE):
+        confidence -= 0.2
+    return Extraction(intent, items, changes, **question, confidence=confidence,
+                      unparsed=unparsed, **common)

@@ -1,0 +1,133 @@
+"""Order lines: a clause becomes an order-line string ready for `matching.parse`."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from matching.parse import parse_line
+from reading.changes import _change
+from reading.fillers import _strip_leading, _strip_trailing
+from reading.grammar import _NUM, _words
+from reading.text import (
+    compound_pattern,
+    front_quantity,
+    split_run_on,
+    split_sentences,
+    strip_name_lines,
+)
+from reading.types import Change, HandoffReason
+
+# --- Order lines --------------------------------------------------------------------------
+
+# Words of conversation, not of a product: a quantity-less clause containing one is chatter.
+_CHATTER = _words(
+    "i i'm im we we're our you your you're u hope thanks thank following below above attached "
+    "order ordering deliver delivery delivered driver week weekly today tomorrow tonight monday "
+    "tuesday wednesday thursday friday saturday sunday let know call text is are was be will "
+    "would should has had it this that there here usual invoice account pay payment time am pm "
+    "me please can could yo nosotros nuestro usted ustedes espero gracias siguiente pedido "
+    "entrega entregar semana hoy mañana lunes martes miércoles jueves viernes sábado domingo "
+    "factura cuenta pago es son está están favor saludos puedes pueden po ref thx cheers "
+    "regards best sent iphone android just i'll we'll i've we've they them elsewhere get closed "
+    "qty quantity item items description cantidad producto no nope nah same last usual"
+)
+_TIME_ONLY = re.compile(
+    r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
+    r"|delivery|deliver|entrega|po|p\.o\.|invoice|inv|ref|acct|account|order|pedido)\b"
+    r"|^\d{1,2}(:\d\d)?\s*(am|pm|hrs|h)?$|^#?\d{3,}$|^\d{1,2}/\d{1,2}"
+    r"(/\d{2,4})?$",
+    re.I,
+)
+_HEADER_PREFIX = re.compile(
+    r"^[^:\d]{0,40}\b(order|pedido|list|lista|items|week|semana|for|para|here)\b[^:\d]{0,20}:\s*",
+    re.I,
+)
+
+
+def _item(clause: str) -> tuple[str | None, str | None]:
+    """(order line, None), or (None, text the rules could not read), or (None, None) for filler."""
+    text = _strip_trailing(_strip_leading(_HEADER_PREFIX.sub("", clause.strip())))
+    text = _strip_trailing(_strip_leading(text)).strip(" \"'()[]")
+    words = re.findall(r"[^\W\d_][\w'%&./-]*", text)
+    if text.endswith(":") or not re.search(r"[^\W_]", text):
+        return None, None
+    if _is_bare(text):
+        return None, text  # "2 cs" names no product: left for context (a question) to fill
+    # "our chef wants 20 cs spring water": talk before the quantity is no part of the line.
+    m = re.search(rf"(?<!\S)(?:{_NUM}|\d+x)\s", text, re.I)
+    prefix = _strip_trailing(_strip_leading(text[: m.start()])) if m else ""
+    if m and m.start() > 0 and _CHATTER & {w.lower() for w in re.findall(r"[\w']+",
+                                                                           text[: m.start()])}:
+        line, _ = _item(text[m.start() :])
+        # Talk the rules drop is reported unless it was only fillers ("we need").
+        return line, prefix if prefix and _CHATTER & set(prefix.lower().split()) else None
+    # matching.parse knows every way of writing a quantity ("a couple bags", "media caja").
+    has_qty = parse_line(text).quantity is not None
+    lowered = {w.lower() for w in words}
+    if _TIME_ONLY.match(text) or len(words) > 12 \
+            or (not has_qty and (lowered & _CHATTER or len(words) > 6)):
+        return None, text
+    return front_quantity(text), None
+
+
+def _is_bare(text: str) -> bool:
+    """A quantity with no product: "2", "2 cs", "5 bags"."""
+    parsed = parse_line(text)
+    return parsed.quantity is not None and not parsed.mention.strip()
+
+
+@lru_cache(maxsize=32)
+def _compounds(names: frozenset[str]) -> re.Pattern[str]:
+    return compound_pattern(names)
+
+
+# Longer than any order typed by hand; the cap keeps a pasted document's latency bounded.
+MAX_CHARS = 20_000
+_SOFT_LEAD = re.compile(
+    r"^(?:(?:and|also|oh|ok|okay|yes|yeah|please|pls|plz|hey|hi|hola|y|so|can you|could you"
+    r"|would you|can u|puedes|podr[ií]as|por favor|porfa|tambi[eé]n|i want to|i'?d like to"
+    r"|i would like to|we need to|i need to|quiero|need to|actually|sorry|oops|wait|oh|hmm"
+    r"|correction|perd[oó]n)[\s,]+)+",
+    re.I,
+)
+_QUESTION_AFTER_COMMA = re.compile(
+    r"(?<=[,;])\s+(?=(?:what|when|where|how|do you|does|is there|are there|can you deliver"
+    r"|will it|cu[aá]ndo|cu[aá]nto|tienen|hay|a qu[eé] hora)\b)",
+    re.I,
+)
+_INSTEAD_FIRST = re.compile(r"^(?:instead of|en vez de|en lugar de)\s", re.I)
+_INTRO = re.compile(r"^(this is|it'?s|its|i'?m|soy|habla|le escribe|te escribe|les escribe)\s"
+                    r"[^\d]{1,50}$", re.I)
+_HANDOFF_CONFIDENCE = {HandoffReason.REQUESTED_HUMAN: 0.95, HandoffReason.COMPLAINT: 0.85,
+                       HandoffReason.ANGRY: 0.8}
+
+
+def _sentences(text: str) -> list[str]:
+    # "yes, when will it arrive?" and "2 cs milk, do you have oat milk?" hold two sentences.
+    return [part for s in split_sentences(text) for part in
+            (_QUESTION_AFTER_COMMA.split(s, maxsplit=1) if s.endswith("?") else [s])]
+
+
+def _strip_closing_name(text: str) -> str:
+    """Drop a closing name ("\n\nKevin"); a block under a "Please send:" header is items."""
+    blocks = text.split("\n\n")
+    if len(blocks) > 1 and not blocks[-2].rstrip().endswith(":") \
+            and blocks[-1].count("\n") < 2:
+        return strip_name_lines(text)
+    return text
+
+
+def _read_clause(clause: str, previous: Change | None) -> tuple[Change | None, list[str],
+                                                                  str | None]:
+    """One clause as a change, or as order lines, or as text the rules could not read."""
+    for candidate in (_SOFT_LEAD.sub("", clause), clause):
+        if change := _change(candidate.strip(" .!"), previous):
+            return change, [], None
+    lines: list[str] = []
+    leftovers: list[str] = []
+    for piece in split_run_on(_strip_leading(clause.strip())):
+        line, leftover = _item(piece)
+        lines += [line] if line else []
+        leftovers += [leftover] if leftover else []
+    return None, lines, " ".join(leftovers) or None

@@ -1,0 +1,86 @@
+"""What reading a message yields: intents, changes to earlier lines, the extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from reading.text import Language
+
+
+class Intent(StrEnum):
+    """What the customer means by a message."""
+
+    ORDER = "ORDER"
+    ADD = "ADD"
+    MODIFY = "MODIFY"
+    REMOVE = "REMOVE"
+    CONFIRM = "CONFIRM"
+    CANCEL = "CANCEL"
+    QUESTION = "QUESTION"
+    GREETING = "GREETING"
+    HANDOFF = "HANDOFF"
+    OTHER = "OTHER"
+
+
+class QuestionKind(StrEnum):
+    """What a question is about."""
+
+    STOCK = "STOCK"
+    PRICE = "PRICE"
+    DELIVERY = "DELIVERY"
+    OTHER = "OTHER"
+
+
+class HandoffReason(StrEnum):
+    """Why a person must take over."""
+
+    REQUESTED_HUMAN = "REQUESTED_HUMAN"
+    ANGRY = "ANGRY"
+    COMPLAINT = "COMPLAINT"
+
+
+class ChangeKind(StrEnum):
+    """How a change alters a line already in the order."""
+
+    SET_QUANTITY = "SET_QUANTITY"
+    ADD_MORE = "ADD_MORE"
+    REMOVE = "REMOVE"
+    REPLACE = "REPLACE"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One modification: `target` names the line already ordered (None: "it", the last one).
+
+    SET_QUANTITY sets `quantity`; ADD_MORE adds `quantity` to it; REMOVE drops the line;
+    REPLACE swaps it for `replacement` (the new line, filled in from `target`: "20oz cups"),
+    with `quantity` when one was given. `said` is the replacement as written ("20oz"): pass
+    it to `complete_replacement` with the ordered line's own text for a sharper new line.
+    """
+
+    kind: ChangeKind
+    target: str | None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    replacement: str | None = None
+    said: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the rules read in one message; `unparsed` holds sentences they could not place."""
+
+    intent: Intent
+    items: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    question: str | None = None
+    question_kind: QuestionKind | None = None
+    question_mention: str | None = None
+    handoff: bool = False
+    handoff_reason: HandoffReason | None = None
+    language: Language = Language.EN
+    confidence: float = 0.0
+    unparsed: list[str] = field(default_factory=list)
+    text: str = ""
