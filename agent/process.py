@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
 from agent.context import AgentContext
-from agent.pii import record_findings
 from agent.turn import Turn
 from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
 from db.models import (
@@ -35,7 +34,8 @@ from db.models import (
     OrderSessionItem,
 )
 from db.models.enums import AgentType, SessionStatus
-from mailbox.outbox import message_created, queue_reply
+from mailroom.outbox import message_created, queue_reply
+from mailroom.pii import record_findings
 from matching.parse import parse_line
 from matching.resolve import match_line
 from reading.changes import complete_replacement
