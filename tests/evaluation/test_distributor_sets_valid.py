@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from agent.transcripts import read_transcripts
+from core.distributor_file import DistributorFile, read_distributor_file
 from db.crypto import Keyring
 from db.loader import load_distributor
 from db.models import Product, ProductVariant
 from db.tenant import ALL
-from orderagent.distributor_file import DistributorFile, read_distributor_file
+from evaluation.transcripts import read_transcripts
 from tests.conftest import TEST_MASTER_KEY
 
 ROOT = Path(__file__).resolve().parents[2] / "bench" / "distributors"
