@@ -46,13 +46,6 @@ PHONE_WORDS = _wordset(
 _WEAK = {"number": "pos", "número": "pos", "numero": "pos", "num": "neg", "no": "neg",
          "nº": "neg", "nro": "neg", "№": "neg"}
 
-CARD_WORDS = _wordset(
-    """
-    card cc credit debit visa mastercard mc amex discover jcb diners tarjeta crédito
-    credito débito debito exp expiry expires cvv cvc charge cobrar cargar pay pagar
-    """
-)
-
 SSN_WORDS = _wordset("ssn ss social security seguro itin tin")
 
 # "version 2.3.1.4" is shaped like an IP address.
@@ -93,7 +86,3 @@ def nearest_cue(words: list[str], positive: frozenset[str]) -> str | None:
             weak = _WEAK[bare]
     return weak
 
-
-def mentions(text: str, vocabulary: frozenset[str]) -> bool:
-    """True when any word of the text is in `vocabulary`."""
-    return any(w.lower() in vocabulary for w in _WORD.findall(text))

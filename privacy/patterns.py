@@ -16,19 +16,15 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-from privacy.checks import card_brand_ok, luhn_ok
-
-# Runs of digit groups joined by single spaces or dashes; the card is searched among the
-# runs' contiguous groups, so "4242 4242 4242 4242 12/27" still gives the card.
-_DIGIT_RUN = re.compile(r"(?<![\d\-.,])\d+(?:[ \-]\d+)*(?![\d\-]|[.,]\d)")
-_GROUP = re.compile(r"\d+")
+from privacy.cards import card_spans
 
 
 class CardNumberRecognizer(EntityRecognizer):
-    """Card numbers: brand prefix, brand length and Luhn over groups of a digit run.
+    """Card numbers: brand prefix, brand length and Luhn, every card of every digit run.
 
     Presidio's `CreditCardRecognizer` misses Mastercard's 2-series and Diners' 4-6-4
-    grouping, and takes its regex match whole, so a trailing "12/27" hides the card.
+    grouping, takes its regex match whole (a trailing "12/27" hides the card) and finds
+    one card where several were typed back to back.
     """
 
     def __init__(self) -> None:
@@ -43,32 +39,14 @@ class CardNumberRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Card numbers in `text`, score 1.0 (they passed Luhn)."""
-        results = []
-        for run in _DIGIT_RUN.finditer(text):
-            span = _card_in(list(_GROUP.finditer(text, run.start(), run.end())))
-            if span:
-                results.append(RecognizerResult(
-                    "CREDIT_CARD", span[0], span[1], 1.0, recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    }))
-        return results
-
-
-def _card_in(groups: list[re.Match[str]]) -> tuple[int, int] | None:
-    """The longest contiguous groups (earliest first) that make a valid card number."""
-    best: tuple[int, int] | None = None
-    for i in range(len(groups)):
-        digits = ""
-        for j in range(i, len(groups)):
-            digits += groups[j].group()
-            if len(digits) > 19:
-                break
-            if len(digits) >= 12 and card_brand_ok(digits) and luhn_ok(digits):
-                span = (groups[i].start(), groups[j].end())
-                if best is None or span[1] - span[0] > best[1] - best[0]:
-                    best = span
-    return best
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return [
+            RecognizerResult("CREDIT_CARD", start, end, 1.0, recognition_metadata=dict(metadata))
+            for start, end in card_spans(text)
+        ]
 
 
 @cache
