@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import string
 from functools import cache
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -11,12 +9,12 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     EmailRecognizer,
-    IbanRecognizer,
     IpRecognizer,
     UsSsnRecognizer,
 )
 
 from privacy.cards import card_spans
+from privacy.ibans import iban_spans
 
 
 class CardNumberRecognizer(EntityRecognizer):
@@ -68,28 +66,27 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return _offline_tld_extractor()(pattern_text).fqdn != ""  # type: ignore[operator]
 
 
-_UPPER_ASCII = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
-_LOWER_IBAN_START = re.compile(r"\b[a-z]{2}\d{2}[ -]?[a-z0-9]{4}")
-
-
-class AnyCaseIbanRecognizer(IbanRecognizer):
-    """Presidio's IBAN recogniser, also for IBANs typed in lower case ("es91 2100 ...")."""
+class AnyCaseIbanRecognizer(EntityRecognizer):
+    """IBANs in any case, grouped or not, broken over lines (see `privacy.ibans`)."""
 
     def __init__(self) -> None:
-        super().__init__(name="IbanRecognizer")
+        super().__init__(supported_entities=["IBAN_CODE"], name="IbanRecognizer", context=[])
+
+    def load(self) -> None:
+        """Nothing to load."""
 
     def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """IBANs in `text`, as written and, if one may be in lower case, upper-cased."""
-        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        if _LOWER_IBAN_START.search(text):
-            # A second pass only: upper-casing the whole text glues words onto a real IBAN
-            # ("... 7890 TITULAR") and breaks its match. ASCII-only keeps offsets in place.
-            upper = text.translate(_UPPER_ASCII)
-            found += super().analyze(upper, entities, nlp_artifacts, regex_flags)
-        return found
+        """IBANs in `text`, score 1.0 (length and mod-97 checked)."""
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return [
+            RecognizerResult("IBAN_CODE", start, end, 1.0, recognition_metadata=dict(metadata))
+            for start, end in iban_spans(text)
+        ]
 
 
 _TLD = r"(?:com|net|org|edu|gov|io|co|us|mx|es|uk|ca|br|fr|de|it|ar|cl|pe|info|biz)"
