@@ -38,8 +38,11 @@ def main() -> None:
             covered = {i for f in same for i in range(f.start, f.end)}
             c["labels"] += 1
             c["found"] += bool(hits)
-            c["whole"] += all(i in covered for i in range(label["start"], label["end"])
-                              if not text[i].isspace())
+            whole = all(i in covered for i in range(label["start"], label["end"])
+                        if not text[i].isspace())
+            c["whole"] += whole
+            if hits and not whole:
+                failures.append(("part", message["id"], label["type"], label["value"], text))
             if not hits:
                 failures.append(("miss", message["id"], label["type"], label["value"], text))
         for f in findings:

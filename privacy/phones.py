@@ -18,17 +18,21 @@ from privacy.context import PHONE_WORDS, nearest_cue, words_after, words_before
 
 # National formats are tried in this order; international ones (+CC, 00CC) are accepted
 # for every country. NANP covers US, CA, PR and the Caribbean.
-REGIONS: tuple[str, ...] = ("US", "MX", "ES", "CO", "BR", "GB", "FR", "DE", "IT", "IN")
+REGIONS: tuple[str, ...] = ("US", "MX", "ES", "CO", "BR", "GB", "FR", "DE", "IT", "IN", "AU")
 # Where most customers are: an unformatted 10-digit run from here is likelier a phone.
 HOME: tuple[str, ...] = ("US", "MX")
 
-_GROUP = r"(?:\(\s?\d{1,4}\s?\)|\d+)"
-# One separator between groups; none needed next to a parenthesis: "(305)555-0143".
-_SEP = r"(?:[ \u00a0]?[.\-][ \u00a0]?|[ \u00a0]{1,2}|(?<=\))|(?=\())"
+_GROUP = r"(?:\(\s?\d{1,5}\s?\)|\d+)"
+# One separator between groups; none needed next to a parenthesis: "(305)555-0143". A line
+# break counts as one: a narrow screen or a mail client wraps "+44 20\n7946 0958".
+_SEP = r"(?:[ \u00a0]?[.\-][ \u00a0]?|[ \u00a0]{1,2}|[ \u00a0]?\n[ \u00a0]?|(?<=\))|(?=\())"
+# "+34", "0034", "(+34)": the country code, written the international way.
+_INTERNATIONAL = r"(?:\(\+\d{1,3}\)[ \u00a0]?|(?:\+|00)[ .\-]?)"
+_IS_INTERNATIONAL = re.compile(r"\(?\+|00")
 _CANDIDATE = re.compile(
     r"(?<![\w@#$€£¥.,+\-])"  # not inside a word, an email, a price or a ref
     r"(?<!\d[ .\-])"  # nor in the middle of a longer run of digit groups
-    rf"(?:(?:\+|00)[ .\-]?)?{_GROUP}(?:{_SEP}{_GROUP}){{0,9}}"
+    rf"{_INTERNATIONAL}?{_GROUP}(?:{_SEP}{_GROUP}){{0,9}}"
     r"(?![\w@]|[.,]\d|-\d|[ \u00a0]?[.\-]?[ \u00a0]?\d)"
 )
 _LOCAL = re.compile(r"\d{3}[-.]\d{4}")  # 555-0143: a phone only when the words say so
@@ -38,7 +42,7 @@ _GROUPS = re.compile(_GROUP)
 _NOT_PHONE = re.compile(
     r"\d{4}[-.]\d{1,2}[-.]\d{1,2}"  # 2024-11-15
     r"|\d{1,2}[-.]\d{1,2}[-.]\d{2,4}"  # 11-15-2024, 15.11.24
-    r"|\d{5}-\d{4}"  # ZIP+4
+    r"|\d{5}-\d{3,4}"  # ZIP+4, a Brazilian CEP
     r"|\d{1,3}(?:\.\d{3})+"  # 1.249.000 (a price in pesos)
     r"|(?:[01]\d|2[0-3])[0-5]\d ?- ?(?:[01]\d|2[0-3])[0-5]\d"  # 0800-1000 (a time window)
 )
@@ -72,17 +76,21 @@ def _shape_fits(region: str, digits: str) -> bool:
         return first in "03" and 6 <= n <= 11
     if region == "IN":
         return (n == 10 and first in "6789") or (n == 11 and first == "0")
+    if region == "AU":
+        return n == 10 and first == "0"
     return False
 
 
 def parse_phone(raw: str, regions: tuple[str, ...] = REGIONS) -> tuple[str, bool] | None:
     """(region, international) when `raw` is a valid number, else None."""
+    raw = raw.replace("\n", " ")  # a number wrapped over two lines
     digits = re.sub(r"\D", "", raw)
     if not 7 <= len(digits) <= 15 or _NOT_PHONE.fullmatch(raw.strip()):
         return None
     stripped = raw.lstrip()
-    if stripped.startswith("+") or (stripped.startswith("00") and len(digits) > 10):
-        number = "+" + (digits[2:] if stripped.startswith("00") else digits)
+    plus = stripped.startswith(("+", "(+"))
+    if plus or (stripped.startswith("00") and len(digits) > 10):
+        number = "+" + (digits if plus else digits[2:])
         try:
             parsed = phonenumbers.parse(number, None)
         except phonenumbers.NumberParseException:
@@ -173,7 +181,7 @@ def _spans(match: re.Match[str]) -> list[tuple[int, int]]:
     # "+51 987 ..." is a country code, never a stray.
     if len(groups) >= 3 and len(groups[-1].group().strip("() ")) <= 2:
         spans.append((start, groups[-2].end()))
-    international = match.group().startswith(("+", "00"))
+    international = _IS_INTERNATIONAL.match(match.group()) is not None
     if len(groups) >= 3 and len(groups[0].group().strip("() ")) <= 2 and not international:
         spans.append((groups[1].start(), end))
     return spans
