@@ -40,7 +40,7 @@ PHONE_WORDS = _wordset(
     llámame llamen marcar marca teléfono telefono tlf tfno tfn celular móvil movil
     contacto fijo oficina office portable handy telefone ligue ligar zap joignable
     appelez appeler appelle rappeler tél erreichbar erreichen anrufen ruf rufen mobil
-    telefonnummer handynummer mobilnummer ring rung telemóvel telemovel fone
+    telefon telefonnummer handynummer mobilnummer ring rung telemóvel telemovel fone
     """
 )
 

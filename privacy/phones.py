@@ -25,7 +25,10 @@ HOME: tuple[str, ...] = ("US", "MX")
 _GROUP = r"(?:\(\s?\d{1,5}\s?\)|\d+)"
 # One separator between groups; none needed next to a parenthesis: "(305)555-0143". A line
 # break counts as one: a narrow screen or a mail client wraps "+44 20\n7946 0958".
-_SEP = r"(?:[ \u00a0]?[.\-][ \u00a0]?|[ \u00a0]{1,2}|[ \u00a0]?\n[ \u00a0]?|(?<=\))|(?=\())"
+# A dash with spaces on both sides is no separator: it sets list items apart ("2 72 255
+# 88 - 48 cans", "06-09-2024 - 6 cartons").
+_JOIN = r"(?:[.\-][ \u00a0]?|[ \u00a0][.\-](?![ \u00a0])|[ \u00a0]{1,2}|[ \u00a0]?\n[ \u00a0]?)"
+_SEP = rf"(?:{_JOIN}|(?<=\))|(?=\())"
 # "+34", "0034", "(+34)": the country code, written the international way.
 _INTERNATIONAL = r"(?:\(\+\d{1,3}\)[ \u00a0]?|(?:\+|00)[ .\-]?)"
 _IS_INTERNATIONAL = re.compile(r"\(?\+|00")
@@ -33,7 +36,7 @@ _CANDIDATE = re.compile(
     r"(?<![\w@#$€£¥.,+\-])"  # not inside a word, an email, a price or a ref
     r"(?<!\d[ .\-])"  # nor in the middle of a longer run of digit groups
     rf"{_INTERNATIONAL}?{_GROUP}(?:{_SEP}{_GROUP}){{0,9}}"
-    r"(?![\w@]|[.,]\d|-\d|[ \u00a0]?[.\-]?[ \u00a0]?\d)"
+    rf"(?![\w@]|[.,]\d|-\d|{_JOIN}\d)"
 )
 _LOCAL = re.compile(r"\d{3}[-.]\d{4}")  # 555-0143: a phone only when the words say so
 _GROUPS = re.compile(_GROUP)
