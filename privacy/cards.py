@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from privacy.checks import card_brand_ok, luhn_ok
+from privacy.findings import Finding, PIIType
 
 _RUN = re.compile(r"\d+(?:[ .\-]\d+)*")
 _GROUP = re.compile(r"\d+")
@@ -25,6 +26,19 @@ def card_spans(text: str) -> list[tuple[int, int]]:
         if len(run.group()) >= MIN_DIGITS:
             spans += _cards_in_run(text, run.start(), run.end())
     return spans
+
+
+def card_findings(text: str) -> list[Finding]:
+    """The card numbers of `text` as the detector reports them, without the other types.
+
+    What `detect()` gives for cards, at a fraction of its cost (no presidio, no other
+    recogniser): for masking cards before a message is stored. Where a card-shaped run
+    lies inside an IBAN, the detector reports the IBAN and this the card: it masks more.
+    """
+    return [
+        Finding(PIIType.CREDIT_CARD, start, end, text[start:end], 1.0, "CreditCardRecognizer")
+        for start, end in card_spans(text)
+    ]
 
 
 def _cards_in_run(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from privacy.cards import card_findings
 from privacy.detect import detect
 from privacy.redact import mask_cards, scrub
 
@@ -88,3 +89,16 @@ def test_numbers_that_fail_luhn_or_brand_are_not_cards(text: str) -> None:
 def test_the_log_filter_scrubs_every_card_of_a_run(text: str, scrubbed: str) -> None:
     """The cheap regex wall for logs finds the same cards as the detector."""
     assert scrub(text) == scrubbed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111 1111 1111 1111 5555 5555 5555 4444",
+        f"order # {VISA}, call +1 305 555 0143, amex {AMEX}",
+        "no card here, PO 4500012345",
+    ],
+)
+def test_the_cards_only_finder_agrees_with_the_detector(text: str) -> None:
+    """card_findings() gives exactly the detector's card findings, for the storage path."""
+    assert card_findings(text) == [f for f in detect(text) if f.type == "CREDIT_CARD"]
