@@ -137,15 +137,23 @@ class PhoneNumberRecognizer(EntityRecognizer):
         """Phone numbers in `text`, scored by format, region and context."""
         results = []
         for match in _CANDIDATE.finditer(text):
-            for start, end in _spans(match):
-                score = self._score(text, start, end)
-                if score:
-                    results.append(
-                        RecognizerResult("PHONE_NUMBER", start, end, score,
-                                         recognition_metadata=self._metadata())
-                    )
-                    break
+            found = self._first(text, match.start(), match.end())
+            if found is None and "\n" in match.group():
+                # Not one wrapped number: maybe a number at the end of one line and a
+                # phone at the start of the next ("PO 4500012345\n305 555 0143").
+                results += filter(None, (self._first(text, s, e) for s, e in _lines(match)))
+            elif found is not None:
+                results.append(found)
         return results
+
+    def _first(self, text: str, start: int, end: int) -> RecognizerResult | None:
+        """The first of the candidate's spans (see `_spans`) that scores, as a result."""
+        for span_start, span_end in _spans(text, start, end):
+            score = self._score(text, span_start, span_end)
+            if score:
+                return RecognizerResult("PHONE_NUMBER", span_start, span_end, score,
+                                        recognition_metadata=self._metadata())
+        return None
 
     def _score(self, text: str, start: int, end: int) -> float:
         """The confidence that text[start:end] is a phone number; 0 when it is not."""
@@ -174,17 +182,24 @@ class PhoneNumberRecognizer(EntityRecognizer):
         }
 
 
-def _spans(match: re.Match[str]) -> list[tuple[int, int]]:
+def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The candidate, then without a short first or last group ("2 305 555 0143")."""
-    start, end = match.span()
     spans = [(start, end)]
-    groups = list(_GROUPS.finditer(match.string, start, end))
+    groups = list(_GROUPS.finditer(text, start, end))
     # Only a short group is dropped (a quantity, a stray digit): dropping a 4-digit group
     # of a card or reference number would find "phones" inside it. The first group of
     # "+51 987 ..." is a country code, never a stray.
     if len(groups) >= 3 and len(groups[-1].group().strip("() ")) <= 2:
         spans.append((start, groups[-2].end()))
-    international = _IS_INTERNATIONAL.match(match.group()) is not None
+    international = _IS_INTERNATIONAL.match(text, start) is not None
     if len(groups) >= 3 and len(groups[0].group().strip("() ")) <= 2 and not international:
         spans.append((groups[1].start(), end))
     return spans
+
+
+def _lines(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The spans of a candidate's pieces on each line, without the spaces around them."""
+    return [
+        (match.start() + line.start(), match.start() + line.end())
+        for line in re.finditer(r"[^\s](?:[^\n]*[^\s])?", match.group())
+    ]

@@ -52,6 +52,19 @@ def test_a_phone_wrapped_over_two_lines_is_found_whole(text: str, value: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("PO 4500012345\n305 555 0143 call me", ["305 555 0143"]),
+        ("305 555 0143\n786 555 0199", ["305 555 0143", "786 555 0199"]),
+        ("call 305 555 0143\n100 cups 2 cs milk", ["305 555 0143"]),
+    ],
+)
+def test_numbers_on_consecutive_lines_stay_apart(text: str, values: list[str]) -> None:
+    """A line break may wrap one number, but two lines' numbers are not glued together."""
+    assert found(text) == [("PHONE_NUMBER", v) for v in values]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "PLZ 10115 Berlin, 2x12 oz, 3 cs",
