@@ -158,6 +158,8 @@ class PhoneNumberRecognizer(EntityRecognizer):
     def _score(self, text: str, start: int, end: int) -> float:
         """The confidence that text[start:end] is a phone number; 0 when it is not."""
         raw = text[start:end]
+        if sum(c.isdigit() for c in raw) < 7:
+            return 0.0  # a quantity or a price: most candidates, so skip the context work
         cue = nearest_cue(words_before(text, start), PHONE_WORDS)
         if cue == "neg":
             return 0.0
