@@ -25,8 +25,8 @@ HOME: tuple[str, ...] = ("US", "MX")
 _GROUP = r"(?:\(\s?\d{1,5}\s?\)|\d+)"
 # One separator between groups; none needed next to a parenthesis: "(305)555-0143". A line
 # break counts as one: a narrow screen or a mail client wraps "+44 20\n7946 0958".
-# A dash with spaces on both sides is no separator: it sets list items apart ("2 72 255
-# 88 - 48 cans", "06-09-2024 - 6 cartons").
+# A dash with spaces on both sides is no separator: it sets list items apart ("3 41 518
+# 27 - 12 cans", "15.11.2024 - 6 cartons").
 _JOIN = r"(?:[.\-][ \u00a0]?|[ \u00a0][.\-](?![ \u00a0])|[ \u00a0]{1,2}|[ \u00a0]?\n[ \u00a0]?)"
 _SEP = rf"(?:{_JOIN}|(?<=\))|(?=\())"
 # "+34", "0034", "(+34)": the country code, written the international way.
