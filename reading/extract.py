@@ -7,11 +7,13 @@ how sure the rules are, so the optional LLM is asked only about the unsure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
+from matching.parse import parse_line
 from reading.corrections import drop_self_corrections
 from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
-from reading.intents import _handoff, _question, _whole_message
+from reading.intents import _handoff, _question, _whole_message, cancel_reason, explicit_confirm
 from reading.lines import (
     _HANDOFF_CONFIDENCE,
     _INSTEAD_FIRST,
@@ -36,6 +38,15 @@ from reading.text import (
     strip_signature,
 )
 from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
+
+# A removal whose target is the order itself is a cancellation.
+_WHOLE_ORDER = re.compile(r"^(?:the |my |our |this |that )?(?:whole |entire )?(?:order|everything"
+                          r"|all of it|all|whole thing|thing|pedido|todo|orden)\b", re.I)
+
+
+# "proceed without the mangoes", "está bien sin el queso": a yes that carries a removal.
+_GO_WITHOUT = re.compile(r"^(?P<go>.+?)\s+(?P<rest>(?:without|minus|except|but no|but without|sin"
+                         r"|pero sin|menos|excepto|sans|senza|sem)\s.+)$", re.I)
 
 
 def extract(text: str, *, lang: str | None = None,
@@ -65,13 +76,14 @@ def extract(text: str, *, lang: str | None = None,
     whole = _whole_message(" ".join(s for s in short if not _question(s) and not is_sign_off(s)))\
         if not reason else None
     if whole:
-        return Extraction(whole[0], confidence=whole[1], **question, **common)
+        return Extraction(whole[0], confidence=whole[1], **question, **common,
+                          confirm=whole[0] is Intent.CONFIRM)
 
     compounds = _compounds(frozenset(known_names))
     items: list[str] = []
     changes: list[Change] = []
     unparsed: list[str] = []
-    cancelled = confirmed = False
+    cancelled = confirmed = explicit = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
     for sentence in rest:
         if is_sign_off(sentence):
@@ -85,9 +97,14 @@ def extract(text: str, *, lang: str | None = None,
             if reason and _handoff(clause):
                 unparsed.append(clause)  # "can I talk to someone" names no product
                 continue
+            if (m := _GO_WITHOUT.match(clause)) and explicit_confirm(m["go"]):
+                explicit, clause = True, m["rest"]  # "ok proceed without the X"
             answer = (_whole_message(clause) or (None,))[0]
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
+                continue
+            if answer is Intent.CONFIRM and explicit_confirm(clause):
+                explicit = True  # "drop the limes, the rest is fine": change, then confirm
                 continue
             if answer is Intent.CONFIRM and not (items or changes or unparsed):
                 confirmed = True  # "yes, and please deliver before 10"
@@ -102,11 +119,18 @@ def extract(text: str, *, lang: str | None = None,
         # "do you have burrata? if so I'll take 2": the line's product is the one asked about
         items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]
         unparsed = [u for u in unparsed if not _is_bare(u)]
+    whole_order = [c for c in changes if c.kind is ChangeKind.REMOVE and c.target
+                   and _WHOLE_ORDER.match(c.target)]
+    if whole_order and len(whole_order) == len(changes) and not items:
+        changes, cancelled = [], True  # "hold off on the whole order for now"
+    if (cancelled or cancel_reason(cleaned)) and not changes and not explicit \
+            and all(parse_line(i).quantity is None for i in items):
+        unparsed, items = unparsed + items, []  # "forget it, we got it elsewhere": no lines
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
-    elif cancelled and not items and not changes:
+    elif not items and not changes and not explicit and (cancelled or cancel_reason(cleaned)):
         intent, confidence = Intent.CANCEL, 0.8
-    elif confirmed and not items and not changes:
+    elif (confirmed or explicit) and not items and not changes:
         intent, confidence = Intent.CONFIRM, 0.7  # a yes plus a note: sure enough to ask
     elif changes:
         kinds = {c.kind for c in changes}
@@ -124,5 +148,6 @@ def extract(text: str, *, lang: str | None = None,
         intent, confidence = Intent.OTHER, 0.3
     if unparsed and intent in (Intent.ORDER, Intent.ADD, Intent.MODIFY, Intent.REMOVE):
         confidence -= 0.2
+    confirm = intent is Intent.CONFIRM or (explicit and intent is not Intent.HANDOFF)
     return Extraction(intent, items, changes, **question, confidence=confidence,
-                      unparsed=unparsed, **common)
+                      unparsed=unparsed, **common, confirm=confirm)
