@@ -25,6 +25,7 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
+from reading.signature import strip_contact_block
 from reading.text import (
     Language,
     detect_language,
@@ -52,7 +53,7 @@ _GO_WITHOUT = re.compile(r"^(?P<go>.+?)\s+(?P<rest>(?:without|minus|except|but n
 def extract(text: str, *, lang: str | None = None,
             known_names: Collection[str] = ()) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff."""
-    body = strip_signature(strip_quoted(normalize(text[:MAX_CHARS])))
+    body = strip_contact_block(strip_signature(strip_quoted(normalize(text[:MAX_CHARS]))))
     cleaned = drop_self_corrections(strip_greetings(body))
     code = (lang or "")[:2].lower()
     language = Language(code) if code in {"en", "es"} else detect_language(body)

@@ -12,6 +12,9 @@ import unicodedata
 from collections.abc import Collection
 from enum import StrEnum
 
+from reading.lexicon import load
+from reading.signature import is_sign_off_line
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -116,7 +119,7 @@ _ORDER_LINE = re.compile(
 
 def is_sign_off(line: str) -> bool:
     """True for a sign-off line or sentence: "Thanks,", "Best regards, Maria", "Saludos"."""
-    return bool(_SIGN_OFF.match(line.strip()))
+    return bool(_SIGN_OFF.match(line.strip())) or is_sign_off_line(line)
 
 
 _NAME_LINE = re.compile(
@@ -153,10 +156,12 @@ def strip_signature(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+_OTHER_GREETINGS = "|".join(
+    re.escape(g) for forms in load("signoffs.json")["greetings"].values() for g in forms)
 _GREETING = (
     r"(hi+|hey+|heya|hello|helo|hiya|yo|howdy|dear|good (morning|afternoon|evening|day)"
     r"|morning|afternoon|hola|buenos d[ií]as|buen d[ií]a|buenas( tardes| noches)?"
-    r"|qu[eé] tal|saludos|estimad[oa]s?|greetings)"
+    r"|qu[eé] tal|saludos|estimad[oa]s?|greetings|" + _OTHER_GREETINGS + ")"
 )
 # Words that start a request, so they never belong to a greeting's form of address.
 _REQUEST_WORDS = _words(
