@@ -50,6 +50,41 @@ _GO_WITHOUT = re.compile(r"^(?P<go>.+?)\s+(?P<rest>(?:without|minus|except|but n
                          r"|pero sin|menos|excepto|sans|senza|sem)\s.+)$", re.I)
 
 
+# "Jarritos: 5 mandarin, 5 lime": a label over several counted lines names each of them.
+_LABEL = re.compile(r"^(?P<label>[^\W\d][^:\d]{1,30}):\s*(?P<rest>\d.*)$")
+# "Black beans, dry: 2 bags": a product, its modifier, then the count.
+_MODIFIER_PAIR = re.compile(r"^(?P<a>[^\W\d][^\d,:;]{1,40}),\s*(?P<b>[^\d,:;]{1,30}):\s*(?=\d)")
+
+
+def _label_pairs(sentence: str) -> str:
+    """Rewrite "label: 5 a, 5 b" as "5 a label, 5 b label"; join "A, modifier: qty"."""
+    sentence = _MODIFIER_PAIR.sub(lambda m: f"{m['a']} {m['b']}: ", sentence)
+    m = _LABEL.match(sentence)
+    if not m or _HEADER_WORDS.search(m["label"]):
+        return sentence
+    parts = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])]
+    if len(parts) < 2 or not all(re.match(r"\d", p) for p in parts):
+        return sentence
+    return ", ".join(f"{p} {m['label'].strip()}" for p in parts)
+
+
+_HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|para|here|below"
+                           r"|following|siguiente|send|enviar|need|necesito|please|delivery"
+                           r"|entrega)\b", re.I)
+
+
+def _join_list_line(clauses: list[str]) -> list[str]:
+    """Glue a bare count back to the product before it: "Large eggs, 10 cases"."""
+    out: list[str] = []
+    for clause in clauses:
+        if out and _is_bare(clause) and parse_line(out[-1]).unit in (None, "lb", "kg", "gal") \
+                and not _is_bare(out[-1]) and re.search(r"[^\W\d_]{2}", out[-1]):
+            out[-1] = f"{out[-1]} - {clause}"
+        else:
+            out.append(clause)
+    return out
+
+
 def extract(text: str, *, lang: str | None = None,
             known_names: Collection[str] = ()) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff."""
@@ -92,7 +127,7 @@ def extract(text: str, *, lang: str | None = None,
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) else \
-            split_clauses(sentence, compounds)
+            _join_list_line(split_clauses(_label_pairs(sentence), compounds))
         previous: Change | None = None
         for clause in clauses:
             if reason and _handoff(clause):

@@ -350,9 +350,19 @@ def _is_word(tok: str) -> bool:
         and not re.fullmatch(QTY_UNITS, low)
 
 
+# "3cs", "2bags", "4sacos": a count glued to its selling unit.
+_GLUED = re.compile(r"(?<![\w./-])(\d+(?:\.\d+)?)(cs|cse|cases?|bags?|bx|box(?:es)?|ea|pks?"
+                    r"|sacks?|sacos?|cajas?|bolsas?|dz|doz|bdls?|ctns?|pails?)\b", re.I)
+
+
+def unglue(text: str) -> str:
+    """Separate a count glued to its unit: "3cs limes" → "3 cs limes"."""
+    return _GLUED.sub(r"\1 \2", text)
+
+
 def split_run_on(clause: str) -> list[str]:
     """Split "2 cs whole milk 3 mozz" or "milk 2 eggs 3" into one line per quantity."""
-    toks = clause.split()
+    toks = unglue(clause).split()
     if len(toks) < 3:
         return [clause]
     # "10 lb carne molida 3 cs tortillas": a weight in front is a quantity, not a size.
