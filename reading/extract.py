@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import replace
 
 from matching.parse import parse_line
 from reading.corrections import drop_self_corrections
 from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
+from reading.grammar import _number, _rx
 from reading.intents import _handoff, _question, _whole_message, cancel_reason, explicit_confirm
 from reading.lines import (
     _HANDOFF_CONFIDENCE,
@@ -25,6 +27,7 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
+from reading.references import accessory_line, like_line
 from reading.signature import strip_contact_block
 from reading.text import (
     Language,
@@ -85,6 +88,29 @@ def _join_list_line(clauses: list[str]) -> list[str]:
     return out
 
 
+_SAME_FIRST = re.compile(r"^(?:and\s+|y\s+)?(?:the\s+)?(?:same|lo mismo|igual)\b", re.I)
+_SAME_COUNT = _rx(r"^(?:the same|same|las mismas|los mismos|mismas|mismos)\s+(?P<q>{NUM})\s*"
+                  r"(?:{UNIT})?$|^(?P<q2>{NUM})\s*(?:{UNIT})?\s+(?:the same|las mismas"
+                  r"|los mismos)$")
+
+
+def _within_message(change: Change, items: list[str]) -> str | None:
+    """An accessory or look-alike of a line of this same message, as an order line."""
+    if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
+        return like_line(change.said, items[-1], change.quantity, change.unit)
+    if change.kind is not ChangeKind.ADD_FOR or not change.replacement:
+        return None
+    target = items[-1] if items and change.target is None else None
+    if change.target:
+        words = set(change.target.lower().split())
+        target = next((i for i in reversed(items) if words & set(i.lower().split())), None)
+        if target is None:  # "2 cs napkins for the dining room": a purpose, not a line
+            qty = f"{change.quantity} {change.unit or ''} " if change.quantity else ""
+            return f"{qty}{change.replacement}".strip()
+    return accessory_line(change.replacement, target, change.quantity, change.unit) \
+        if target else None
+
+
 def extract(text: str, *, lang: str | None = None,
             known_names: Collection[str] = ()) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff."""
@@ -126,7 +152,8 @@ def extract(text: str, *, lang: str | None = None,
             continue  # "Thanks, Rob" closing a one-paragraph email
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
-        clauses = [sentence] if _INSTEAD_FIRST.match(sentence) else \
+        clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
+            else \
             _join_list_line(split_clauses(_label_pairs(sentence), compounds))
         previous: Change | None = None
         for clause in clauses:
@@ -145,7 +172,15 @@ def extract(text: str, *, lang: str | None = None,
             if answer is Intent.CONFIRM and not (items or changes or unparsed):
                 confirmed = True  # "yes, and please deliver before 10"
                 continue
+            if previous and previous.kind is ChangeKind.REPLACE and (m := _SAME_COUNT.match(
+                    clause)):
+                # "instead of the bolillo, telera - the same 4 cases": the new line's count
+                changes[-1] = previous = replace(previous, quantity=_number(m["q"] or m["q2"]))
+                continue
             change, lines, leftover = _read_clause(clause, previous)
+            if change and (line := _within_message(change, items)):
+                items.append(line)  # "2 cs 12oz cups and lids for those": both known here
+                continue
             previous = change
             changes += [change] if change else []
             items += lines

@@ -9,6 +9,7 @@ from matching.parse import parse_line
 from reading.changes import _change
 from reading.fillers import _strip_leading, _strip_trailing
 from reading.grammar import _NUM, _words
+from reading.references import read_reference
 from reading.text import (
     compound_pattern,
     front_quantity,
@@ -124,6 +125,8 @@ def _read_clause(clause: str, previous: Change | None) -> tuple[Change | None, l
     for candidate in (_SOFT_LEAD.sub("", clause), clause):
         if change := _change(candidate.strip(" .!"), previous):
             return change, [], None
+    if change := read_reference(_strip_leading(_SOFT_LEAD.sub("", clause)).strip(" .!")):
+        return change, [], None
     lines: list[str] = []
     leftovers: list[str] = []
     for piece in split_run_on(_strip_leading(clause.strip())):

@@ -20,8 +20,10 @@ _SIGN_OFF = re.compile(
     r"(?:[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*){0,2})?[\s,.!]*$", re.I)
 _TITLES = words(_LEX["titles"])
 _PHONE = re.compile(r"(?:\+?\d{1,2}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_URL = re.compile(r"\bhttps?://|\bwww\.\S+|\b\S+\.(?:com|net|org|example|co|mx|es)\b", re.I)
+# Bounded repeats: a pasted 20,000-character "word" must not backtrack quadratically.
+_EMAIL = re.compile(r"[^\s@]{1,64}@[^\s@]{1,64}\.\w+")
+_URL = re.compile(r"\bhttps?://|\bwww\.|(?<![\w.-])[\w.-]{1,64}\.(?:com|net|org|example|co|mx|es)\b",
+                  re.I)
 _STREET = (r"St|Street|Ave|Avenue|Blvd|Boulevard|Dr|Drive|Rd|Road|Hwy|Highway|Ln|Lane|Way"
            r"|Pkwy|Parkway|Ct|Court|Pl|Place|Trl|Trail|Expy|Expressway|Suite|Ste|Fwy|Cir"
            r"|Calle|Avenida|Av|Col|Colonia|Rua|Via|Rue")
