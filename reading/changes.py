@@ -109,7 +109,8 @@ _NOT_TARGETS = re.compile(
     r"^(thanks?|thank you|thx|problem|problema|worries|rush|prob|need|order|the order|pedido"
     r"|el pedido|orden|everything|todo|all|nada|whole order|whole thing|gracias|way|sir|se[nñ]or"
     r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes|needed|necessary|required|available"
-    r"|yet|sure|too much|so much|hace falta|necesario)$",
+    r"|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
+    r"|lo siguiente)$",
     re.I,
 )
 

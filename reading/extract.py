@@ -94,6 +94,12 @@ _SAME_COUNT = _rx(r"^(?:the same|same|las mismas|los mismos|mismas|mismos)\s+(?P
                   r"|los mismos)$")
 
 
+_IF_UNAVAILABLE = re.compile(
+    r"\bif (?:you )?(?:don'?t|do not|can'?t|cannot) (?:have|get|find)\b|\bif (?:it'?s |they'?re )?"
+    r"(?:not available|unavailable|out of stock|out)\b|\bsi no (?:hay|tienen|tienes|hubiera"
+    r"|est[aá] disponible)\b", re.I)
+
+
 def _within_message(change: Change, items: list[str]) -> str | None:
     """An accessory or look-alike of a line of this same message, as an order line."""
     if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
@@ -160,8 +166,13 @@ def extract(text: str, *, lang: str | None = None,
             if reason and _handoff(clause):
                 unparsed.append(clause)  # "can I talk to someone" names no product
                 continue
-            if (m := _GO_WITHOUT.match(clause)) and explicit_confirm(m["go"]):
-                explicit, clause = True, m["rest"]  # "ok proceed without the X"
+            if (m := _GO_WITHOUT.match(clause)) and (_whole_message(m["go"]) or (None,))[0] \
+                    is Intent.CONFIRM:
+                # "ok proceed without the X": a go-ahead and a removal; "ok, so without the
+                # X" only agrees, and a later "confirm" decides
+                explicit, clause = explicit or explicit_confirm(m["go"]), m["rest"]
+            if _IF_UNAVAILABLE.search(clause):
+                continue  # "skip the X if you don't have it": nothing to do when it is in stock
             answer = (_whole_message(clause) or (None,))[0]
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"

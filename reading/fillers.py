@@ -21,6 +21,7 @@ _LEAD = re.compile(
     r"|if you have (?:it|them|some|any)|si (?:hay|tienen|s[ií])"
     r"|dale|porfa|por favor|oye|bueno|pues|entonces|pero|but|i also need|also need"
     r"|agr[eé]gale|agr[eé]guele|a[nñ][aá]dele|s[uú]male|p[oó]nle|m[aá]ndale"
+    r"|ap[uú]ntame|ap[uú]ntanos|an[oó]tame|an[oó]tanos"
     r"|(?:can|could|may|would) (?:i|we) (?:also |please |pls )?(?:get|have|order|grab|do)"
     r"|(?:i|we)(?:'d| would)? (?:also )?like(?: to order)?|(?:i|we)(?:'ll| will)? ?(?:also )?"
     r"need|need|(?:i|we) (?:want|wanna)(?: to order)?|(?:i|we)(?:'ll| will) (?:take|have)"

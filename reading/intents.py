@@ -141,6 +141,8 @@ _CANCEL_FILLER = words(_LEX["cancel_filler"])
 _PHRASES = [(patterns(rules), token) for token, rules in _LEX["phrases"].items()]
 _CANCEL_REASON = patterns(_LEX["cancel_reasons"])
 _NO = {"no", "nah", "nope", "non", "nao"}
+_MAX_ANSWER = 400  # characters: longer text is not a one-line answer
+_MAX_REASON = 2_000  # a reason not to send is given near the top of a message
 
 
 def _tokens(text: str) -> list[str]:
@@ -152,6 +154,8 @@ def _tokens(text: str) -> list[str]:
 
 def _whole_message(text: str) -> tuple[Intent, float] | None:
     """CONFIRM or CANCEL when the whole text is a yes/no-style answer and nothing else."""
+    if len(text) > _MAX_ANSWER:
+        return None  # a pasted document is not a yes or a no
     toks = set(_tokens(text))
     if not toks:
         return None
@@ -175,10 +179,10 @@ def explicit_confirm(clause: str) -> bool:
     A bare "ok" or "yes" in front of new lines is agreement with the conversation, not a
     confirmation of the order; these words confirm even next to a change.
     """
-    toks = set(_tokens(clause))
+    toks = set(_tokens(clause[:_MAX_ANSWER]))
     return bool(toks) and toks <= _AGREE | _CONFIRM | _FILLER | _POLITE and bool(_CONFIRM & toks)
 
 
 def cancel_reason(text: str) -> bool:
     """True when the text gives a reason not to send anything ("already ordered elsewhere")."""
-    return bool(_CANCEL_REASON.search(fold(text)))
+    return bool(_CANCEL_REASON.search(fold(text[:_MAX_REASON])))

@@ -12,6 +12,8 @@ from typing import Any
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Confírmalo" and "confirmalo" are one word."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c))
 

@@ -31,7 +31,10 @@ _CHATTER = _words(
     "entrega entregar semana hoy mañana lunes martes miércoles jueves viernes sábado domingo "
     "factura cuenta pago es son está están favor saludos puedes pueden po ref thx cheers "
     "regards best sent iphone android just i'll we'll i've we've they them elsewhere get closed "
-    "qty quantity item items description cantidad producto no nope nah same last usual"
+    "qty quantity item items description cantidad producto no nope nah same last usual "
+    "mi mis te le les nos aviso avisamos déjame dejame espérame esperame ahorita luego después "
+    "despues pregunto preguntarle preguntar check ask let more come stuff things understood "
+    "noted entendido ver"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
@@ -89,7 +92,7 @@ _SOFT_LEAD = re.compile(
     r"^(?:(?:and|also|oh|ok|okay|yes|yeah|please|pls|plz|hey|hi|hola|y|so|can you|could you"
     r"|would you|can u|puedes|podr[ií]as|por favor|porfa|tambi[eé]n|i want to|i'?d like to"
     r"|i would like to|we need to|i need to|quiero|need to|actually|sorry|oops|wait|oh|hmm"
-    r"|correction|perd[oó]n)[\s,]+)+",
+    r"|correction|perd[oó]n|correcci[oó]n|que sean|mejor que sean)[\s,:]+)+",
     re.I,
 )
 _QUESTION_AFTER_COMMA = re.compile(

@@ -25,7 +25,7 @@ _ACCESSORY_RULES = [
     # "2 cs lids for those", "tapas para esos mismos", "black lids for the 12oz cups"
     _rx(r"^" + _QTY + r"(?:the\s+|las\s+|los\s+)?(?P<acc>[^\d,]+?)\s+(?:for|to go with|that fit"
         r"|to fit|to match|para|que le queden a)\s+(?P<ref>" + _POINTER + r"|(?:the|las|los"
-        r"|my|our)\s+[^,]+?)(?:\s+(?:too|as well|tambi[eé]n))?$"),
+        r"|my|our)\s+[^,:\d]+?)(?:\s+(?:too|as well|tambi[eé]n))?$"),
     # "the matching lids", "matching lids, 3 cs"
     _rx(r"^" + _QTY + r"(?:the\s+)?(?:matching|same-size|fitting|corresponding)\s+(?P<acc>[^\d,]+?)"
         r"(?:[\s,-]+(?P<q2>{NUM})\s*(?P<u2>{UNIT})?)?$"),

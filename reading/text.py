@@ -323,7 +323,9 @@ def split_sentences(text: str) -> list[str]:
         if numbered:
             line = _NUMBERED.sub("", line, count=1)
         line = _BULLET.sub("", line, count=1)
-        out += [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)", line) if s.strip()]
+        # "...en lugar de 20. El resto": a number ends a sentence when a capital follows
+        out += [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)"
+                                    r"|(?<=\d[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])", line) if s.strip()]
     return out
 
 
