@@ -28,6 +28,7 @@ from reading.lines import (
     _strip_closing_name,
 )
 from reading.references import accessory_line, like_line
+from reading.segment import LineScore, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
     Language,
@@ -117,9 +118,13 @@ def _within_message(change: Change, items: list[str]) -> str | None:
         if target else None
 
 
-def extract(text: str, *, lang: str | None = None,
-            known_names: Collection[str] = ()) -> Extraction:
-    """Read one customer message: intent, order lines, changes, question and handoff."""
+def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
+            line_score: LineScore | None = None) -> Extraction:
+    """Read one customer message: intent, order lines, changes, question and handoff.
+
+    `line_score`, when given, says how well a candidate line names one catalog product
+    (0..1); it decides between readings of run-ons and of "a and b".
+    """
     body = strip_contact_block(strip_signature(strip_quoted(normalize(text[:MAX_CHARS]))))
     cleaned = drop_self_corrections(strip_greetings(body))
     code = (lang or "")[:2].lower()
@@ -161,6 +166,8 @@ def extract(text: str, *, lang: str | None = None,
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
             else \
             _join_list_line(split_clauses(_label_pairs(sentence), compounds))
+        if line_score is not None and len(clauses) > 1:
+            clauses = rejoin(clauses, sentence, line_score)
         previous: Change | None = None
         for clause in clauses:
             if reason and _handoff(clause):
@@ -188,7 +195,7 @@ def extract(text: str, *, lang: str | None = None,
                 # "instead of the bolillo, telera - the same 4 cases": the new line's count
                 changes[-1] = previous = replace(previous, quantity=_number(m["q"] or m["q2"]))
                 continue
-            change, lines, leftover = _read_clause(clause, previous)
+            change, lines, leftover = _read_clause(clause, previous, line_score)
             if change and (line := _within_message(change, items)):
                 items.append(line)  # "2 cs 12oz cups and lids for those": both known here
                 continue
@@ -203,7 +210,7 @@ def extract(text: str, *, lang: str | None = None,
         unparsed = [u for u in unparsed if not _is_bare(u)]
     whole_order = [c for c in changes if c.kind is ChangeKind.REMOVE and c.target
                    and _WHOLE_ORDER.match(c.target)]
-    if whole_order and len(whole_order) == len(changes) and not items:
+    if whole_order and len(whole_order) == len(changes):
         changes, cancelled = [], True  # "hold off on the whole order for now"
     if (cancelled or cancel_reason(cleaned)) and not changes and not explicit \
             and all(parse_line(i).quantity is None for i in items):

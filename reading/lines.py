@@ -10,6 +10,7 @@ from reading.changes import _change
 from reading.fillers import _strip_leading, _strip_trailing
 from reading.grammar import _NUM, _words
 from reading.references import read_reference
+from reading.segment import LineScore, best_split
 from reading.text import (
     compound_pattern,
     front_quantity,
@@ -122,8 +123,8 @@ def _strip_closing_name(text: str) -> str:
     return text
 
 
-def _read_clause(clause: str, previous: Change | None) -> tuple[Change | None, list[str],
-                                                                  str | None]:
+def _read_clause(clause: str, previous: Change | None, line_score: LineScore | None = None,
+                 ) -> tuple[Change | None, list[str], str | None]:
     """One clause as a change, or as order lines, or as text the rules could not read."""
     for candidate in (_SOFT_LEAD.sub("", clause), clause):
         if change := _change(candidate.strip(" .!"), previous):
@@ -132,7 +133,9 @@ def _read_clause(clause: str, previous: Change | None) -> tuple[Change | None, l
         return change, [], None
     lines: list[str] = []
     leftovers: list[str] = []
-    for piece in split_run_on(_strip_leading(clause.strip())):
+    text = _strip_leading(clause.strip())
+    pieces = (best_split(text, line_score) if line_score else None) or split_run_on(text)
+    for piece in pieces:
         line, leftover = _item(piece)
         lines += [line] if line else []
         leftovers += [leftover] if leftover else []

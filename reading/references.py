@@ -33,6 +33,9 @@ _ACCESSORY_RULES = [
 # Words that make a "for ..." tail a purpose, not an earlier line: "cups for the party".
 _NOT_ACCESSORY = re.compile(r"\b(?:party|event|week|weekend|delivery|tomorrow|today|store"
                             r"|kitchen|location|restaurant|order)\b", re.I)
+# A sentence, not an accessory: "we found a cheaper source for the X".
+_TALK = re.compile(r"\b(?:i|we|you|they|he|she|it|found|got|have|has|had|need|want|is|are|was"
+                   r"|were|will|would|can|could|looking|thanks|thank)\b", re.I)
 _SAME_RULES = [
     # "the same but in 24oz", "same again with oat milk", "lo mismo pero de 12"
     _rx(r"^(?:and\s+|y\s+)?(?:the\s+)?(?:same|lo mismo|igual)(?:\s+(?P<q>{NUM}))?"
@@ -56,7 +59,8 @@ def read_reference(clause: str) -> Change | None:
     """The ADD_FOR or ADD_LIKE change a clause asks for, or None."""
     text = clause.strip(" .!")
     for rule in _ACCESSORY_RULES:
-        if (m := rule.match(text)) and not _NOT_ACCESSORY.search(m.groupdict().get("ref") or ""):
+        if (m := rule.match(text)) and not _NOT_ACCESSORY.search(m.groupdict().get("ref") or "") \
+                and len(m["acc"].split()) <= 4 and not _TALK.search(m["acc"]):
             ref = (m.groupdict().get("ref") or "").strip()
             target = None if not ref or re.fullmatch(_POINTER, ref, re.I) else \
                 re.sub(r"^(?:the|las|los|my|our)\s+", "", ref, flags=re.I)
