@@ -1,4 +1,4 @@
-"""Closing intents read from phrasings, not keywords: confirm, confirm with a change, cancel, handoff.
+"""Closing intents read from phrasings, not keywords: confirm, confirm + change, cancel, handoff.
 
 The phrasings here were written before the rules (and a second list, in
 test_intents_heldback.py, was kept back and only run once the rules were done), so they
