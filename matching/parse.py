@@ -33,8 +33,10 @@ UNIT_WORDS: dict[str, str] = {
     **SELLING_UNITS,
 }
 # fmt: on
-# Units a customer names after the product with no number of their own ("3 avocados cs").
-_CONTAINER_UNITS = frozenset({"case", "bag", "box", "each", "pack", "bunch", "pail", "tray"})
+# Case words a customer writes after the product with no number of their own ("3 avocados
+# cs 48ct"); "pieces" or "bags" there are more often part of the name ("tea bags").
+_AFTER_UNITS = frozenset({"cs", "cse", "case", "cases", "caja", "cajas", "cj", "ctn", "ctns",
+                          "sack", "sacks", "saco", "sacos", "bx"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,10 @@ def _sizes(w: _Walk, *, query: bool) -> None:
         unit = _size_unit(t, i + 1)
         if amount is None or amount <= 0 or unit is None:
             continue
+        start = i
+        if "/" in tok and i and w.free(i - 1) and t[i - 1].isdigit():
+            # "1 1/2 lb": a mixed number is one amount, not a count and a size
+            amount, start, tok = amount + Decimal(t[i - 1]), i - 1, t[i - 1]
         name, span = unit
         end = i + 1 + span
         container = t[end] if w.free(end) and t[end] in CONTAINER_WORDS else None
@@ -176,8 +182,9 @@ def _sizes(w: _Walk, *, query: bool) -> None:
             and "x" not in tok
             and container is None
         )
-        w.sizes.append((i, Size(amount, name, upper), measure, UNIT_WORDS.get(container or "")))
-        w.take(*range(i, end + (container is not None)))
+        w.sizes.append((start, Size(amount, name, upper), measure,
+                        UNIT_WORDS.get(container or "")))
+        w.take(*range(start, end + (container is not None)))
         # "3 x 16 oz": the count in front of a pack size
         if i >= 2 and t[i - 1] == "x" and _is_num(t[i - 2]) and w.free(i - 2):
             if query:
@@ -258,10 +265,9 @@ def _unit_without_number(w: _Walk) -> str | None:
 def _unit_after(w: _Walk) -> str | None:
     """A unit word standing alone after the quantity ("3 avocados cs", "onion x2 sacks")."""
     for i, tok in enumerate(w.tokens):
-        unit = UNIT_WORDS.get(tok)
-        if w.free(i) and unit in _CONTAINER_UNITS and tok != "can":
+        if w.free(i) and tok in _AFTER_UNITS:
             w.take(i)
-            return unit
+            return UNIT_WORDS[tok]
     return None
 
 

@@ -23,7 +23,7 @@ _POINTER = (r"(?:them|those|these|em|'em|it|that|this|those ones|these ones|the 
 _QTY = r"(?:(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?)?"
 _ACCESSORY_RULES = [
     # "2 cs lids for those", "tapas para esos mismos", "black lids for the 12oz cups"
-    _rx(r"^" + _QTY + r"(?:the\s+|las\s+|los\s+)?(?P<acc>[^\d,]+?)\s+(?:for|to go with|that fit"
+    _rx(r"^" + _QTY + r"(?:the\s+|las\s+|los\s+)?(?P<acc>[^\d,]+?)\s+(?:for|that fit"
         r"|to fit|to match|para|que le queden a)\s+(?P<ref>" + _POINTER + r"|(?:the|las|los"
         r"|my|our)\s+[^,:\d]+?)(?:\s+(?:too|as well|tambi[eé]n))?$"),
     # "the matching lids", "matching lids, 3 cs"
