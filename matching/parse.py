@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from matching.normalize import MAX_TEXT, fold, lex
 from matching.numbers import number_words_to_digits
@@ -309,7 +310,12 @@ def split_sizes(text: str) -> tuple[list[str], list[Size]]:
 
 def parse_line(text: str) -> ParsedLine:
     """Parse one order line ("2 cs 16oz hot cups") into quantity, unit, size and mention."""
-    raw = text if isinstance(text, str) else ""
+    return _parse_line(text if isinstance(text, str) else "")
+
+
+@lru_cache(maxsize=4096)
+def _parse_line(raw: str) -> ParsedLine:
+    # Cached: reading asks about the same clause several times (ParsedLine is frozen).
     walk = _walk(raw, query=True)
     _quantities(walk)
     quantity: Decimal | None = None
