@@ -6,7 +6,18 @@ import re
 from decimal import Decimal
 
 from reading.fillers import _strip_trailing
-from reading.grammar import _ART, _IT, _NUM, _SIZE_ONLY, _SIZE_UNIT, _SIZED, _UNIT, _number, _rx
+from reading.grammar import (
+    _ART,
+    _IT,
+    _NUM,
+    _SIZE_ONLY,
+    _SIZE_UNIT,
+    _SIZED,
+    _UNIT,
+    _number,
+    _rx,
+    _words,
+)
 from reading.types import Change, ChangeKind
 
 # --- Changes to lines already ordered -----------------------------------------------------
@@ -118,6 +129,10 @@ _NOT_TARGETS = re.compile(
 
 
 # "hold on, let me check": a pause, not a removal of "let me check".
+# Size words a line may be told apart by ("gloves lg" / "gloves med"), both languages.
+SIZE_WORDS = _words(
+    "xs s sm sml small m md med medium l lg lrg large xl xxl xlarge x-large jumbo chica chico "
+    "chicas chicos mediana mediano medianas medianos grande grandes")
 _VERB_LED = re.compile(r"(please|pls|can|could|change|make|set|update|i|we|quiero|let|lemme"
                        r"|a sec|one sec|a second|a minute|a moment|one moment|tight|up)\b", re.I)
 
@@ -129,6 +144,12 @@ def complete_replacement(short: str, full: str, target: str | None = None) -> st
     for `short` in place: ("caramel", "2 cs vanilla syrup", "vanilla") → "2 cs caramel syrup".
     """
     s_toks, f_toks = short.split(), full.split()
+    if short.lower() in SIZE_WORDS:
+        # "med" for "2 cs gloves lg": the size word changes, wherever it stands
+        for i, tok in enumerate(f_toks):
+            if tok.lower() in SIZE_WORDS:
+                return " ".join([*f_toks[:i], short, *f_toks[i + 1 :]])
+        return f"{full} {short}"
     if target and (m := re.search(rf"(?<!\w){re.escape(target)}(?!\w)", full, re.I)) \
             and len(s_toks) <= 3:
         return f"{full[: m.start()]}{short}{full[m.end() :]}"

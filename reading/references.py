@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from matching.parse import parse_line
 from matching.units import fmt_number
-from reading.changes import complete_replacement
+from reading.changes import SIZE_WORDS, complete_replacement
 from reading.grammar import _number, _rx
 from reading.types import Change, ChangeKind
 
@@ -71,6 +71,10 @@ def read_reference(clause: str) -> Change | None:
             quantity, unit = _quantity(m)
             return Change(ChangeKind.ADD_LIKE, None, quantity, unit, None, m["said"].strip())
     parsed = parse_line(text)
+    if parsed.quantity is not None and parsed.mention.strip().lower() in SIZE_WORDS:
+        # "1 cs med" after "2 cs gloves lg": the same product in another size
+        return Change(ChangeKind.ADD_LIKE, None, parsed.quantity, parsed.unit, None,
+                      parsed.mention.strip())
     if parsed.quantity is not None and parsed.size is not None and not parsed.mention.strip():
         # "1 cs 24oz" after a line of cups: the same product in another size
         size = re.search(r"\d+(?:[.,/]\d+)?\s*(?:oz|lb|in|\"|gal|ct|l|ml|kg|g|qt)\b", text, re.I)
