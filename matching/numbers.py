@@ -38,7 +38,8 @@ _REWRITES = [
     (re.compile(r"\b(?:a couple of|a couple|couple of|un par de|un par)\b"), "2"),
     (re.compile(r"\b(\d+)\s+(?:and a half|and half|& a half|y media|y medio)\b"), r"\1.5"),
     # "2 half gallons" counts half-gallon jugs; written "2 x 1/2" so it is not read as 2 1/2
-    (re.compile(r"\b(\d+)\s+(?:half|media|medio)[ -](?=gal|gallon|galon|pint)"), r"\1 x 1/2 "),
+    (re.compile(r"(?<![\d/.x-])(\d+)\s+(?:half|media|medio)[ -](?=gal|gallon|galon|pint)"),
+     r"\1 x 1/2 "),
     (re.compile(r"\b(?:half|media|medio)[ -](?=gal|gallon|galon|pint)"), "1/2 "),
     (re.compile(rf"\b(?:half an?|half|media|medio)\s+(?={_UNIT_ALT}\b)"), "0.5 "),
     (re.compile(rf"^(?:an?|una?)\s+(?={_UNIT_ALT}\b)"), "1 "),

@@ -187,11 +187,12 @@ def _sizes(w: _Walk, *, query: bool) -> None:
                         UNIT_WORDS.get(container or "")))
         w.take(*range(start, end + (container is not None)))
         # "3 x 16 oz": the count in front of a pack size
-        if i >= 2 and t[i - 1] == "x" and _is_num(t[i - 2]) and w.free(i - 2):
+        count = _number(t[i - 2]) if i >= 2 and t[i - 1] == "x" and w.free(i - 2) else None
+        if count is not None and count >= 1:
             if query:
-                w.quantities.append((3, i - 2, Decimal(t[i - 2]), None))
+                w.quantities.append((3, i - 2, count, None))
             else:  # the catalog's "24 x 12 oz cans" is also a 24 count
-                w.sizes.append((i - 2, Size(Decimal(t[i - 2]), "ct"), False, None))
+                w.sizes.append((i - 2, Size(count, "ct"), False, None))
             w.take(i - 2, i - 1)
 
 

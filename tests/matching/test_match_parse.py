@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching.parse import parse_line, split_sizes
 
@@ -166,3 +168,18 @@ def test_a_pack_weight_in_an_order_line_is_a_size_not_the_count() -> None:
     """ "2 cs wings 4/10#": two cases, the 4/10# only describes them."""
     parsed = parse_line("2 cs wings 4/10#")
     assert (parsed.quantity, parsed.unit, parsed.size.amount) == (Decimal(2), "case", Decimal(10))
+
+
+_TOKENS = ["2", "4/1", "1/2", "3-4", "12-20", "x", "#", "#10", "half", "gal", "lb", "oz", "cs",
+           "4x1", "10#", "8/1#", "dozen", "case", "milk", "de", "media", "saco", "ct", "9/cs",
+           "1.5", "0", "qty", "×3"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=8))
+def test_any_mix_of_numbers_and_units_parses_without_error(tokens: list[str]) -> None:
+    """ERP names and order lines mixing packs, fractions, ranges and '#' never raise."""
+    text = " ".join(tokens)
+    split_sizes(text)
+    parsed = parse_line(text)
+    assert parsed.quantity is None or parsed.quantity > 0
