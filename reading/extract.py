@@ -101,6 +101,22 @@ _IF_UNAVAILABLE = re.compile(
     r"|est[aá] disponible)\b", re.I)
 
 
+# "how much is the X? and the Y?": the second asks the same about another product.
+_FOLLOW_UP = _rx(r"^(?:and|y|or|o|also|tambi[eé]n|what about|how about|qu[eé] tal|and what about)"
+                 r"\s+{ART}(?P<m>[^\d?]{1,40})\?$")
+
+
+def _questions(sentences: list[str]) -> list[tuple[QuestionKind, str | None] | None]:
+    """The question each sentence asks, a follow-up "and the Y?" taking the one before's kind."""
+    out: list[tuple[QuestionKind, str | None] | None] = []
+    for sentence in sentences:
+        q = _question(sentence)
+        if q is None and out and out[-1] and (m := _FOLLOW_UP.match(sentence.strip())):
+            q = (out[-1][0], m["m"].strip())
+        out.append(q)
+    return out
+
+
 def _within_message(change: Change, items: list[str]) -> str | None:
     """An accessory or look-alike of a line of this same message, as an order line."""
     if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
@@ -138,8 +154,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                           confidence=0.95 if greeting else 0.3, **common)
 
     sentences = _sentences(_strip_closing_name(cleaned))
-    asked = [(s, q) for s in sentences if (q := _question(s))]
-    rest = [s for s in sentences if not _question(s)]
+    kinds = _questions(sentences)
+    asked = [(s, q) for s, q in zip(sentences, kinds, strict=True) if q]
+    rest = [s for s, q in zip(sentences, kinds, strict=True) if not q]
     question = {}
     if asked:
         (q_text, (kind, mention)) = asked[0]
