@@ -28,7 +28,7 @@ from reading.lines import (
     _strip_closing_name,
 )
 from reading.references import accessory_line, like_line
-from reading.segment import LineScore, rejoin
+from reading.segment import LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
     Language,
@@ -221,6 +221,8 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             items += lines
             unparsed += [leftover] if leftover else []
 
+    if line_score is not None and len(items) > 1:
+        items = carry_label(items, line_score)
     if question.get("question_mention"):
         # "do you have burrata? if so I'll take 2": the line's product is the one asked about
         items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]
