@@ -27,7 +27,7 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
-from reading.references import accessory_line, like_line
+from reading.references import like_line
 from reading.segment import LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
@@ -117,21 +117,24 @@ def _questions(sentences: list[str]) -> list[tuple[QuestionKind, str | None] | N
     return out
 
 
+_ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE})
+
+
 def _within_message(change: Change, items: list[str]) -> str | None:
-    """An accessory or look-alike of a line of this same message, as an order line."""
+    """A look-alike of a line of this same message, as an order line.
+
+    Accessories stay ADD_FOR changes even here: the agent applies them after the message's
+    lines and picks, among the products the accessory words name, the one that fits.
+    Only "2 cs napkins for the dining room", whose "for" names no line, becomes a plain line.
+    """
     if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
         return like_line(change.said, items[-1], change.quantity, change.unit)
-    if change.kind is not ChangeKind.ADD_FOR or not change.replacement:
-        return None
-    target = items[-1] if items and change.target is None else None
-    if change.target:
+    if change.kind is ChangeKind.ADD_FOR and change.replacement and change.target:
         words = set(change.target.lower().split())
-        target = next((i for i in reversed(items) if words & set(i.lower().split())), None)
-        if target is None:  # "2 cs napkins for the dining room": a purpose, not a line
+        if items and not any(words & set(i.lower().split()) for i in items):
             qty = f"{change.quantity} {change.unit or ''} " if change.quantity else ""
             return f"{qty}{change.replacement}".strip()
-    return accessory_line(change.replacement, target, change.quantity, change.unit) \
-        if target else None
+    return None
 
 
 def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
@@ -240,6 +243,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         intent, confidence = Intent.CANCEL, 0.8
     elif (confirmed or explicit) and not items and not changes:
         intent, confidence = Intent.CONFIRM, 0.7  # a yes plus a note: sure enough to ask
+    elif changes and {c.kind for c in changes} <= _ADDING and items:
+        # "cups and the lids for them": lines, and an accessory the agent adds after them
+        intent, confidence = (Intent.ADD if adding else Intent.ORDER), 0.85
     elif changes:
         kinds = {c.kind for c in changes}
         intent = Intent.REMOVE if kinds == {ChangeKind.REMOVE} and not items else \

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from reading import ChangeKind, extract
+from reading import ChangeKind, Intent, extract
 from reading.changes import complete_replacement
 from reading.references import accessory_line, like_line
 
@@ -15,17 +15,21 @@ def _changes(text: str) -> list[tuple]:
     return [(c.kind, c.target, c.quantity, c.replacement, c.said) for c in extract(text).changes]
 
 
-def test_accessory_for_lines_of_the_same_message_becomes_a_line() -> None:
-    """ "4 cs 20oz cold cups and the lids for them": the lid line carries the cups' size."""
+def test_accessory_for_lines_of_the_same_message_is_left_to_the_agent() -> None:
+    """ "4 cs 20oz cold cups and the lids for them": the cups, then an ADD_FOR for their lids.
+
+    The agent applies it after the message's lines, choosing the lid that fits the cups.
+    """
     ext = extract("4 cs 20oz cold cups and the lids for them")
-    assert ext.items == ["4 cs 20oz cold cups", "4 cs lids 20oz cold"]
-    assert not ext.changes
+    assert ext.intent is Intent.ORDER and ext.items == ["4 cs 20oz cold cups"]
+    assert [(c.kind, c.target, c.replacement) for c in ext.changes] == [
+        (ChangeKind.ADD_FOR, None, "lids")]
 
 
-def test_accessory_in_spanish_drops_the_head_noun() -> None:
-    """ "tapas para esos" after "vasos de 16 oz" asks for lids of 16 oz."""
-    ext = extract("3 cajas de vasos de 16 oz y 3 cajas de tapas para esos")
-    assert ext.items[1] == "3 cajas tapas 16 oz"
+def test_a_for_that_names_no_line_of_the_message_is_a_plain_line() -> None:
+    """ "2 cs forks, 2 cs napkins for the dining room": napkins are a line of their own."""
+    ext = extract("2 cs forks, 2 cs napkins for the dining room")
+    assert ext.items == ["2 cs forks", "2 cs napkins"] and not ext.changes
 
 
 @pytest.mark.parametrize(("text", "quantity", "accessory"), [
@@ -84,6 +88,7 @@ def test_instead_of_with_the_same_count() -> None:
 def test_helpers_build_the_new_line_from_the_ordered_one() -> None:
     """The agent's helpers: the accessory fits the target, the look-alike swaps the words."""
     assert accessory_line("lids", "2 cs 16oz hot cups") == "2 cs lids 16oz hot"
+    assert accessory_line("tapas", "3 cajas de vasos de 16 oz") == "3 cajas tapas 16 oz"
     assert accessory_line("lids", "2 cs 16oz hot cups", Decimal(3), "case") == \
         "3 case lids 16oz hot"
     assert like_line("24oz", "2 cs 16oz clear cups", Decimal(1), "case") == \
