@@ -15,7 +15,14 @@ from matching.parse import parse_line
 from reading.corrections import drop_self_corrections
 from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
 from reading.grammar import _number, _rx
-from reading.intents import _handoff, _question, _whole_message, cancel_reason, explicit_confirm
+from reading.intents import (
+    _complaint,
+    _handoff,
+    _question,
+    _whole_message,
+    cancel_reason,
+    explicit_confirm,
+)
 from reading.lines import (
     _HANDOFF_CONFIDENCE,
     _INSTEAD_FIRST,
@@ -237,6 +244,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     if (cancelled or cancel_reason(cleaned)) and not changes and not explicit \
             and all(parse_line(i).quantity is None for i in items):
         unparsed, items = unparsed + items, []  # "forget it, we got it elsewhere": no lines
+    if reason and _complaint(cleaned):
+        # "two cases of cheese never came": the lines a complaint names are not an order
+        unparsed, items = unparsed + items, []
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
     elif not items and not changes and not explicit and (cancelled or cancel_reason(cleaned)):

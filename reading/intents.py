@@ -128,6 +128,12 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
 ]
 
 
+def _complaint(text: str) -> bool:
+    """True when the text complains about an earlier delivery or charge."""
+    return any(rule.search(text) for reason, rule in _HANDOFF_RULES
+               if reason is HandoffReason.COMPLAINT)
+
+
 def _handoff(text: str) -> HandoffReason | None:
     """Why this message needs a person, decided by rules alone."""
     return next((reason for reason, rule in _HANDOFF_RULES if rule.search(text)), None)
