@@ -124,6 +124,13 @@ def _questions(sentences: list[str]) -> list[tuple[QuestionKind, str | None] | N
     return out
 
 
+_PRICE_REQUEST = re.compile(
+    r"\b(?:send|give|get|email|quote)\s+(?:me|us)\s+(?:the\s+|your\s+|some\s+)?(?:pricing|prices"
+    r"|price list|a quote|quotes|a price)\b|\bpricing (?:for|on) the following\b"
+    r"|\b(?:cot[ií]zame|cot[ií]zanos|me pasas? (?:los )?precios|p[aá]same (?:los )?precios)\b",
+    re.I)
+# "quote and hold the following": reserve it, the lines stand
+_HOLD = re.compile(r"\b(?:hold|reserve|set aside|put aside|ap[aá]rtame|reserva)\b", re.I)
 _ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE})
 
 
@@ -244,6 +251,11 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     if (cancelled or cancel_reason(cleaned)) and not changes and not explicit \
             and all(parse_line(i).quantity is None for i in items):
         unparsed, items = unparsed + items, []  # "forget it, we got it elsewhere": no lines
+    if items and not changes and _PRICE_REQUEST.search(cleaned) and not _HOLD.search(cleaned):
+        # "send me pricing for the following: ...": a list to price, not yet an order
+        question = {"question": cleaned, "question_kind": QuestionKind.PRICE,
+                    "question_mention": None}
+        asked, unparsed, items = [(cleaned, (QuestionKind.PRICE, None))], unparsed + items, []
     if reason and _complaint(cleaned):
         # "two cases of cheese never came": the lines a complaint names are not an order
         unparsed, items = unparsed + items, []

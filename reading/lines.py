@@ -35,7 +35,7 @@ _CHATTER = _words(
     "qty quantity item items description cantidad producto no nope nah same last usual "
     "mi mis te le les nos aviso avisamos déjame dejame espérame esperame ahorita luego después "
     "despues pregunto preguntarle preguntar check ask let more come stuff things understood "
-    "noted entendido ver sec second minute moment momento"
+    "noted entendido ver sec second minute moment momento quote quoted pricing prices"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
