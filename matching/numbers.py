@@ -13,7 +13,7 @@ from text_to_num import alpha2digit
 
 from matching.units import SELLING_UNITS
 
-_MORE_UNITS = ("saco", "sacos", "bulto", "bultos", "bolsita", "bolsitas", "pouch")
+_MORE_UNITS = ("saco", "sacos", "bulto", "bultos")
 
 # fmt: off
 _ES_NUMBER_WORDS = frozenset({

@@ -25,11 +25,11 @@ from matching.units import (
 
 MAX_QUANTITY = Decimal(10_000)
 # Selling-unit words of distribution talk that `units.SELLING_UNITS` lacks (Spanish "saco",
-# "bulto"; "pouch"), on top of it. They belong in units.py; kept here until they move.
+# "bulto"), on top of it; they belong in units.py and are kept here until they move.
+# ("pouch" stays a word of the name: catalogs write "1 lb Pouch".)
 # fmt: off
 UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(("saco", "sacos", "bulto", "bultos"), "bag"),
-    **dict.fromkeys(("pouch", "pouches", "bolsita", "bolsitas"), "each"),
     **dict.fromkeys(("cajita", "cajitas"), "box"),
     **SELLING_UNITS,
 }

@@ -34,7 +34,7 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
-from reading.references import like_line
+from reading.references import accessory_line, like_line
 from reading.segment import LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
@@ -135,20 +135,22 @@ _ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE})
 
 
 def _within_message(change: Change, items: list[str]) -> str | None:
-    """A look-alike of a line of this same message, as an order line.
-
-    Accessories stay ADD_FOR changes even here: the agent applies them after the message's
-    lines and picks, among the products the accessory words name, the one that fits.
-    Only "2 cs napkins for the dining room", whose "for" names no line, becomes a plain line.
-    """
+    """An accessory or look-alike of a line of this same message, as an order line."""
     if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
         return like_line(change.said, items[-1], change.quantity, change.unit)
-    if change.kind is ChangeKind.ADD_FOR and change.replacement and change.target:
+    if change.kind is not ChangeKind.ADD_FOR or not change.replacement or not items:
+        return None
+    target = items[-1]
+    if change.target:
         words = set(change.target.lower().split())
-        if items and not any(words & set(i.lower().split()) for i in items):
+        named = next((i for i in reversed(items) if words & set(i.lower().split())), None)
+        if named is None:  # "2 cs napkins for the dining room": a purpose, not a line
             qty = f"{change.quantity} {change.unit or ''} " if change.quantity else ""
             return f"{qty}{change.replacement}".strip()
-    return None
+        target = named
+    # Replayed with the agent's ADD_FOR resolution too: the line built here matched the
+    # fitting accessory more often, so a reference within one message is resolved here.
+    return accessory_line(change.replacement, target, change.quantity, change.unit)
 
 
 def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),

@@ -15,15 +15,17 @@ def _changes(text: str) -> list[tuple]:
     return [(c.kind, c.target, c.quantity, c.replacement, c.said) for c in extract(text).changes]
 
 
-def test_accessory_for_lines_of_the_same_message_is_left_to_the_agent() -> None:
-    """ "4 cs 20oz cold cups and the lids for them": the cups, then an ADD_FOR for their lids.
-
-    The agent applies it after the message's lines, choosing the lid that fits the cups.
-    """
+def test_accessory_for_lines_of_the_same_message_becomes_a_line() -> None:
+    """ "4 cs 20oz cold cups and the lids for them": the lid line carries the cups' size."""
     ext = extract("4 cs 20oz cold cups and the lids for them")
-    assert ext.intent is Intent.ORDER and ext.items == ["4 cs 20oz cold cups"]
-    assert [(c.kind, c.target, c.replacement) for c in ext.changes] == [
-        (ChangeKind.ADD_FOR, None, "lids")]
+    assert ext.intent is Intent.ORDER and not ext.changes
+    assert ext.items == ["4 cs 20oz cold cups", "4 cs lids 20oz cold"]
+
+
+def test_accessory_in_spanish_drops_the_head_noun() -> None:
+    """ "tapas para esos" after "vasos de 16 oz" asks for lids of 16 oz."""
+    ext = extract("3 cajas de vasos de 16 oz y 3 cajas de tapas para esos")
+    assert ext.items[1] == "3 cajas tapas 16 oz"
 
 
 def test_a_for_that_names_no_line_of_the_message_is_a_plain_line() -> None:
