@@ -49,7 +49,7 @@ from reading.text import (
     strip_quoted,
     strip_signature,
 )
-from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
+from reading.types import Change, ChangeKind, Extraction, HandoffReason, Intent, QuestionKind
 
 # A removal whose target is the order itself is a cancellation.
 _WHOLE_ORDER = re.compile(r"^(?:the |my |our |this |that )?(?:whole |entire )?(?:order|everything"
@@ -258,9 +258,10 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         question = {"question": cleaned, "question_kind": QuestionKind.PRICE,
                     "question_mention": None}
         asked, unparsed, items = [(cleaned, (QuestionKind.PRICE, None))], unparsed + items, []
-    if reason and _complaint(cleaned):
-        # "two cases of cheese never came": the lines a complaint names are not an order
-        unparsed, items = unparsed + items, []
+    if reason is HandoffReason.ANGRY or (reason and _complaint(cleaned)):
+        # "two cases of cheese never came", "you sent diet instead of regular": what a
+        # complaint names is not an order, nor a change to one
+        unparsed, items, changes = unparsed + items, [], []
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
     elif not items and not changes and not explicit and (cancelled or cancel_reason(cleaned)):
