@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from matching.normalize import MAX_TEXT, fold, lex
 from matching.numbers import number_words_to_digits
@@ -23,6 +24,20 @@ from matching.units import (
 )
 
 MAX_QUANTITY = Decimal(10_000)
+# Selling-unit words of distribution talk that `units.SELLING_UNITS` lacks (Spanish "saco",
+# "bulto"), on top of it; they belong in units.py and are kept here until they move.
+# ("pouch" stays a word of the name: catalogs write "1 lb Pouch".)
+# fmt: off
+UNIT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("saco", "sacos", "bulto", "bultos"), "bag"),
+    **dict.fromkeys(("cajita", "cajitas"), "box"),
+    **SELLING_UNITS,
+}
+# fmt: on
+# Case words a customer writes after the product with no number of their own ("3 avocados
+# cs 48ct"); "pieces" or "bags" there are more often part of the name ("tea bags").
+_AFTER_UNITS = frozenset({"cs", "cse", "case", "cases", "caja", "cajas", "cj", "ctn", "ctns",
+                          "sack", "sacks", "saco", "sacos", "bx"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +128,22 @@ def _sizes(w: _Walk, *, query: bool) -> None:
         if not _is_num(tok):
             continue
         if w.free(i + 1) and t[i + 1] == "#" and not (i + 2 < len(t) and t[i + 2].isdigit()):
-            # "50#" is 50 lb in kitchen shorthand (but "3 #10 cans" is three cans)
-            w.sizes.append((i, Size(Decimal(tok), "lb"), query, None))
+            # "50#" is 50 lb in kitchen shorthand (but "3 #10 cans" is three cans); a pack
+            # "4/10#" is four 10 lb units and a range "3-4#" is 3 to 4 lb: sizes, not orders
             w.take(i, i + 1)
+            count, slash, inner = tok.partition("/")
+            low, dash, high = tok.partition("-")
+            try:
+                if slash:
+                    w.sizes.append((i, Size(Decimal(inner), "lb"), False, None))
+                    if not query:
+                        w.sizes.append((i, Size(Decimal(count), "ct"), False, None))
+                elif dash:
+                    w.sizes.append((i, Size(Decimal(low), "lb", Decimal(high)), False, None))
+                else:
+                    w.sizes.append((i, Size(Decimal(tok), "lb"), query, None))
+            except InvalidOperation:
+                pass  # "1/#" and the like: no size to read
             continue
         if w.free(i + 1) and t[i + 1] in _PERCENT_WORDS:
             continue
@@ -138,6 +166,10 @@ def _sizes(w: _Walk, *, query: bool) -> None:
         unit = _size_unit(t, i + 1)
         if amount is None or amount <= 0 or unit is None:
             continue
+        start = i
+        if "/" in tok and i and w.free(i - 1) and t[i - 1].isdigit():
+            # "1 1/2 lb": a mixed number is one amount, not a count and a size
+            amount, start, tok = amount + Decimal(t[i - 1]), i - 1, t[i - 1]
         name, span = unit
         end = i + 1 + span
         container = t[end] if w.free(end) and t[end] in CONTAINER_WORDS else None
@@ -151,14 +183,16 @@ def _sizes(w: _Walk, *, query: bool) -> None:
             and "x" not in tok
             and container is None
         )
-        w.sizes.append((i, Size(amount, name, upper), measure, SELLING_UNITS.get(container or "")))
-        w.take(*range(i, end + (container is not None)))
+        w.sizes.append((start, Size(amount, name, upper), measure,
+                        UNIT_WORDS.get(container or "")))
+        w.take(*range(start, end + (container is not None)))
         # "3 x 16 oz": the count in front of a pack size
-        if i >= 2 and t[i - 1] == "x" and _is_num(t[i - 2]) and w.free(i - 2):
+        count = _number(t[i - 2]) if i >= 2 and t[i - 1] == "x" and w.free(i - 2) else None
+        if count is not None and count >= 1:
             if query:
-                w.quantities.append((3, i - 2, Decimal(t[i - 2]), None))
+                w.quantities.append((3, i - 2, count, None))
             else:  # the catalog's "24 x 12 oz cans" is also a 24 count
-                w.sizes.append((i - 2, Size(Decimal(t[i - 2]), "ct"), False, None))
+                w.sizes.append((i - 2, Size(count, "ct"), False, None))
             w.take(i - 2, i - 1)
 
 
@@ -170,11 +204,13 @@ def _quantities(w: _Walk) -> None:
         tok = t[i]
         if not w.free(i):
             continue
-        if tok in ("x", "qty", "cantidad") and w.free(i + 1) and _is_num(t[i + 1]):
+        if tok in ("x", "qty", "cantidad", "quantity", "cant") and w.free(i + 1) \
+                and _is_num(t[i + 1]):
             value = _number(t[i + 1])
             if value is not None:
-                w.quantities.append((2, i, value, None))
-                w.take(i, i + 1)
+                unit = UNIT_WORDS.get(t[i + 2]) if w.free(i + 2) and i + 2 < len(t) else None
+                w.quantities.append((2, i, value, unit))
+                w.take(i, i + 1, *([i + 2] if unit else []))
             continue
         if not _is_num(tok) or (tok.startswith("0") and not tok.startswith("0.")):
             continue
@@ -189,10 +225,10 @@ def _quantities(w: _Walk) -> None:
             continue
         if (
             w.free(j)
-            and t[j] in SELLING_UNITS
+            and t[j] in UNIT_WORDS
             and not (t[j] == "can" and w.free(j + 1) and t[j + 1] in ("i", "you", "we"))
         ):
-            w.quantities.append((1, i, value, SELLING_UNITS[t[j]]))
+            w.quantities.append((1, i, value, UNIT_WORDS[t[j]]))
             w.take(*range(i, j + 1))
         elif w.free(j) and t[j] == "x" and not (w.free(j + 1) and _is_num(t[j + 1])):
             w.quantities.append((2, i, value, None))
@@ -213,7 +249,7 @@ def _unit_without_number(w: _Walk) -> str | None:
     tok = w.tokens[i]
     nxt = w.tokens[i + 1] if i + 1 < len(w.tokens) else ""
     if (
-        tok in SELLING_UNITS
+        tok in UNIT_WORDS
         and tok != "can"
         and (
             nxt in ("of", "de", "del")
@@ -224,7 +260,16 @@ def _unit_without_number(w: _Walk) -> str | None:
         )
     ):
         w.take(i)
-        return SELLING_UNITS[tok]
+        return UNIT_WORDS[tok]
+    return None
+
+
+def _unit_after(w: _Walk) -> str | None:
+    """A unit word standing alone after the quantity ("3 avocados cs", "onion x2 sacks")."""
+    for i, tok in enumerate(w.tokens):
+        if w.free(i) and tok in _AFTER_UNITS:
+            w.take(i)
+            return UNIT_WORDS[tok]
     return None
 
 
@@ -266,7 +311,12 @@ def split_sizes(text: str) -> tuple[list[str], list[Size]]:
 
 def parse_line(text: str) -> ParsedLine:
     """Parse one order line ("2 cs 16oz hot cups") into quantity, unit, size and mention."""
-    raw = text if isinstance(text, str) else ""
+    return _parse_line(text if isinstance(text, str) else "")
+
+
+@lru_cache(maxsize=4096)
+def _parse_line(raw: str) -> ParsedLine:
+    # Cached: reading asks about the same clause several times (ParsedLine is frozen).
     walk = _walk(raw, query=True)
     _quantities(walk)
     quantity: Decimal | None = None
@@ -294,6 +344,8 @@ def parse_line(text: str) -> ParsedLine:
         unit = next((c for _, _, _, c in walk.sizes if c), None) if quantity else None
     if unit is None:
         unit = _unit_without_number(walk)
+    if unit is None and quantity is not None:
+        unit = _unit_after(walk)
     if size is None:
         size = _size_words(walk)
     if quantity is not None and not (0 < quantity <= MAX_QUANTITY):
