@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     webhooks_allow_private: bool = False
     # failed API key attempts one client address may make per minute before it gets 429s
     api_auth_failures_per_minute: int = Field(default=30, ge=1)
+    # the tables' owner, who migrates; DATABASE_URL is then the runtime role, which owns
+    # nothing (README, "Database roles"). Unset: migrations run as DATABASE_URL's user
+    owner_database_url: str | None = None
+    # run even though PostgreSQL's tenant wall is not in force (a superuser or the
+    # tables' owner as DATABASE_URL, roles missing, RLS not forced): the ORM filter alone
+    allow_no_rls: bool = False
 
     @field_validator("encryption_key", "openai_api_key")
     @classmethod
