@@ -86,7 +86,7 @@ async def wall_problems(conn: AsyncConnection) -> list[str]:
         problems.append("the database user is a superuser")
     elif me.rolbypassrls:
         problems.append("the database user has BYPASSRLS")
-    if me.owned:
+    if me.owned and not me.rolsuper:
         problems.append(f"the database user owns (or may become the owner of) {me.owned} "
                         "relation(s)")
     roles = {r.rolname: r for r in (await conn.execute(
