@@ -55,8 +55,8 @@ async def dist(runtime, twilio_api, graph_api, smtp) -> uuid.UUID:
         twilio_base=twilio_api.base, graph_base=graph_api.base, smtp_port=smtp.port))
 
 
-async def test_an_order_goes_round_as_the_runtime_role(aiohttp_client, settings, runtime,
-                                                      dist, twilio_api) -> None:
+async def test_an_order_goes_round_as_the_runtime_role(aiohttp_client, settings, database,
+                                                      runtime, dist, twilio_api) -> None:
     """Webhook in, the worker answers, the sender sends, the sweep and purge run, a bad
     API key is audited: all as `orderagent_app`, which owns nothing."""
     client = await aiohttp_client(create_app(settings, runtime))
@@ -79,6 +79,11 @@ async def test_an_order_goes_round_as_the_runtime_role(aiohttp_client, settings,
 
     assert (await client.get("/api/products", headers={
         "Authorization": "Bearer not-a-key"})).status == 401
+    async with database.engine.connect() as conn:  # the superuser: no tenant to scope to
+        refused = (await conn.execute(text(
+            "SELECT count(*) FROM data_access_audit WHERE distributor_id IS NULL "
+            "AND details->>'refused' = 'unauthorized'"))).scalar_one()
+    assert refused == 1
     async with runtime.transaction(tenant=dist) as s:
         (await s.execute(select(Distributor))).scalar_one().data_retention_days = 1
         await s.execute(text("UPDATE messages SET created_at = now() - interval '3 days'"))
