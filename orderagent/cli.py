@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from core.distributor_file import DistributorFileError
+from core.errors import OrderAgentError
 from core.settings import Settings
 
 log = logging.getLogger("orderagent")
@@ -52,12 +53,11 @@ def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
 async def _with_database(settings: Settings, fn: Callable, *, migrate: bool = True) -> int:
     from db.crypto import keyring_for
     from db.engine import open_database
-    from db.migrate import upgrade
 
     database = await asyncio.to_thread(open_database, settings)
     try:
-        if migrate:
-            await upgrade(database.engine)
+        # either way, nothing runs while PostgreSQL's tenant wall is down (unless allowed)
+        await (database.migrate() if migrate else database.verify_wall())
         return await fn(database, keyring_for(settings))
     finally:
         await database.close()
@@ -86,7 +86,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         await runner.cleanup()
         return 0
 
-    return _run(lambda: _with_database(settings, main, migrate=False))
+    return _run(lambda: _with_database(settings, main))
 
 
 def _stop_event() -> asyncio.Event:
@@ -152,7 +152,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 print("agent> " + reply.replace("\n", "\n       "))
             print(f"        [{await _session_state(database, dist.id, exchange)}]")
 
-    return _run(lambda: _with_database(settings, main, migrate=False))
+    return _run(lambda: _with_database(settings, main))
 
 
 async def _session_state(database, distributor_id, exchange) -> str:
@@ -418,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     except (DistributorFileError, UsageError) as exc:
         print(f"orderagent: {exc}", file=sys.stderr)
         return 2
+    except OrderAgentError as exc:  # e.g. the tenant wall is down: one line, not a trace
+        print(f"orderagent: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the boundary: one line for the user, the trace in the log

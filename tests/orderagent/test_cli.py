@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from db.embedded import start_embedded
+from db.engine import runtime_url
 from db.scratch import create_database, database_url, drop_database
 from orderagent.cli import main
 
@@ -25,10 +26,13 @@ ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture
-async def db_url(pg_server_url: str, migrated_template: str):
-    """DATABASE_URL of a fresh migrated database, for commands run in this process."""
+async def db_url(pg_server_url: str, migrated_template: str, monkeypatch):
+    """DATABASE_URL of a fresh migrated database, as the runtime role (the superuser
+    migrates, as ORDERAGENT_OWNER_DATABASE_URL), for commands run in this process."""
     name = await create_database(pg_server_url, prefix="oa_test", template=migrated_template)
-    yield database_url(pg_server_url, name)
+    owner = database_url(pg_server_url, name)
+    monkeypatch.setenv("ORDERAGENT_OWNER_DATABASE_URL", owner)
+    yield runtime_url(owner)
     await drop_database(pg_server_url, name)
 
 
