@@ -13,18 +13,22 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import InvalidOperation
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from matching.catalog import CatalogItem
+from matching.lexicon import english_tokens
 from matching.normalize import norm_tokens, singular
+from matching.packs import item_units, spell_packs
 from matching.parse import split_sizes
 from matching.units import Size
 
 # Surface kinds and how far a perfect hit on each one can be trusted.
 NAME, ALIAS, MISSPELLING, INHERITED = 1.0, 1.0, 0.97, 0.98
+TRANSLATED = 0.96  # a catalog name read in English ("QUESO FRESCO" -> fresh cheese)
 _CACHE_LIMIT = 20_000
 _TYPO_WEIGHT = {4: 0.72, 5: 0.82, 6: 0.9}
 
@@ -53,6 +57,8 @@ class CatalogIndex:
     item_tokens: list[frozenset[str]]
     item_sizes: list[tuple[Size, ...]]
     item_weak_sizes: list[tuple[Size, ...]]
+    item_units: list[frozenset[str]]
+    family: dict[str, tuple[int, ...]]  # product id -> the product and its variants
     exact: dict[str, tuple[int, ...]]
     postings: dict[str, np.ndarray]
     idf: dict[str, float]
@@ -114,7 +120,10 @@ class CatalogIndex:
 
 
 def _core(text: str) -> tuple[str, list[Size]]:
-    tokens, sizes = split_sizes(text)
+    try:
+        tokens, sizes = split_sizes(spell_packs(text))
+    except (InvalidOperation, ValueError):  # an unreadable size must not sink the index
+        tokens, sizes = text.split(), []
     return " ".join(norm_tokens(tokens)), sizes
 
 
@@ -129,6 +138,14 @@ def _item_texts(item: CatalogItem, base: CatalogItem | None) -> Iterable[tuple[s
         yield alias, ALIAS if own else INHERITED, own
     for spelling in item.misspellings:
         yield spelling, MISSPELLING, base is None
+
+
+def _surfaces(core: str, weight: float) -> Iterable[tuple[str, float]]:
+    """A surface's normalised text, and its English reading when it has Spanish words."""
+    yield core, weight
+    english = english_tokens(core.split())
+    if english:
+        yield " ".join(english), weight * TRANSLATED
 
 
 @dataclass
@@ -160,30 +177,23 @@ class _Builder:
         seen: dict[str, int] = {}
         sizes: list[Size] = []
         tokens: set[str] = set()
-        for text, weight, own_sizes in _item_texts(item, base):
-            core, found = self.core(text)
+        # A variant surface that is the product's name once its sizes are gone ("Whole Milk
+        # Half Gallon") only says "this size"; one with words of its own ("... Salted") does not.
+        base_cores = set()
+        if base is not None:
+            base_cores = {self.core(text)[0] for text, _, _ in _item_texts(base, None)}
+        for text, trust, own_sizes in _item_texts(item, base):
+            plain, found = self.core(text)
             if own_sizes:
                 sizes.extend(s for s in found if s not in sizes)
-            if not core:
-                continue
-            tokens.update(core.split())
-            if core in seen:
-                pos = seen[core]
-                self.surface_weight[pos] = max(self.surface_weight[pos], weight)
-                self.surface_sized[pos] = self.surface_sized[pos] and bool(found)
-                self.size_only[pos] = self.size_only[pos] and bool(found) and own_sizes
-                continue
-            seen[core] = len(self.surfaces)
-            self.surfaces.append(core)
-            self.surface_item.append(idx)
-            self.surface_weight.append(weight)
-            self.surface_sized.append(bool(found))
-            # A variant's own "half gal skim": without its size it is just the product.
-            self.size_only.append(bool(found) and own_sizes and item.is_variant)
-            if weight >= INHERITED:
-                self.exact[core].append(idx)
+            if plain:
+                size_only = bool(found) and own_sizes and plain in base_cores
+                for core, weight in _surfaces(plain, trust):
+                    self.surface(idx, seen, tokens, core, weight, bool(found), size_only)
         for text in (*item.keywords, item.category or "", item.brand or ""):
-            tokens.update(self.core(text)[0].split())
+            words = self.core(text)[0].split()
+            tokens.update(words)
+            tokens.update(english_tokens(words))
         weak = [] if item.is_variant else self.core(item.description or "")[1]
         self.item_surfaces.append(np.fromiter(seen.values(), dtype=np.int32, count=len(seen)))
         self.item_tokens.append(frozenset(tokens))
@@ -191,6 +201,33 @@ class _Builder:
         self.item_weak.append(tuple(s for s in weak if s not in sizes))
         for token in tokens:
             self.postings[token].append(idx)
+
+    def surface(
+        self,
+        idx: int,
+        seen: dict[str, int],
+        tokens: set[str],
+        core: str,
+        weight: float,
+        sized: bool,
+        size_only: bool,
+    ) -> None:
+        """Add one surface of an item (or raise the trust of one it already has)."""
+        tokens.update(core.split())
+        if core in seen:
+            pos = seen[core]
+            self.surface_weight[pos] = max(self.surface_weight[pos], weight)
+            self.surface_sized[pos] = self.surface_sized[pos] and sized
+            self.size_only[pos] = self.size_only[pos] and size_only
+            return
+        seen[core] = len(self.surfaces)
+        self.surfaces.append(core)
+        self.surface_item.append(idx)
+        self.surface_weight.append(weight)
+        self.surface_sized.append(sized)
+        self.size_only.append(size_only)
+        if weight >= INHERITED:
+            self.exact[core].append(idx)
 
 
 def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
@@ -203,6 +240,9 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     n = max(len(items), 1)
     idf = {t: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for t, ids in b.postings.items()}
     surface_tokens = [tuple(s.split()) for s in b.surfaces]
+    family: dict[str, list[int]] = defaultdict(list)
+    for idx, item in enumerate(items):
+        family[item.product_id].append(idx)
     vocab_by_len: dict[int, list[str]] = defaultdict(list)
     for token in b.postings:
         if token.isalpha():
@@ -220,6 +260,8 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         item_tokens=b.item_tokens,
         item_sizes=b.item_sizes,
         item_weak_sizes=b.item_weak,
+        item_units=[item_units(it) for it in items],
+        family={k: tuple(v) for k, v in family.items()},
         exact={k: tuple(v) for k, v in b.exact.items()},
         postings={t: np.asarray(ids, dtype=np.int32) for t, ids in b.postings.items()},
         idf=idf,

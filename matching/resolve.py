@@ -9,7 +9,6 @@ with a logistic model fitted on the development set (`bench/match_calibrate.py`)
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,9 +17,11 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from matching.catalog import CatalogItem
+from matching.confidence import current_model
 from matching.index import CatalogIndex, Correction
-from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
+from matching.normalize import fold, lex, norm_tokens
 from matching.parse import ParsedLine, parse_line
+from matching.query import Slot, slots
 from matching.units import Size
 
 if TYPE_CHECKING:
@@ -33,12 +34,10 @@ MARGIN_CAP = 0.1
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
 _VOLUMES = ("m", "can")
-
-# Logistic calibration: P(right) = sigmoid(w . features + b); refit with
-# `bench/match_calibrate.py` on bench/data/match_dev.jsonl when the scoring changes.
-FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit")
-WEIGHTS = (5.700, 40.649, 6.207, 1.098, 2.438, 1.977)
-BIAS = -16.531
+# The features the confidence model may use (`confidence.py`; refit with
+# `bench/match_calibrate.py` whenever the scoring changes).
+FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit", "unit_fit",
+            "translated")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +50,8 @@ class Candidate:
     coverage: float
     recall: float
     size_fit: float
+    unit_fit: float
+    translated: float
     exact: bool
 
 
@@ -92,6 +93,22 @@ def _size_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
     return 0.0
 
 
+def _unit_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
+    """+1 when the line's unit is how this item is sold and not how a sibling is, -1 the
+    other way round ("2 bags" of limes: the 10 lb bag, not the 40 lb case), else 0."""
+    unit = parsed.unit
+    if unit is None:
+        return 0.0
+    family = index.family.get(index.items[c].product_id, ())
+    if len(family) < 2:
+        return 0.0
+    mine = unit in index.item_units[c]
+    others = any(unit in index.item_units[f] for f in family if f != c)
+    if mine and not all(unit in index.item_units[f] for f in family):
+        return 1.0
+    return -1.0 if others and not mine else 0.0
+
+
 def _query_tokens(parsed: ParsedLine) -> list[str]:
     return norm_tokens(lex(fold(parsed.mention)))
 
@@ -123,16 +140,21 @@ def _candidates(index: CatalogIndex, corrections: list[tuple[Correction, ...]]) 
     return top[acc[top] > 0]
 
 
-def _text_scores(index: CatalogIndex, query: str, sids: np.ndarray, sized: bool) -> np.ndarray:
-    """Similarity (0..1) of the query to each surface, weighted by the surface's trust."""
+def _text_scores(
+    index: CatalogIndex, queries: list[str], sids: np.ndarray, sized: bool
+) -> np.ndarray:
+    """Similarity (0..1) of the query (best of its readings) to each surface, weighted by the
+    surface's trust."""
     strings = [index.surfaces[s] for s in sids]
     # Word order counts a little ("orange juice" is not "juice oranges"), typos less.
-    in_order, any_order = (
-        process.cdist([query], strings, scorer=scorer, processor=utils.default_process,
-                      dtype=np.uint8, workers=1)[0]
-        for scorer in (fuzz.ratio, fuzz.token_sort_ratio)
-    )  # fmt: skip
-    sims = np.maximum(in_order, any_order * ANY_ORDER).astype(np.float32) / 100.0
+    sims = np.zeros(len(strings), dtype=np.float32)
+    for query in queries:
+        in_order, any_order = (
+            process.cdist([query], strings, scorer=scorer, processor=utils.default_process,
+                          dtype=np.uint8, workers=1)[0]
+            for scorer in (fuzz.ratio, fuzz.token_sort_ratio)
+        )  # fmt: skip
+        sims = np.maximum(sims, np.maximum(in_order, any_order * ANY_ORDER) / 100.0)
     sims *= index.surface_weight[sids]
     if not sized:  # "coffee lids" is the plain alias, not "8 oz coffee lids"
         sims[index.surface_sized[sids]] *= SIZED_SURFACE
@@ -140,31 +162,54 @@ def _text_scores(index: CatalogIndex, query: str, sids: np.ndarray, sized: bool)
     return sims
 
 
+def _readings(parts: list[Slot], unit: str | None) -> list[str]:
+    """The query as written (catalog words kept), as read in English, and with its unit
+    ("10 bunches cilantro" reads "cilantro bunch" too, the name of the bunch variant)."""
+    own = " ".join(s.own or (s.corrections[0].token if s.corrections else s.word) for s in parts)
+    english = " ".join(
+        s.english or (s.corrections[0].token if s.corrections else s.word) for s in parts
+    )
+    out = [own] if english == own else [own, english]
+    if unit is not None:
+        out.append(f"{english} {unit}")
+    return out
+
+
 def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
     """Candidates for a parsed line, best first (empty when nothing in the catalog fits)."""
     tokens = _query_tokens(parsed)
     if not tokens or not len(index):
         return []
-    corrections = [index.correct(t) for t in tokens]
+    parts = slots(index, tokens)
+    if not parts:
+        return []
+    corrections = [s.corrections for s in parts]
     unknown = index.max_idf
     weights = [
-        max((index.idf[c.token] for c in corr), default=unknown if t.isalpha() else unknown * 0.3)
-        for t, corr in zip(tokens, corrections, strict=True)
-    ]
+        max((index.idf[c.token] for c in s.corrections),
+            default=unknown if s.word.isalpha() else unknown * 0.3)
+        for s in parts
+    ]  # fmt: skip
     top = _candidates(index, corrections)
     if not len(top):
         return []
-    query = " ".join(c[0].token if c else t for t, c in zip(tokens, corrections, strict=True))
     groups = [index.item_surfaces[c] for c in top]
-    sims = _text_scores(index, query, np.concatenate(groups), parsed.size is not None)
+    sims = _text_scores(
+        index, _readings(parts, parsed.unit), np.concatenate(groups), parsed.size is not None
+    )
     exact_ids = set(index.exact.get(" ".join(tokens), ()))
-    present = set(tokens) | {c.token for corr in corrections for c in corr[:1]}
+    present = set(tokens) | {c.token for corr in corrections for c in corr if c.weight >= 0.84}
+    if parsed.unit is not None:
+        present.add(parsed.unit)
     # A bare number left in the mention ("16 pizza boxes 2 bundles") may be a size.
     loose = [
-        (w, Decimal(t))
-        for t, corr, w in zip(tokens, corrections, weights, strict=True)
-        if not corr and t.replace(".", "", 1).isdigit()
+        (w, Decimal(s.word))
+        for s, w in zip(parts, weights, strict=True)
+        if not s.corrections and s.word.replace(".", "", 1).isdigit()
     ]
+    total_weight = sum(weights)
+    translated = sum(w for s, w in zip(parts, weights, strict=True) if s.translated)
+    share = translated / total_weight if total_weight > 0 else 0.0
     out: list[Candidate] = []
     start = 0
     for c, group in zip(top.tolist(), groups, strict=True):
@@ -172,11 +217,11 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         start += len(group)
         vocab = index.item_tokens[c]
         amounts = {sz.amount for sz in index.item_sizes[c]}
-        covered, total = 0.0, sum(weights)
-        for tok, w, corr in zip(tokens, weights, corrections, strict=True):
-            hit = max((x.weight for x in corr if x.token in vocab), default=0.0)
+        covered, total = 0.0, total_weight
+        for s, w in zip(parts, weights, strict=True):
+            hit = max((x.weight for x in s.corrections if x.token in vocab), default=0.0)
             covered += w * hit
-            if tok in SOFT_WORDS:  # "fresh romaine": a soft word only counts when it fits
+            if s.soft:  # "fresh romaine": a soft word only counts when it fits
                 total -= w * (1.0 - hit)
         covered += sum(w for w, amount in loose if amount in amounts)
         coverage = covered / total if total > 0 else 0.0
@@ -184,9 +229,12 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         fit = _size_fit(index, c, parsed)
         if any(amount in amounts for _, amount in loose):
             fit = max(fit, 0.5)
+        unit_fit = _unit_fit(index, c, parsed)
         score = 0.35 * text + 0.35 * coverage + 0.3 * recall
         score += 0.08 * fit if fit > 0 else 0.3 * fit
-        out.append(Candidate(c, score, text, coverage, recall, fit, c in exact_ids))
+        score += 0.15 * unit_fit
+        out.append(Candidate(c, score, text, coverage, recall, fit, unit_fit, share,
+                             c in exact_ids))  # fmt: skip
     # Ties go to products before variants: with nothing said, the product is meant.
     out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
     return _prefer_product(index, out, parsed)
@@ -237,8 +285,7 @@ def _margin(index: CatalogIndex, ranked: list[Candidate], i: int, parsed: Parsed
 
 def confidence(features: dict[str, float]) -> float:
     """The calibrated probability that a candidate with these features is right."""
-    z = BIAS + sum(w * features[name] for w, name in zip(WEIGHTS, FEATURES, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return current_model().probability(features)
 
 
 def features(
@@ -255,6 +302,8 @@ def features(
         "text": cand.text,
         "recall": cand.recall,
         "size_fit": cand.size_fit,
+        "unit_fit": cand.unit_fit,
+        "translated": cand.translated,
     }
 
 

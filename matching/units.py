@@ -20,7 +20,8 @@ SELLING_UNITS: dict[str, str] = {
     ), "case"),
     **dict.fromkeys(("box", "boxes", "bx", "bxs", "caja chica"), "box"),
     **dict.fromkeys((
-        "bag", "bags", "bg", "bgs", "sack", "sacks", "bolsa", "bolsas", "costal", "costales",
+        "bag", "bags", "bg", "bgs", "sack", "sacks", "saco", "sacos", "bolsa", "bolsas", "costal",
+        "costales",
     ), "bag"),
     **dict.fromkeys((
         "each", "ea", "eaches", "pc", "pcs", "piece", "pieces", "unit", "units", "unidad",
