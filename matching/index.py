@@ -19,6 +19,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from matching.attributes import Attributes, attributes
 from matching.catalog import CatalogItem
 from matching.lexicon import english_tokens
 from matching.normalize import norm_tokens, singular
@@ -58,6 +59,7 @@ class CatalogIndex:
     item_sizes: list[tuple[Size, ...]]
     item_weak_sizes: list[tuple[Size, ...]]
     item_units: list[frozenset[str]]
+    item_attributes: list[Attributes]  # colour, flavour, salted... named by the item
     family: dict[str, tuple[int, ...]]  # product id -> the product and its variants
     exact: dict[str, tuple[int, ...]]
     postings: dict[str, np.ndarray]
@@ -161,6 +163,7 @@ class _Builder:
     item_tokens: list[frozenset[str]] = field(default_factory=list)
     item_sizes: list[tuple[Size, ...]] = field(default_factory=list)
     item_weak: list[tuple[Size, ...]] = field(default_factory=list)
+    item_attributes: list[Attributes] = field(default_factory=list)
     exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cores: dict[str, tuple[str, list[Size]]] = field(default_factory=lambda: {"": ("", [])})
@@ -182,6 +185,7 @@ class _Builder:
         base_cores = set()
         if base is not None:
             base_cores = {self.core(text)[0] for text, _, _ in _item_texts(base, None)}
+        named: list[str] = []
         for text, trust, own_sizes in _item_texts(item, base):
             plain, found = self.core(text)
             if own_sizes:
@@ -190,6 +194,9 @@ class _Builder:
                 size_only = bool(found) and own_sizes and plain in base_cores
                 for core, weight in _surfaces(plain, trust):
                     self.surface(idx, seen, tokens, core, weight, bool(found), size_only)
+                    if trust != MISSPELLING:
+                        named.append(core)
+        self.item_attributes.append(attributes(named))
         for text in (*item.keywords, item.category or "", item.brand or ""):
             words = self.core(text)[0].split()
             tokens.update(words)
@@ -261,6 +268,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         item_sizes=b.item_sizes,
         item_weak_sizes=b.item_weak,
         item_units=[item_units(it) for it in items],
+        item_attributes=b.item_attributes,
         family={k: tuple(v) for k, v in family.items()},
         exact={k: tuple(v) for k, v in b.exact.items()},
         postings={t: np.asarray(ids, dtype=np.int32) for t, ids in b.postings.items()},

@@ -65,6 +65,16 @@ def spanish() -> Lexicon:
             merged.extend(s for s in senses if s not in merged)
             if "q" in flags:
                 query_only.add(key)
+    # English synonyms ("skim" also asks for "nonfat"): read in customers' lines only
+    for row in _rows("en_synonyms.tsv"):
+        group = [tuple(normalize(m).split()) for m in row[0].split("|")]
+        for member in group:
+            if not member:
+                continue
+            merged = phrases.setdefault(member, [])
+            # the words as written stay the first reading: "baking soda" is still asked for
+            merged.extend(o for o in (member, *group) if o and o not in merged)
+            query_only.add(member)
     forms = {k: v for k, v in forms.items() if k != v and (k,) not in phrases}
     return Lexicon(
         phrases={k: tuple(v) for k, v in phrases.items()},

@@ -22,7 +22,8 @@ _PUNCT = str.maketrans({
 })  # fmt: skip
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _LEX = re.compile(
-    r"\d+(?:\.\d+)?x\d+(?:\.\d+)?"  # 9x9 container, 4x1 pack
+    r"\d+(?:\.\d+)?x\d+(?:\.\d+)?x\d+(?:\.\d+)?(?![\d.])"  # 8x8x5 box
+    r"|\d+(?:\.\d+)?x\d+(?:\.\d+)?"  # 9x9 container, 4x1 pack
     r"|\d+(?:\.\d+)?-\d+(?:\.\d+)?"  # 12-20 range
     r"|\d+/\d+"  # 1/2 fraction, 16/20 shrimp grade
     r"|\d+(?:\.\d+)?|\.\d+"  # 2, 1.5, .5
@@ -93,6 +94,8 @@ SOFT_WORDS = frozenset({
     "best", "buena", "buenas", "bueno", "buenos", "cheap", "fresca", "frescas", "fresco",
     "frescos", "fresh", "good", "new", "nice", "normal", "normales", "plain", "premium", "quality",
     "regular", "ripe", "standard", "usual",
+    # a size word fits an item that names no size; one naming another size is a conflict
+    "small", "medium", "large", "go",
 })
 # fmt: on
 

@@ -42,8 +42,8 @@ def spell_packs(text: str) -> str:
 
 
 # Container words that name how a variant is sold, beyond the selling-unit vocabulary.
-_EXTRA_UNITS = {"pouch": "each", "pouches": "each", "ea": "each", "bib": "each", "jib": "each",
-                "sack": "bag", "sacks": "bag", "chub": "each"}  # fmt: skip
+_EXTRA_UNITS = {"ea": "each", "bib": "each", "jib": "each", "sack": "bag", "sacks": "bag",
+                "chub": "each"}  # fmt: skip
 
 
 def unit_of(word: str) -> str | None:

@@ -41,6 +41,9 @@ def _plain(index: CatalogIndex, word: str) -> Slot:
 
 def _translated(index: CatalogIndex, reading: Reading) -> list[Slot]:
     width = max(len(s) for s in reading.senses)
+    # Past the shortest reading ("skim" = nonfat = fat free), a slot is optional.
+    own_width = 1 if len(reading.source) == 1 and reading.source[0] in index.postings else width
+    needed = min(own_width, *(len(s) for s in reading.senses if s))
     out: list[Slot] = []
     for p in range(width):
         sources = reading.source[p : p + 1] if p < width - 1 else reading.source[p:]
@@ -49,11 +52,11 @@ def _translated(index: CatalogIndex, reading: Reading) -> list[Slot]:
         mine = sources if len(reading.source) == 1 else ()
         alts: dict[str, float] = {w: 1.0 for w in mine if w in index.postings}
         english: str | None = None
-        soft = bool(sources) and all(w in SOFT_WORDS for w in sources)
+        soft = p >= needed or (bool(sources) and all(w in SOFT_WORDS for w in sources))
         for k, sense in enumerate(reading.senses):
             if p >= len(sense):
                 continue
-            trust = FIRST_SENSE if k == 0 else OTHER_SENSE
+            trust = 1.0 if sense == reading.source else FIRST_SENSE if k == 0 else OTHER_SENSE
             english = english or sense[p]
             soft = soft or (k == 0 and sense[p] in SOFT_WORDS)
             for c in index.correct(sense[p]):

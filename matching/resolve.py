@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
+from matching.attributes import attributes, conflicts
 from matching.catalog import CatalogItem
 from matching.confidence import current_model
 from matching.index import CatalogIndex, Correction
@@ -33,11 +34,12 @@ ALTERNATIVES = 4
 MARGIN_CAP = 0.1
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
+LOOKALIKE_CAP = 0.5  # the most confidence an item gets when it leaves a word unexplained
 _VOLUMES = ("m", "can")
 # The features the confidence model may use (`confidence.py`; refit with
 # `bench/match_calibrate.py` whenever the scoring changes).
 FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit", "unit_fit",
-            "translated")  # fmt: skip
+            "translated", "conflict", "missing")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ class Candidate:
     size_fit: float
     unit_fit: float
     translated: float
+    conflict: float
+    missing: float
     exact: bool
 
 
@@ -107,6 +111,28 @@ def _unit_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
     if mine and not all(unit in index.item_units[f] for f in family):
         return 1.0
     return -1.0 if others and not mine else 0.0
+
+
+def _loose_number(word: str) -> Decimal | tuple[Decimal, Decimal] | None:
+    """A bare number ("12") or range ("12/20", written "12-20") that may name a size."""
+    if word.replace(".", "", 1).isdigit():
+        return Decimal(word)
+    low, _, high = word.partition("/")
+    if low.isdigit() and high.isdigit() and int(low) < int(high):
+        return Decimal(low), Decimal(high)
+    return None
+
+
+def _amounts(sizes: tuple[Size, ...]) -> set[Decimal | tuple[Decimal, Decimal]]:
+    """The numbers a customer may say for an item's sizes: amounts and ranges. A pack's
+    count ("12/12CT") only counts when the item has no other kind of size."""
+    other = any(s.dimension != "cnt" for s in sizes)
+    out: set[Decimal | tuple[Decimal, Decimal]] = set()
+    for s in sizes:
+        if other and s.dimension == "cnt":
+            continue
+        out.add(s.amount if s.upper is None else (s.amount, s.upper))
+    return out
 
 
 def _query_tokens(parsed: ParsedLine) -> list[str]:
@@ -194,19 +220,19 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
     if not len(top):
         return []
     groups = [index.item_surfaces[c] for c in top]
-    sims = _text_scores(
-        index, _readings(parts, parsed.unit), np.concatenate(groups), parsed.size is not None
-    )
+    readings = _readings(parts, parsed.unit)
+    sims = _text_scores(index, readings, np.concatenate(groups), parsed.size is not None)
     exact_ids = set(index.exact.get(" ".join(tokens), ()))
     present = set(tokens) | {c.token for corr in corrections for c in corr if c.weight >= 0.84}
     if parsed.unit is not None:
         present.add(parsed.unit)
     # A bare number left in the mention ("16 pizza boxes 2 bundles") may be a size.
     loose = [
-        (w, Decimal(s.word))
+        (w, amount)
         for s, w in zip(parts, weights, strict=True)
-        if not s.corrections and s.word.replace(".", "", 1).isdigit()
+        if not s.corrections and (amount := _loose_number(s.word)) is not None
     ]
+    asked = attributes([" ".join(tokens), *readings[1:2]])
     total_weight = sum(weights)
     translated = sum(w for s, w in zip(parts, weights, strict=True) if s.translated)
     share = translated / total_weight if total_weight > 0 else 0.0
@@ -216,13 +242,15 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         text = float(sims[start : start + len(group)].max()) if len(group) else 0.0
         start += len(group)
         vocab = index.item_tokens[c]
-        amounts = {sz.amount for sz in index.item_sizes[c]}
-        covered, total = 0.0, total_weight
+        amounts = _amounts(index.item_sizes[c])
+        covered, total, missing = 0.0, total_weight, 0
         for s, w in zip(parts, weights, strict=True):
             hit = max((x.weight for x in s.corrections if x.token in vocab), default=0.0)
             covered += w * hit
             if s.soft:  # "fresh romaine": a soft word only counts when it fits
                 total -= w * (1.0 - hit)
+            elif hit == 0.0 and not (s.word[:1].isdigit() and _loose_number(s.word) in amounts):
+                missing += 1
         covered += sum(w for w, amount in loose if amount in amounts)
         coverage = covered / total if total > 0 else 0.0
         recall = _recall(index, group, present, parsed.size is not None)
@@ -230,11 +258,12 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         if any(amount in amounts for _, amount in loose):
             fit = max(fit, 0.5)
         unit_fit = _unit_fit(index, c, parsed)
+        conflict = float(conflicts(asked, index.item_attributes[c]))
         score = 0.35 * text + 0.35 * coverage + 0.3 * recall
         score += 0.08 * fit if fit > 0 else 0.3 * fit
-        score += 0.15 * unit_fit
-        out.append(Candidate(c, score, text, coverage, recall, fit, unit_fit, share,
-                             c in exact_ids))  # fmt: skip
+        score += 0.15 * unit_fit - 0.2 * conflict
+        out.append(Candidate(c, score, text, coverage, recall, fit, unit_fit, share, conflict,
+                             min(missing, 2) / 2, c in exact_ids))  # fmt: skip
     # Ties go to products before variants: with nothing said, the product is meant.
     out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
     return _prefer_product(index, out, parsed)
@@ -284,8 +313,11 @@ def _margin(index: CatalogIndex, ranked: list[Candidate], i: int, parsed: Parsed
 
 
 def confidence(features: dict[str, float]) -> float:
-    """The calibrated probability that a candidate with these features is right."""
-    return current_model().probability(features)
+    """The calibrated probability that a candidate with these features is right; never sure
+    of an item that leaves a word of the customer's unexplained (a look-alike: "diet
+    sprite" is not Sprite, "egg whites" not whole eggs)."""
+    p = current_model().probability(features)
+    return min(p, LOOKALIKE_CAP) if features["missing"] > 0 else p
 
 
 def features(
@@ -304,6 +336,8 @@ def features(
         "size_fit": cand.size_fit,
         "unit_fit": cand.unit_fit,
         "translated": cand.translated,
+        "conflict": cand.conflict,
+        "missing": cand.missing,
     }
 
 

@@ -42,7 +42,10 @@ SELLING_UNITS: dict[str, str] = {
     **dict.fromkeys(("jar", "jars", "frasco", "frascos"), "jar"),
     **dict.fromkeys(("sleeve", "sleeves", "slv", "slvs"), "sleeve"),
     **dict.fromkeys(("tub", "tubs", "bote", "botes"), "tub"),
+    **dict.fromkeys(("pouch", "pouches"), "pouch"),
     **dict.fromkeys(("jug", "jugs"), "jug"),
+    # a jug-in-box or bag-in-box of oil, syrup, liquid egg: sold one by one
+    **dict.fromkeys(("jib", "jibs", "bib", "bibs"), "each"),
     **dict.fromkeys(("bundle", "bundles", "bdl", "bdls"), "bundle"),
     **dict.fromkeys(("roll", "rolls", "rollo", "rollos"), "roll"),
     **dict.fromkeys(("bunch", "bunches", "manojo", "manojos"), "bunch"),

@@ -1,0 +1,85 @@
+"""Attribute classes (colour, flavour, salted/unsalted, fresh/frozen...) from `data/attributes.tsv`.
+
+Values of one class exclude each other: a line asking for "black lids" does not mean an
+item whose name says "White", and a variant named "Salted" replaces its product's
+"Unsalted". Used for a conflict signal in scoring and for variant display names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from matching.normalize import fold, normalize
+
+Attributes = dict[str, frozenset[str]]
+
+
+def _lines() -> list[tuple[str, list[str]]]:
+    text = resources.files("matching").joinpath("data", "attributes.tsv").read_text("utf-8")
+    out = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, values = line.split("\t")
+            out.append((name.strip(), [v.strip() for v in values.split("|") if v.strip()]))
+    return out
+
+
+@cache
+def classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each class with its values, normalised like all matching text."""
+    return tuple(
+        (name, tuple(dict.fromkeys(n for v in values if (n := normalize(v)))))
+        for name, values in _lines()
+    )
+
+
+def attributes(texts: Iterable[str]) -> Attributes:
+    """The attribute values named in normalised texts, by class (only classes present)."""
+    padded = [f" {t} " for t in texts if t]
+    out: dict[str, frozenset[str]] = {}
+    for name, values in classes():
+        found = frozenset(v for v in values if any(f" {v} " in p for p in padded))
+        if found:
+            out[name] = found
+    return out
+
+
+def conflicts(asked: Attributes, item: Attributes) -> bool:
+    """Whether the item names another value of a class the line names ("white" vs "black")."""
+    return any(name in item and values.isdisjoint(item[name]) for name, values in asked.items())
+
+
+@cache
+def _raw_patterns() -> tuple[tuple[re.Pattern[str], ...], ...]:
+    """Per class, a pattern for each value as written (longest first)."""
+    return tuple(
+        tuple(
+            re.compile(rf"(?<![\w-]){re.escape(fold(v))}(?![\w-])", re.IGNORECASE)
+            for v in sorted(values, key=len, reverse=True)
+        )
+        for _, values in _lines()
+    )
+
+
+def swap_attribute(product_name: str, variant_name: str) -> tuple[str, str] | None:
+    """The product's name with its value of the variant's class replaced by the variant's
+    ("Butter Unsalted AA" + "Salted" -> "Butter Salted AA"), and what is left of the
+    variant's name; None when the two names share no class."""
+    name = product_name if fold(product_name) == product_name.lower() else fold(product_name)
+    folded_name, folded_variant = name.lower(), fold(variant_name)
+    for patterns in _raw_patterns():
+        mine = next((m for p in patterns if (m := p.search(folded_variant))), None)
+        if mine is None:
+            continue
+        theirs = next((m for p in patterns if (m := p.search(folded_name))), None)
+        if theirs is None or theirs.group(0) == mine.group(0):
+            continue
+        value = variant_name[mine.start() : mine.end()]
+        if len(variant_name) != len(folded_variant):
+            value = mine.group(0)
+        rest = f"{variant_name[: mine.start()]} {variant_name[mine.end() :]}".strip()
+        return f"{name[: theirs.start()]}{value}{name[theirs.end() :]}", rest
+    return None
