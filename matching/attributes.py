@@ -23,7 +23,9 @@ def _lines() -> list[tuple[str, list[str]]]:
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             name, values = line.split("\t")
-            out.append((name.strip(), [v.strip() for v in values.split("|") if v.strip()]))
+            out.append(
+                (name.strip(), [v.strip().lstrip("*") for v in values.split("|") if v.strip()])
+            )
     return out
 
 
@@ -45,6 +47,30 @@ def attributes(texts: Iterable[str]) -> Attributes:
         if found:
             out[name] = found
     return out
+
+
+@cache
+def defaults() -> dict[str, str]:
+    """The unmarked value of the classes that have one ("sugar" unsaid is granulated)."""
+    text = resources.files("matching").joinpath("data", "attributes.tsv").read_text("utf-8")
+    out = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, values = line.split("\t")
+            star = next((v for v in values.split("|") if v.strip().startswith("*")), None)
+            if star is not None:
+                out[name.strip()] = normalize(star.strip().lstrip("*"))
+    return out
+
+
+def marked(asked: Attributes, item: Attributes, words: frozenset[str]) -> float:
+    """1 when the item, of a kind with a default (its words include the class name: sugar,
+    flour, milk...), has another value of that class and the line names none ("Sugar Brown"
+    for a line saying just "sugar"), else 0."""
+    for name, default in defaults().items():
+        if name in item and name in words and name not in asked and default not in item[name]:
+            return 1.0
+    return 0.0
 
 
 def conflicts(asked: Attributes, item: Attributes) -> bool:

@@ -60,6 +60,7 @@ class CatalogIndex:
     item_weak_sizes: list[tuple[Size, ...]]
     item_units: list[frozenset[str]]
     item_attributes: list[Attributes]  # colour, flavour, salted... named by the item
+    item_marks: list[frozenset[str]]  # classes where a variant differs from its product
     family: dict[str, tuple[int, ...]]  # product id -> the product and its variants
     exact: dict[str, tuple[int, ...]]
     postings: dict[str, np.ndarray]
@@ -237,6 +238,20 @@ class _Builder:
             self.exact[core].append(idx)
 
 
+def _marks(items: list[CatalogItem], attrs: list[Attributes]) -> list[frozenset[str]]:
+    """For each variant, the attribute classes in which it differs from its product."""
+    base = {it.product_id: i for i, it in enumerate(items) if not it.is_variant}
+    out = []
+    for i, item in enumerate(items):
+        b = base.get(item.product_id)
+        if not item.is_variant or b is None:
+            out.append(frozenset())
+            continue
+        mine, theirs = attrs[i], attrs[b]
+        out.append(frozenset(k for k in mine if theirs.get(k) != mine[k]))
+    return out
+
+
 def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     """Build the index of one distributor's items (products and variants)."""
     items = list(items)
@@ -269,6 +284,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         item_weak_sizes=b.item_weak,
         item_units=[item_units(it) for it in items],
         item_attributes=b.item_attributes,
+        item_marks=_marks(items, b.item_attributes),
         family={k: tuple(v) for k, v in family.items()},
         exact={k: tuple(v) for k, v in b.exact.items()},
         postings={t: np.asarray(ids, dtype=np.int32) for t, ids in b.postings.items()},

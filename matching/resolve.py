@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from matching.attributes import attributes, conflicts
+from matching.attributes import Attributes, attributes, conflicts, marked
 from matching.catalog import CatalogItem
 from matching.confidence import current_model
 from matching.index import CatalogIndex, Correction
@@ -24,6 +24,7 @@ from matching.normalize import fold, lex, norm_tokens
 from matching.parse import ParsedLine, parse_line
 from matching.query import Slot, slots
 from matching.units import Size
+from matching.variants import family_fit
 
 if TYPE_CHECKING:
     from matching.llm import LLMCall
@@ -97,22 +98,6 @@ def _size_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
     return 0.0
 
 
-def _unit_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
-    """+1 when the line's unit is how this item is sold and not how a sibling is, -1 the
-    other way round ("2 bags" of limes: the 10 lb bag, not the 40 lb case), else 0."""
-    unit = parsed.unit
-    if unit is None:
-        return 0.0
-    family = index.family.get(index.items[c].product_id, ())
-    if len(family) < 2:
-        return 0.0
-    mine = unit in index.item_units[c]
-    others = any(unit in index.item_units[f] for f in family if f != c)
-    if mine and not all(unit in index.item_units[f] for f in family):
-        return 1.0
-    return -1.0 if others and not mine else 0.0
-
-
 def _loose_number(word: str) -> Decimal | tuple[Decimal, Decimal] | None:
     """A bare number ("12") or range ("12/20", written "12-20") that may name a size."""
     if word.replace(".", "", 1).isdigit():
@@ -166,9 +151,7 @@ def _candidates(index: CatalogIndex, corrections: list[tuple[Correction, ...]]) 
     return top[acc[top] > 0]
 
 
-def _text_scores(
-    index: CatalogIndex, queries: list[str], sids: np.ndarray, sized: bool
-) -> np.ndarray:
+def _text_scores(index: CatalogIndex, queries: list[str], sids: np.ndarray) -> np.ndarray:
     """Similarity (0..1) of the query (best of its readings) to each surface, weighted by the
     surface's trust."""
     strings = [index.surfaces[s] for s in sids]
@@ -181,11 +164,18 @@ def _text_scores(
             for scorer in (fuzz.ratio, fuzz.token_sort_ratio)
         )  # fmt: skip
         sims = np.maximum(sims, np.maximum(in_order, any_order * ANY_ORDER) / 100.0)
-    sims *= index.surface_weight[sids]
-    if not sized:  # "coffee lids" is the plain alias, not "8 oz coffee lids"
-        sims[index.surface_sized[sids]] *= SIZED_SURFACE
+    return sims * index.surface_weight[sids]
+
+
+def _best_text(index: CatalogIndex, sims: np.ndarray, sids: np.ndarray, sized: bool) -> float:
+    """The best surface similarity of one item; with no size asked, a surface naming one
+    counts less ("coffee lids" is the plain alias, not "8 oz coffee lids")."""
+    if not len(sids):
+        return 0.0
+    if not sized:
+        sims = np.where(index.surface_sized[sids], sims * SIZED_SURFACE, sims)
         sims[index.surface_size_only[sids]] = 0.0
-    return sims
+    return float(sims.max())
 
 
 def _readings(parts: list[Slot], unit: str | None) -> list[str]:
@@ -220,53 +210,92 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
     if not len(top):
         return []
     groups = [index.item_surfaces[c] for c in top]
-    readings = _readings(parts, parsed.unit)
-    sims = _text_scores(index, readings, np.concatenate(groups), parsed.size is not None)
-    exact_ids = set(index.exact.get(" ".join(tokens), ()))
-    present = set(tokens) | {c.token for corr in corrections for c in corr if c.weight >= 0.84}
-    if parsed.unit is not None:
-        present.add(parsed.unit)
     # A bare number left in the mention ("16 pizza boxes 2 bundles") may be a size.
     loose = [
         (w, amount)
         for s, w in zip(parts, weights, strict=True)
         if not s.corrections and (amount := _loose_number(s.word)) is not None
     ]
-    asked = attributes([" ".join(tokens), *readings[1:2]])
-    total_weight = sum(weights)
-    translated = sum(w for s, w in zip(parts, weights, strict=True) if s.translated)
-    share = translated / total_weight if total_weight > 0 else 0.0
+    sized = parsed.size is not None or bool(loose)
+    readings = _readings(parts, parsed.unit)
+    sims = _text_scores(index, readings, np.concatenate(groups))
+    query = _Query(
+        parsed=parsed,
+        parts=parts,
+        weights=weights,
+        loose=loose,
+        sized=sized,
+        exact=frozenset(index.exact.get(" ".join(tokens), ())),
+        present=frozenset(
+            {*tokens, *(c.token for s in parts for c in s.corrections if c.weight >= 0.84)}
+            | ({parsed.unit} if parsed.unit else set())
+        ),
+        asked=attributes([" ".join(tokens), *readings[1:2]]),
+    )
     out: list[Candidate] = []
     start = 0
     for c, group in zip(top.tolist(), groups, strict=True):
-        text = float(sims[start : start + len(group)].max()) if len(group) else 0.0
+        out.append(_score(index, query, c, group, sims[start : start + len(group)]))
         start += len(group)
-        vocab = index.item_tokens[c]
-        amounts = _amounts(index.item_sizes[c])
-        covered, total, missing = 0.0, total_weight, 0
-        for s, w in zip(parts, weights, strict=True):
-            hit = max((x.weight for x in s.corrections if x.token in vocab), default=0.0)
-            covered += w * hit
-            if s.soft:  # "fresh romaine": a soft word only counts when it fits
-                total -= w * (1.0 - hit)
-            elif hit == 0.0 and not (s.word[:1].isdigit() and _loose_number(s.word) in amounts):
-                missing += 1
-        covered += sum(w for w, amount in loose if amount in amounts)
-        coverage = covered / total if total > 0 else 0.0
-        recall = _recall(index, group, present, parsed.size is not None)
-        fit = _size_fit(index, c, parsed)
-        if any(amount in amounts for _, amount in loose):
-            fit = max(fit, 0.5)
-        unit_fit = _unit_fit(index, c, parsed)
-        conflict = float(conflicts(asked, index.item_attributes[c]))
-        score = 0.35 * text + 0.35 * coverage + 0.3 * recall
-        score += 0.08 * fit if fit > 0 else 0.3 * fit
-        score += 0.15 * unit_fit - 0.2 * conflict
-        out.append(Candidate(c, score, text, coverage, recall, fit, unit_fit, share, conflict,
-                             min(missing, 2) / 2, c in exact_ids))  # fmt: skip
     # Ties go to products before variants: with nothing said, the product is meant.
     out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
     return _prefer_product(index, out, parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """What scoring needs to know about the line, computed once per line."""
+
+    parsed: ParsedLine
+    parts: list[Slot]
+    weights: list[float]
+    loose: list[tuple[float, Decimal | tuple[Decimal, Decimal]]]
+    sized: bool
+    exact: frozenset[int]
+    present: frozenset[str]
+    asked: Attributes
+
+    @property
+    def translated(self) -> float:
+        """The share of the line's weight that the lexicon had to read."""
+        total = sum(self.weights)
+        done = sum(w for s, w in zip(self.parts, self.weights, strict=True) if s.translated)
+        return done / total if total > 0 else 0.0
+
+
+def _score(
+    index: CatalogIndex, q: _Query, c: int, group: np.ndarray, sims: np.ndarray
+) -> Candidate:
+    """One candidate's features and score."""
+    vocab = index.item_tokens[c]
+    amounts = _amounts(index.item_sizes[c])
+    covered, total, missing = 0.0, sum(q.weights), 0
+    for s, w in zip(q.parts, q.weights, strict=True):
+        hit = max((x.weight for x in s.corrections if x.token in vocab), default=0.0)
+        covered += w * hit
+        if s.soft:  # "fresh romaine": a soft word only counts when it fits
+            total -= w * (1.0 - hit)
+        elif hit == 0.0 and not (s.word[:1].isdigit() and _loose_number(s.word) in amounts):
+            missing += 1
+    covered += sum(w for w, amount in q.loose if amount in amounts)
+    coverage = covered / total if total > 0 else 0.0
+    family = family_fit(index, c, q.parsed, q.asked)
+    # a variant the line picks by its unit or share is named, even without its size
+    sized = q.sized or family > 0
+    text = _best_text(index, sims, group, sized)
+    recall = _recall(index, group, set(q.present), sized)
+    fit = _size_fit(index, c, q.parsed)
+    if any(amount in amounts for _, amount in q.loose):
+        fit = max(fit, 0.75)
+    conflict = float(conflicts(q.asked, index.item_attributes[c]))
+    # unasked, the plain kind is meant: "sugar" is granulated, "lids" the product not the black
+    plain = max(marked(q.asked, index.item_attributes[c], vocab),
+                float(any(k not in q.asked for k in index.item_marks[c])))  # fmt: skip
+    score = 0.35 * text + 0.35 * coverage + 0.3 * recall
+    score += 0.08 * fit if fit > 0 else 0.3 * fit
+    score += 0.15 * family - 0.2 * conflict - 0.08 * plain - 0.05 * min(missing, 2)
+    return Candidate(c, score, text, coverage, recall, fit, family, q.translated, conflict,
+                     min(missing, 2) / 2, c in q.exact)  # fmt: skip
 
 
 def _prefer_product(
