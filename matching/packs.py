@@ -24,12 +24,22 @@ _REWRITES = [
     (re.compile(r"(?<![\w/.#-])(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*#(?!\d)"), r"\1-\2 lb"),
     # 6/#10 -> six #10 cans
     (re.compile(r"(?<![\w/.#])(\d+)\s*/\s*#\s*(\d+)\b"), r"#\2 can \1 ct"),
-    # 24/12.5OZ, 12/32 oz, 4/1 GAL, 6/24ct -> count x inner size
+    # 24/12.5OZ, 12/32 oz, 4/1 GAL, 6/24ct -> count x inner size (not 1/2 gal, 3/8 in)
     (re.compile(rf"(?<![\w/.#])(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*{_UNIT}(?![a-z])", re.I),
-     r"\1 x \2 \3"),
+     lambda m: m.group(0) if _fraction(m.group(1), m.group(2)) else
+     f"{m.group(1)} x {m.group(2)} {m.group(3)}"),
     # 1000/cs, 100/bundle -> a count of 1000
     (re.compile(rf"(?<![\w/.#])(\d+)\s*/\s*{_COUNT_WORDS}(?![a-z])", re.I), r"\1 ct"),
 ]  # fmt: skip
+
+
+def _fraction(num: str, den: str) -> bool:
+    """Whether "num/den" is a fraction people write (1/2, 3/4, 3/8) rather than a pack."""
+    return (
+        den in {"2", "3", "4", "8", "16"}
+        and int(num) < int(den)
+        and (num == "1" or int(num) % 2 == 1 or den == "3")
+    )
 
 
 def spell_packs(text: str) -> str:

@@ -42,8 +42,11 @@ def _plain(index: CatalogIndex, word: str) -> Slot:
 def _translated(index: CatalogIndex, reading: Reading) -> list[Slot]:
     width = max(len(s) for s in reading.senses)
     # Past the shortest reading ("skim" = nonfat = fat free), a slot is optional.
+    # ...but only a reading the catalog can match in full counts ("cornstarch" = "corn
+    # starch" does not make "starch" optional in a catalog without the word).
     own_width = 1 if len(reading.source) == 1 and reading.source[0] in index.postings else width
-    needed = min(own_width, *(len(s) for s in reading.senses if s))
+    whole = [len(s) for s in reading.senses if s and all(w in index.postings for w in s)]
+    needed = min(own_width, *whole) if whole else own_width
     out: list[Slot] = []
     for p in range(width):
         sources = reading.source[p : p + 1] if p < width - 1 else reading.source[p:]
