@@ -35,7 +35,8 @@ ALTERNATIVES = 4
 MARGIN_CAP = 0.1
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
-LOOKALIKE_CAP = 0.5  # the most confidence an item gets when it leaves a word unexplained
+LOOKALIKE_CAP = 0.5  # the most confidence a look-alike gets (see `confidence`)
+WEAK_HIT = 0.75  # a guess this unsure ("stir" for "stix") does not explain a customer's word
 _VOLUMES = ("m", "can")
 # The features the confidence model may use (`confidence.py`; refit with
 # `bench/match_calibrate.py` whenever the scoring changes).
@@ -230,7 +231,10 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
             {*tokens, *(c.token for s in parts for c in s.corrections if c.weight >= 0.84)}
             | ({parsed.unit} if parsed.unit else set())
         ),
-        asked=attributes([" ".join(tokens), *readings[1:2]]),
+        # every reading of every word ("skim" is also "nonfat") may name an attribute
+        asked=attributes(
+            [" ".join(tokens), *readings[1:2], *(c.token for s in parts for c in s.corrections)]
+        ),
     )
     out: list[Candidate] = []
     start = 0
@@ -275,7 +279,7 @@ def _score(
         covered += w * hit
         if s.soft:  # "fresh romaine": a soft word only counts when it fits
             total -= w * (1.0 - hit)
-        elif hit == 0.0 and not (s.word[:1].isdigit() and _loose_number(s.word) in amounts):
+        elif hit < WEAK_HIT and not (s.word[:1].isdigit() and _loose_number(s.word) in amounts):
             missing += 1
     covered += sum(w for w, amount in q.loose if amount in amounts)
     coverage = covered / total if total > 0 else 0.0
@@ -343,10 +347,12 @@ def _margin(index: CatalogIndex, ranked: list[Candidate], i: int, parsed: Parsed
 
 def confidence(features: dict[str, float]) -> float:
     """The calibrated probability that a candidate with these features is right; never sure
-    of an item that leaves a word of the customer's unexplained (a look-alike: "diet
-    sprite" is not Sprite, "egg whites" not whole eggs)."""
+    of a look-alike: an item that leaves a word of the customer's unexplained ("diet sprite"
+    is not Sprite), names another value of an asked attribute ("black gloves", the item is
+    blue) or is another size ("8 oz clear cups", the item is 12 oz)."""
     p = current_model().probability(features)
-    return min(p, LOOKALIKE_CAP) if features["missing"] > 0 else p
+    lookalike = features["missing"] > 0 or features["conflict"] > 0 or features["size_fit"] <= -0.5
+    return min(p, LOOKALIKE_CAP) if lookalike else p
 
 
 def features(
