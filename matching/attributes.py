@@ -40,13 +40,26 @@ def classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def attributes(texts: Iterable[str]) -> Attributes:
     """The attribute values named in normalised texts, by class (only classes present)."""
-    padded = [f" {t} " for t in texts if t]
-    out: dict[str, frozenset[str]] = {}
+    starts = _by_first_word()
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        words = text.split()
+        for i, word in enumerate(words):
+            for name, value, rest in starts.get(word, ()):
+                if tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
+                    found.setdefault(name, set()).add(value)
+    return {name: frozenset(values) for name, values in found.items()}
+
+
+@cache
+def _by_first_word() -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """Each value's first word -> (class, value, the value's other words)."""
+    out: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     for name, values in classes():
-        found = frozenset(v for v in values if any(f" {v} " in p for p in padded))
-        if found:
-            out[name] = found
-    return out
+        for value in values:
+            first, *rest = value.split()
+            out.setdefault(first, []).append((name, value, tuple(rest)))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache

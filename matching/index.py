@@ -25,7 +25,7 @@ from matching.lexicon import english_tokens
 from matching.normalize import norm_tokens, singular
 from matching.packs import item_units, spell_packs
 from matching.parse import split_sizes
-from matching.units import Size
+from matching.units import Amount, Size, size_amounts
 
 # Surface kinds and how far a perfect hit on each one can be trusted.
 NAME, ALIAS, MISSPELLING, INHERITED = 1.0, 1.0, 0.97, 0.98
@@ -58,6 +58,7 @@ class CatalogIndex:
     item_tokens: list[frozenset[str]]
     item_sizes: list[tuple[Size, ...]]
     item_weak_sizes: list[tuple[Size, ...]]
+    item_amounts: list[frozenset[Amount]]  # the numbers a customer may say for its sizes
     item_units: list[frozenset[str]]
     item_attributes: list[Attributes]  # colour, flavour, salted... named by the item
     item_marks: list[frozenset[str]]  # classes where a variant differs from its product
@@ -282,6 +283,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         item_tokens=b.item_tokens,
         item_sizes=b.item_sizes,
         item_weak_sizes=b.item_weak,
+        item_amounts=[size_amounts(sizes) for sizes in b.item_sizes],
         item_units=[item_units(it) for it in items],
         item_attributes=b.item_attributes,
         item_marks=_marks(items, b.item_attributes),

@@ -10,7 +10,6 @@ with a logistic model fitted on the development set (`bench/match_calibrate.py`)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +22,7 @@ from matching.index import CatalogIndex, Correction
 from matching.normalize import fold, lex, norm_tokens
 from matching.parse import ParsedLine, parse_line
 from matching.query import Slot, slots
-from matching.units import Size
+from matching.units import Amount, Size, loose_number
 from matching.variants import family_fit
 
 if TYPE_CHECKING:
@@ -99,41 +98,22 @@ def _size_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
     return 0.0
 
 
-def _loose_number(word: str) -> Decimal | tuple[Decimal, Decimal] | None:
-    """A bare number ("12") or range ("12/20", written "12-20") that may name a size."""
-    if word.replace(".", "", 1).isdigit():
-        return Decimal(word)
-    low, _, high = word.partition("/")
-    if low.isdigit() and high.isdigit() and int(low) < int(high):
-        return Decimal(low), Decimal(high)
-    return None
-
-
-def _amounts(sizes: tuple[Size, ...]) -> set[Decimal | tuple[Decimal, Decimal]]:
-    """The numbers a customer may say for an item's sizes: amounts and ranges. A pack's
-    count ("12/12CT") only counts when the item has no other kind of size."""
-    other = any(s.dimension != "cnt" for s in sizes)
-    out: set[Decimal | tuple[Decimal, Decimal]] = set()
-    for s in sizes:
-        if other and s.dimension == "cnt":
-            continue
-        out.add(s.amount if s.upper is None else (s.amount, s.upper))
-    return out
-
-
 def _query_tokens(parsed: ParsedLine) -> list[str]:
     return norm_tokens(lex(fold(parsed.mention)))
 
 
-def _recall(index: CatalogIndex, sids: np.ndarray, present: set[str], sized: bool) -> float:
+def _recall(index: CatalogIndex, sids: np.ndarray, present: frozenset[str], sized: bool) -> float:
     """The best share (IDF-weighted) of one surface's words that the customer wrote."""
     if not sized:
         sids = sids[~index.surface_size_only[sids]]
     idf, words, totals = index.idf, index.surface_tokens, index.surface_idf
     best = 0.0
     for s in sids.tolist():
-        if totals[s]:
-            best = max(best, sum([idf[w] for w in words[s] if w in present]) / totals[s])
+        total = totals[s]
+        if total:
+            hit = sum([idf[w] for w in words[s] if w in present]) / total
+            if hit > best:
+                best = hit
     return best
 
 
@@ -157,26 +137,22 @@ def _text_scores(index: CatalogIndex, queries: list[str], sids: np.ndarray) -> n
     surface's trust."""
     strings = [index.surfaces[s] for s in sids]
     # Word order counts a little ("orange juice" is not "juice oranges"), typos less.
-    sims = np.zeros(len(strings), dtype=np.float32)
-    for query in queries:
-        in_order, any_order = (
-            process.cdist([query], strings, scorer=scorer, processor=utils.default_process,
-                          dtype=np.uint8, workers=1)[0]
-            for scorer in (fuzz.ratio, fuzz.token_sort_ratio)
-        )  # fmt: skip
-        sims = np.maximum(sims, np.maximum(in_order, any_order * ANY_ORDER) / 100.0)
+    in_order, any_order = (
+        process.cdist(queries, strings, scorer=scorer, processor=utils.default_process,
+                      dtype=np.uint8, workers=1).max(axis=0)
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio)
+    )  # fmt: skip
+    sims = np.maximum(in_order, any_order * ANY_ORDER).astype(np.float32) / 100.0
     return sims * index.surface_weight[sids]
 
 
-def _best_text(index: CatalogIndex, sims: np.ndarray, sids: np.ndarray, sized: bool) -> float:
-    """The best surface similarity of one item; with no size asked, a surface naming one
-    counts less ("coffee lids" is the plain alias, not "8 oz coffee lids")."""
-    if not len(sids):
-        return 0.0
-    if not sized:
-        sims = np.where(index.surface_sized[sids], sims * SIZED_SURFACE, sims)
-        sims[index.surface_size_only[sids]] = 0.0
-    return float(sims.max())
+def _unsized(index: CatalogIndex, sims: np.ndarray, sids: np.ndarray) -> np.ndarray:
+    """The similarities as they count with no size asked: a surface naming a size counts
+    less ("coffee lids" is the plain alias, not "8 oz coffee lids"), a variant's size-only
+    surface not at all."""
+    out = np.where(index.surface_sized[sids], sims * SIZED_SURFACE, sims)
+    out[index.surface_size_only[sids]] = 0.0
+    return out
 
 
 def _readings(parts: list[Slot], unit: str | None) -> list[str]:
@@ -215,11 +191,14 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
     loose = [
         (w, amount)
         for s, w in zip(parts, weights, strict=True)
-        if not s.corrections and (amount := _loose_number(s.word)) is not None
+        if not s.corrections and (amount := loose_number(s.word)) is not None
     ]
     sized = parsed.size is not None or bool(loose)
     readings = _readings(parts, parsed.unit)
-    sims = _text_scores(index, readings, np.concatenate(groups))
+    sids = np.concatenate(groups)
+    sims = _text_scores(index, readings, sids)
+    total = sum(weights)
+    done = sum(w for s, w in zip(parts, weights, strict=True) if s.translated)
     query = _Query(
         parsed=parsed,
         parts=parts,
@@ -235,11 +214,14 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         asked=attributes(
             [" ".join(tokens), *readings[1:2], *(c.token for s in parts for c in s.corrections)]
         ),
+        translated=done / total if total > 0 else 0.0,
+        sims=sims.tolist(),
+        unsized=_unsized(index, sims, sids).tolist(),
     )
     out: list[Candidate] = []
     start = 0
     for c, group in zip(top.tolist(), groups, strict=True):
-        out.append(_score(index, query, c, group, sims[start : start + len(group)]))
+        out.append(_score(index, query, c, group, start))
         start += len(group)
     # Ties go to products before variants: with nothing said, the product is meant.
     out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
@@ -253,41 +235,36 @@ class _Query:
     parsed: ParsedLine
     parts: list[Slot]
     weights: list[float]
-    loose: list[tuple[float, Decimal | tuple[Decimal, Decimal]]]
+    loose: list[tuple[float, Amount]]
     sized: bool
     exact: frozenset[int]
     present: frozenset[str]
     asked: Attributes
-
-    @property
-    def translated(self) -> float:
-        """The share of the line's weight that the lexicon had to read."""
-        total = sum(self.weights)
-        done = sum(w for s, w in zip(self.parts, self.weights, strict=True) if s.translated)
-        return done / total if total > 0 else 0.0
+    translated: float  # the share of the line's weight that the lexicon had to read
+    sims: list[float]  # text similarity to each candidate surface, in candidate order
+    unsized: list[float]  # the same, as it counts when no size is asked
 
 
-def _score(
-    index: CatalogIndex, q: _Query, c: int, group: np.ndarray, sims: np.ndarray
-) -> Candidate:
-    """One candidate's features and score."""
+def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int) -> Candidate:
+    """One candidate's features and score (its surfaces start at `start` in q.sims)."""
     vocab = index.item_tokens[c]
-    amounts = _amounts(index.item_sizes[c])
+    amounts = index.item_amounts[c]
     covered, total, missing = 0.0, sum(q.weights), 0
     for s, w in zip(q.parts, q.weights, strict=True):
         hit = max((x.weight for x in s.corrections if x.token in vocab), default=0.0)
         covered += w * hit
         if s.soft:  # "fresh romaine": a soft word only counts when it fits
             total -= w * (1.0 - hit)
-        elif hit < WEAK_HIT and not (s.word[:1].isdigit() and _loose_number(s.word) in amounts):
+        elif hit < WEAK_HIT and not (s.word[:1].isdigit() and loose_number(s.word) in amounts):
             missing += 1
     covered += sum(w for w, amount in q.loose if amount in amounts)
     coverage = covered / total if total > 0 else 0.0
     family = family_fit(index, c, q.parsed, q.asked)
     # a variant the line picks by its unit or share is named, even without its size
     sized = q.sized or family > 0
-    text = _best_text(index, sims, group, sized)
-    recall = _recall(index, group, set(q.present), sized)
+    end = start + len(group)
+    text = max((q.sims if sized else q.unsized)[start:end], default=0.0)
+    recall = _recall(index, group, q.present, sized)
     fit = _size_fit(index, c, q.parsed)
     if any(amount in amounts for _, amount in q.loose):
         fit = max(fit, 0.75)

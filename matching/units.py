@@ -116,6 +116,31 @@ CONTAINER_WORDS = frozenset(
 )
 
 
+Amount = Decimal | tuple[Decimal, Decimal]
+
+
+def loose_number(word: str) -> Amount | None:
+    """A bare number ("12") or range ("12/20", written "12-20") that may name a size."""
+    if word.replace(".", "", 1).isdigit():
+        return Decimal(word)
+    low, _, high = word.partition("/")
+    if low.isdigit() and high.isdigit() and int(low) < int(high):
+        return Decimal(low), Decimal(high)
+    return None
+
+
+def size_amounts(sizes: tuple[Size, ...]) -> frozenset[Amount]:
+    """The numbers a customer may say for an item's sizes: amounts and ranges. A pack's
+    count ("12/12CT") only counts when the item has no other kind of size."""
+    other = any(s.dimension != "cnt" for s in sizes)
+    out: set[Amount] = set()
+    for s in sizes:
+        if other and s.dimension == "cnt":
+            continue
+        out.add(s.amount if s.upper is None else (s.amount, s.upper))
+    return frozenset(out)
+
+
 def fmt_number(value: Decimal) -> str:
     """A decimal as people write it: 2, 0.5, 16.9 (no trailing zeros)."""
     text = format(value.normalize(), "f")
