@@ -32,6 +32,7 @@ EXACT_MATCH, FUZZY_MATCH, AI_MATCH = "EXACT_MATCH", "FUZZY_MATCH", "AI_MATCH"
 CANDIDATES = 30  # items scored with rapidfuzz after the token stage
 ALTERNATIVES = 4
 MARGIN_CAP = 0.1
+RIVAL_GAP = 0.05  # another candidate this close to a candidate's score is a rival
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
 LOOKALIKE_CAP = 0.5  # the most confidence a look-alike gets (see `confidence`)
@@ -40,7 +41,7 @@ _VOLUMES = ("m", "can")
 # The features the confidence model may use (`confidence.py`; refit with
 # `bench/match_calibrate.py` whenever the scoring changes).
 FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit", "unit_fit",
-            "translated", "conflict", "missing")  # fmt: skip
+            "translated", "conflict", "missing", "rivals")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,11 +301,13 @@ def _prefer_product(
     return ranked
 
 
-def _margin(index: CatalogIndex, ranked: list[Candidate], i: int, parsed: ParsedLine) -> float:
-    """How far candidate i is ahead of the best other one (siblings excused by default)."""
+def _others(
+    index: CatalogIndex, ranked: list[Candidate], i: int, parsed: ParsedLine
+) -> list[float]:
+    """The scores of the candidates competing with candidate i (siblings excused by default)."""
     me = ranked[i]
     item = index.items[me.index]
-    best_other = 0.0
+    out: list[float] = []
     for j, cand in enumerate(ranked):
         if j == i:
             continue
@@ -316,10 +319,9 @@ def _margin(index: CatalogIndex, ranked: list[Candidate], i: int, parsed: Parsed
             and other.product_id == item.product_id
             and cand.score <= me.score
         )
-        if sibling_default:
-            continue
-        best_other = max(best_other, cand.score)
-    return me.score - best_other
+        if not sibling_default:
+            out.append(cand.score)
+    return out
 
 
 def confidence(features: dict[str, float]) -> float:
@@ -337,8 +339,11 @@ def features(
 ) -> dict[str, float]:
     """The feature vector of candidate i of a ranking."""
     cand = ranked[i]
+    others = _others(index, ranked, i, parsed)
     # A lead of 0.1 is already decisive; a bigger one says nothing more about being right.
-    margin = min(max(_margin(index, ranked, i, parsed), -MARGIN_CAP), MARGIN_CAP)
+    margin = min(max(cand.score - max(others, default=0.0), -MARGIN_CAP), MARGIN_CAP)
+    # Several look about as good: at most one of them is right.
+    rivals = sum(1 for s in others if s >= cand.score - RIVAL_GAP)
     return {
         "score": cand.score,
         "margin": margin,
@@ -350,6 +355,7 @@ def features(
         "translated": cand.translated,
         "conflict": cand.conflict,
         "missing": cand.missing,
+        "rivals": min(rivals, 3) / 3,
     }
 
 
