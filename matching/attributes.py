@@ -48,7 +48,12 @@ def attributes(texts: Iterable[str]) -> Attributes:
             for name, value, rest in starts.get(word, ()):
                 if tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
                     found.setdefault(name, set()).add(value)
+    if not found:
+        return _NONE  # most names have none: one shared empty mapping, not 50,000
     return {name: frozenset(values) for name, values in found.items()}
+
+
+_NONE: Attributes = {}
 
 
 @cache

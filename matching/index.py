@@ -239,6 +239,9 @@ class _Builder:
             self.exact[core].append(idx)
 
 
+_NO_MARKS: frozenset[str] = frozenset()
+
+
 def _marks(items: list[CatalogItem], attrs: list[Attributes]) -> list[frozenset[str]]:
     """For each variant, the attribute classes in which it differs from its product."""
     base = {it.product_id: i for i, it in enumerate(items) if not it.is_variant}
@@ -246,10 +249,10 @@ def _marks(items: list[CatalogItem], attrs: list[Attributes]) -> list[frozenset[
     for i, item in enumerate(items):
         b = base.get(item.product_id)
         if not item.is_variant or b is None:
-            out.append(frozenset())
+            out.append(_NO_MARKS)
             continue
         mine, theirs = attrs[i], attrs[b]
-        out.append(frozenset(k for k in mine if theirs.get(k) != mine[k]))
+        out.append(frozenset(k for k in mine if theirs.get(k) != mine[k]) or _NO_MARKS)
     return out
 
 

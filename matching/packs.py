@@ -11,6 +11,7 @@ customer's unit then picks the variant ("2 bags" of limes is the 10 lb bag).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from matching.catalog import CatalogItem
 from matching.normalize import fold, lex
@@ -72,5 +73,11 @@ def item_units(item: CatalogItem) -> frozenset[str]:
             own.discard("each")
         if own:
             return frozenset(own)
-    unit = unit_of(item.unit.lower())
-    return frozenset({unit}) if unit else frozenset()
+    return _units_of(item.unit.lower())
+
+
+@cache
+def _units_of(unit: str) -> frozenset[str]:
+    """A product's unit as a set (shared: thousands of items are sold by the case)."""
+    canonical = unit_of(unit)
+    return frozenset({canonical}) if canonical else frozenset()

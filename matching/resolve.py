@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 EXACT_MATCH, FUZZY_MATCH, AI_MATCH = "EXACT_MATCH", "FUZZY_MATCH", "AI_MATCH"
 CANDIDATES = 30  # items scored with rapidfuzz after the token stage
+CANDIDATE_SHARE = 0.4  # ...of those, the ones with at least this share of the best's weight
 ALTERNATIVES = 4
 MARGIN_CAP = 0.1
 RIVAL_GAP = 0.05  # another candidate this close to a candidate's score is a rival
+RIVAL_WINDOW = 10  # candidates looked at for margins and rivals
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
 LOOKALIKE_CAP = 0.5  # the most confidence a look-alike gets (see `confidence`)
@@ -119,18 +121,28 @@ def _recall(index: CatalogIndex, sids: np.ndarray, present: frozenset[str], size
 
 
 def _candidates(index: CatalogIndex, corrections: list[tuple[Correction, ...]]) -> np.ndarray:
-    """The item ids sharing the most IDF weight with the customer's (corrected) words."""
+    """The item ids sharing the most IDF weight with the customer's (corrected) words; those
+    far behind the best (under CANDIDATE_SHARE of its weight) are not worth scoring."""
     n = len(index)
     acc = np.zeros(n, dtype=np.float32)
+    best = np.zeros(n, dtype=np.float32)  # one slot's best weight per item, reset after use
     for corr in corrections:
-        best = np.zeros(n, dtype=np.float32)
+        if len(corr) == 1:
+            acc[index.postings[corr[0].token]] += index.idf[corr[0].token] * corr[0].weight
+            continue
+        touched = []
         for c in corr:
             ids = index.postings[c.token]
             best[ids] = np.maximum(best[ids], index.idf[c.token] * c.weight)
-        acc += best
-    k = min(CANDIDATES, n)
-    top = np.argpartition(-acc, k - 1)[:k] if k < n else np.arange(n)
-    return top[acc[top] > 0]
+            touched.append(ids)
+        if touched:
+            ids = np.unique(np.concatenate(touched))
+            acc[ids] += best[ids]
+            best[ids] = 0.0
+    hit = np.flatnonzero(acc)
+    if len(hit) > CANDIDATES:
+        hit = hit[np.argpartition(-acc[hit], CANDIDATES - 1)[:CANDIDATES]]
+    return hit[acc[hit] >= acc[hit].max() * CANDIDATE_SHARE] if len(hit) else hit
 
 
 def _text_scores(index: CatalogIndex, queries: list[str], sids: np.ndarray) -> np.ndarray:
@@ -308,7 +320,8 @@ def _others(
     me = ranked[i]
     item = index.items[me.index]
     out: list[float] = []
-    for j, cand in enumerate(ranked):
+    # the ranking is best first: competitors that matter are near the top
+    for j, cand in enumerate(ranked[:RIVAL_WINDOW]):
         if j == i:
             continue
         other = index.items[cand.index]

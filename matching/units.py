@@ -138,7 +138,10 @@ def size_amounts(sizes: tuple[Size, ...]) -> frozenset[Amount]:
         if other and s.dimension == "cnt":
             continue
         out.add(s.amount if s.upper is None else (s.amount, s.upper))
-    return frozenset(out)
+    return frozenset(out) if out else _NO_AMOUNTS
+
+
+_NO_AMOUNTS: frozenset[Amount] = frozenset()
 
 
 def fmt_number(value: Decimal) -> str:
