@@ -96,34 +96,41 @@ def conflicts(asked: Attributes, item: Attributes) -> bool:
     return any(name in item and values.isdisjoint(item[name]) for name, values in asked.items())
 
 
-@cache
-def _raw_patterns() -> tuple[tuple[re.Pattern[str], ...], ...]:
-    """Per class, a pattern for each value as written (longest first)."""
-    return tuple(
-        tuple(
-            re.compile(rf"(?<![\w-]){re.escape(fold(v))}(?![\w-])", re.IGNORECASE)
-            for v in sorted(values, key=len, reverse=True)
-        )
-        for _, values in _lines()
-    )
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def _values_at(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, class, value) for each attribute value written in a raw name, reading
+    each word as the matcher does ("UNSLTD" is unsalted, "CLR" clear)."""
+    words = [(m.start(), m.end(), normalize(m.group(0)).split()) for m in _WORD.finditer(text)]
+    starts = _by_first_word()
+    out = []
+    for i, (start, _, tokens) in enumerate(words):
+        if not tokens:
+            continue
+        # the tokens from this word on, and the word each token came from
+        ahead = [(t, j) for j in range(i, len(words)) for t in words[j][2]][:4]
+        for name, value, rest in starts.get(tokens[0], ()):
+            if tuple(t for t, _ in ahead[1 : 1 + len(rest)]) == rest:
+                last_word = ahead[len(rest)][1]
+                out.append((start, words[last_word][1], name, value))
+    return out
 
 
 def swap_attribute(product_name: str, variant_name: str) -> tuple[str, str] | None:
     """The product's name with its value of the variant's class replaced by the variant's
     ("Butter Unsalted AA" + "Salted" -> "Butter Salted AA"), and what is left of the
     variant's name; None when the two names share no class."""
-    name = product_name if fold(product_name) == product_name.lower() else fold(product_name)
-    folded_name, folded_variant = name.lower(), fold(variant_name)
-    for patterns in _raw_patterns():
-        mine = next((m for p in patterns if (m := p.search(folded_variant))), None)
-        if mine is None:
+    if len(fold(product_name)) != len(product_name) or len(fold(variant_name)) != len(variant_name):
+        return None  # accents folded away would shift the spans: leave such names be
+    mine = _values_at(variant_name)
+    theirs = _values_at(product_name)
+    for v_start, v_end, name, value in sorted(mine, key=lambda m: m[0] - m[1]):
+        other = next((t for t in theirs if t[2] == name and t[3] != value), None)
+        if other is None or any(t[2] == name and t[3] == value for t in theirs):
             continue
-        theirs = next((m for p in patterns if (m := p.search(folded_name))), None)
-        if theirs is None or theirs.group(0) == mine.group(0):
-            continue
-        value = variant_name[mine.start() : mine.end()]
-        if len(variant_name) != len(folded_variant):
-            value = mine.group(0)
-        rest = f"{variant_name[: mine.start()]} {variant_name[mine.end() :]}".strip()
-        return f"{name[: theirs.start()]}{value}{name[theirs.end() :]}", rest
+        start, end = other[0], other[1]
+        rest = f"{variant_name[:v_start]} {variant_name[v_end:]}".strip()
+        written = variant_name[v_start:v_end]
+        return f"{product_name[:start]}{written}{product_name[end:]}", rest
     return None
