@@ -119,7 +119,7 @@ def _values_at(text: str) -> list[tuple[int, int, str, str]]:
 
 def swap_attribute(product_name: str, variant_name: str) -> tuple[str, str] | None:
     """The product's name with its value of the variant's class replaced by the variant's
-    ("Butter Unsalted AA" + "Salted" -> "Butter Salted AA"), and what is left of the
+    ("Butter Unsalted 4/1 lb" + "Salted" -> "Butter Salted 4/1 lb"), and what is left of the
     variant's name; None when the two names share no class."""
     if len(fold(product_name)) != len(product_name) or len(fold(variant_name)) != len(variant_name):
         return None  # accents folded away would shift the spans: leave such names be

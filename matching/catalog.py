@@ -58,7 +58,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 def variant_display_name(product_name: str, variant_name: str) -> str:
     """The variant's name: the product's size, colour, flavour... replaced by the variant's
-    ("Butter Unsalted AA 36/1 lb" + "Salted" -> "Butter Salted AA 36/1 lb"), else appended."""
+    ("Butter Unsalted 4/1 lb" + "Salted" -> "Butter Salted 4/1 lb"), else appended."""
     swapped = swap_attribute(product_name, variant_name)
     if swapped is not None:
         product_name, variant_name = swapped

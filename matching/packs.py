@@ -5,7 +5,7 @@ Catalog exports write packs tersely: "4/10#" (four 10 lb packs), "6/#10" (six #1
 the size parser reads ("4 x 10 lb", "#10 can 6 ct"), so a pack's inner size and count
 become comparable sizes. `item_units` says what an item is sold by: its variant's own
 unit word ("10 LB BAG", "BUNCH EA", "Case 4/5.5 lb") or else the product's unit; a
-customer's unit then picks the variant ("2 bags" of limes is the 10 lb bag).
+customer's unit then picks the variant ("3 bags" of lemons is the 10 lb bag).
 """
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ def _unsized(index: CatalogIndex, sims: np.ndarray, sids: np.ndarray) -> np.ndar
 
 def _readings(parts: list[Slot], unit: str | None) -> list[str]:
     """The query as written (catalog words kept), as read in English, and with its unit
-    ("10 bunches cilantro" reads "cilantro bunch" too, the name of the bunch variant)."""
+    ("12 bunches parsley" reads "parsley bunch" too, the name of the bunch variant)."""
     own = " ".join(s.own or (s.corrections[0].token if s.corrections else s.word) for s in parts)
     english = " ".join(
         s.english or (s.corrections[0].token if s.corrections else s.word) for s in parts

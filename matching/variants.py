@@ -1,8 +1,8 @@
 """Which member of a product family (the product and its variants) a line names.
 
-A line names a variant by how it is sold ("2 bags" of limes: the 10 lb bag, not the 40 lb
-case; "10 manojos cilantro": the bunch), by a share of the product's pack ("medio saco de
-cebolla": the 25 lb sack of a 50 lb onion), or by a relative size ("valentina chica": the
+A line names a variant by how it is sold ("3 bags" of lemons: the 10 lb bag, not the 40 lb
+case; "12 manojos de perejil": the bunch), by a share of the product's pack ("medio saco de
+papa": the 25 lb sack of a 50 lb potato), or by a relative size ("salsa chica": the
 smallest bottle of the family) when the names carry no size word. `family_fit` scores one
 candidate against its siblings: +1 the line picks it, -1 the line picks a sibling, else 0.
 """

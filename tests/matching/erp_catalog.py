@@ -48,9 +48,7 @@ def erp_items() -> list[CatalogItem]:
     """The invented catalog as matcher items (products and their variants)."""
     items: list[CatalogItem] = []
     for sku, name, unit, variants in ERP:
-        items.append(
-            CatalogItem(sku, None, sku, name, unit=unit, unit_price=Decimal("10"))
-        )
+        items.append(CatalogItem(sku, None, sku, name, unit=unit, unit_price=Decimal("10")))
         for vsku, vname in variants:
             items.append(
                 CatalogItem(sku, vsku, vsku, variant_display_name(name, vname), unit=unit,

@@ -24,9 +24,7 @@ from tests.matching.erp_catalog import erp_items
         ("crushed tomatoes #10 1 cs", "40003"),
     ],
 )
-def test_english_lines_find_abbreviated_names(
-    erp_index: CatalogIndex, text: str, sku: str
-) -> None:
+def test_english_lines_find_abbreviated_names(erp_index: CatalogIndex, text: str, sku: str) -> None:
     """CHIX, BRST, BNLS, WHL, GRND, GRAN... read as the words customers write."""
     result = match_line(erp_index, text)
     assert result.item is not None and result.item.sku == sku

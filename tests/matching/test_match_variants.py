@@ -27,13 +27,13 @@ def test_the_unit_picks_the_variant(erp_index: CatalogIndex, text: str, sku: str
 
 
 def test_half_a_sack_is_the_half_size_variant(erp_index: CatalogIndex) -> None:
-    """"medio saco" of a 50 lb onion is the 25 lb sack when the catalog sells one."""
+    """Half a sack ("medio saco") of a 50 lb onion is the 25 lb sack the catalog sells."""
     assert match_line(erp_index, "medio saco de cebolla amarilla").item.sku == "30002"
     assert match_line(erp_index, "2 sacos de cebolla amarilla").item.sku == "30001"
 
 
 def test_a_relative_size_picks_the_smallest_or_largest(erp_index: CatalogIndex) -> None:
-    """"small" (chica) hot sauce is the 5 oz bottle; unqualified it is the product."""
+    """Small (chica) hot sauce is the 5 oz bottle; unqualified it is the product."""
     assert match_line(erp_index, "hot sauce small 2 cs").item.sku == "40005"
     assert match_line(erp_index, "salsa picante chica 2 cajas").item.sku == "40005"
     assert match_line(erp_index, "hot sauce 2 cs").item.sku == "40004"
@@ -63,7 +63,7 @@ def test_attributes_and_sizes_pick_the_variant(
 
 
 def test_an_unqualified_line_means_the_plain_kind(erp_index: CatalogIndex) -> None:
-    """"sugar" is granulated sugar, not brown sugar."""
+    """Plain "sugar" is granulated sugar, not brown sugar."""
     assert match_line(erp_index, "sugar 2 bags").item.sku == "40005X"
 
 
