@@ -56,6 +56,7 @@ class CatalogIndex:
     surface_idf: list[float]
     item_surfaces: list[np.ndarray]
     item_tokens: list[frozenset[str]]
+    item_shelf: list[frozenset[str]]  # tokens an item has only from its category
     item_sizes: list[tuple[Size, ...]]
     item_weak_sizes: list[tuple[Size, ...]]
     item_amounts: list[frozenset[Amount]]  # the numbers a customer may say for its sizes
@@ -166,6 +167,7 @@ class _Builder:
     item_sizes: list[tuple[Size, ...]] = field(default_factory=list)
     item_weak: list[tuple[Size, ...]] = field(default_factory=list)
     item_attributes: list[Attributes] = field(default_factory=list)
+    item_shelf: list[frozenset[str]] = field(default_factory=list)
     exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cores: dict[str, tuple[str, list[Size]]] = field(default_factory=lambda: {"": ("", [])})
@@ -199,10 +201,15 @@ class _Builder:
                     if trust != MISSPELLING:
                         named.append(core)
         self.item_attributes.append(attributes(named))
-        for text in (*item.keywords, item.category or "", item.brand or ""):
+        for text in (*item.keywords, item.brand or ""):
             words = self.core(text)[0].split()
             tokens.update(words)
             tokens.update(english_tokens(words))
+        # the category's words describe the shelf, not the item ("Cups & Lids" for a cup)
+        words = self.core(item.category or "")[0].split()
+        shelf = {*words, *english_tokens(words)} - tokens
+        tokens.update(shelf)
+        self.item_shelf.append(frozenset(shelf) if shelf else _NO_MARKS)
         weak = [] if item.is_variant else self.core(item.description or "")[1]
         self.item_surfaces.append(np.fromiter(seen.values(), dtype=np.int32, count=len(seen)))
         self.item_tokens.append(frozenset(tokens))
@@ -284,6 +291,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         surface_idf=[sum(idf[w] for w in words) for words in surface_tokens],
         item_surfaces=b.item_surfaces,
         item_tokens=b.item_tokens,
+        item_shelf=b.item_shelf,
         item_sizes=b.item_sizes,
         item_weak_sizes=b.item_weak,
         item_amounts=[size_amounts(sizes) for sizes in b.item_sizes],

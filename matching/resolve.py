@@ -38,6 +38,7 @@ RIVAL_WINDOW = 10  # candidates looked at for margins and rivals
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
 LOOKALIKE_CAP = 0.5  # the most confidence a look-alike gets (see `confidence`)
+SHELF = 0.7  # a word only the item's category has ("lids" for a cup in "Cups & Lids")
 WEAK_HIT = 0.75  # a guess this unsure ("stir" for "stix") does not explain a customer's word
 _VOLUMES = ("m", "can")
 # The features the confidence model may use (`confidence.py`; refit with
@@ -260,11 +261,15 @@ class _Query:
 
 def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int) -> Candidate:
     """One candidate's features and score (its surfaces start at `start` in q.sims)."""
-    vocab = index.item_tokens[c]
+    vocab, shelf = index.item_tokens[c], index.item_shelf[c]
     amounts = index.item_amounts[c]
     covered, total, missing = 0.0, sum(q.weights), 0
     for s, w in zip(q.parts, q.weights, strict=True):
-        hit = max((x.weight for x in s.corrections if x.token in vocab), default=0.0)
+        hit = max(
+            (x.weight * (SHELF if x.token in shelf else 1.0) for x in s.corrections
+             if x.token in vocab),
+            default=0.0,
+        )  # fmt: skip
         covered += w * hit
         if s.soft:  # "fresh romaine": a soft word only counts when it fits
             total -= w * (1.0 - hit)
