@@ -83,6 +83,37 @@ def spanish() -> Lexicon:
     )
 
 
+@cache
+def _single_words() -> dict[int, list[str]]:
+    """The lexicon's one-word Spanish keys by length (for misspelt words)."""
+    out: dict[int, list[str]] = {}
+    for key in spanish().phrases:
+        if len(key) == 1 and key[0].isalpha():
+            out.setdefault(len(key[0]), []).append(key[0])
+    return out
+
+
+def misspelt_spanish(word: str) -> tuple[str, ...] | None:
+    """The lexicon key a misspelt Spanish word stands for ("cebola" -> cebolla), if one is
+    a single edit away (two for long words) and no other is as close."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    edits = 1 if len(word) < 8 else 2
+    found: list[tuple[int, str]] = []
+    for length in range(len(word) - edits, len(word) + edits + 1):
+        for key, dist, _ in process.extract(
+            word, _single_words().get(length, []), scorer=OSA.distance, score_cutoff=edits, limit=3
+        ):
+            found.append((int(dist), key))
+    found.sort()
+    if not found or (len(found) > 1 and found[1][0] == found[0][0] and found[1][1] != found[0][1]):
+        return None
+    return (found[0][1],)
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One stretch of a text: its own words, and what they mean in English (if Spanish)."""

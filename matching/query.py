@@ -13,8 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matching.index import CatalogIndex, Correction
-from matching.lexicon import FIRST_SENSE, OTHER_SENSE, Reading, read_spanish
+from matching.lexicon import (
+    FIRST_SENSE,
+    OTHER_SENSE,
+    Reading,
+    misspelt_spanish,
+    read_spanish,
+    spanish,
+)
 from matching.normalize import SOFT_WORDS
+
+MISSPELT = 0.9  # trust in the reading of a Spanish word one edit from the lexicon's
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +48,7 @@ def _plain(index: CatalogIndex, word: str) -> Slot:
     return Slot(word, corr, own, None, word in SOFT_WORDS)
 
 
-def _translated(index: CatalogIndex, reading: Reading) -> list[Slot]:
+def _translated(index: CatalogIndex, reading: Reading, trust: float = 1.0) -> list[Slot]:
     width = max(len(s) for s in reading.senses)
     # Past the shortest reading ("skim" = nonfat = fat free), a slot is optional.
     # ...but only a reading the catalog can match in full counts ("cornstarch" = "corn
@@ -59,11 +68,11 @@ def _translated(index: CatalogIndex, reading: Reading) -> list[Slot]:
         for k, sense in enumerate(reading.senses):
             if p >= len(sense):
                 continue
-            trust = 1.0 if sense == reading.source else FIRST_SENSE if k == 0 else OTHER_SENSE
+            weight = 1.0 if sense == reading.source else FIRST_SENSE if k == 0 else OTHER_SENSE
             english = english or sense[p]
             soft = soft or (k == 0 and sense[p] in SOFT_WORDS)
             for c in index.correct(sense[p]):
-                alts[c.token] = max(alts.get(c.token, 0.0), trust * c.weight)
+                alts[c.token] = max(alts.get(c.token, 0.0), trust * weight * c.weight)
         ranked = sorted(alts.items(), key=lambda kv: -kv[1])
         own = next((w for w in mine if w in index.postings), None)
         word = sources[0] if sources else reading.source[-1]
@@ -77,7 +86,19 @@ def slots(index: CatalogIndex, tokens: Sequence[str]) -> list[Slot]:
     out: list[Slot] = []
     for reading in read_spanish(tokens):
         if not reading.senses:
-            out.append(_plain(index, reading.source[0]))
+            plain = _plain(index, reading.source[0])
+            exact = plain.corrections and plain.corrections[0].weight >= 1.0
+            key = None if exact else misspelt_spanish(plain.word)
+            if key is None:
+                out.append(plain)
+                continue
+            # a misspelt Spanish word ("cebola"): read it as the word it is near, keeping
+            # the catalog's own near words as candidates too
+            misread = _translated(index, Reading(reading.source, spanish().phrases[key]), MISSPELT)
+            first = misread[0]
+            merged = sorted({*first.corrections, *plain.corrections}, key=lambda c: -c.weight)
+            out.append(Slot(first.word, tuple(merged), None, first.english, first.soft))
+            out.extend(misread[1:])
         elif any(reading.senses):  # a word that says nothing ("sabor") has only empty senses
             out.extend(_translated(index, reading))
     return out

@@ -48,7 +48,7 @@ SELLING_UNITS: dict[str, str] = {
     **dict.fromkeys(("jib", "jibs", "bib", "bibs"), "each"),
     **dict.fromkeys(("bundle", "bundles", "bdl", "bdls"), "bundle"),
     **dict.fromkeys(("roll", "rolls", "rollo", "rollos"), "roll"),
-    **dict.fromkeys(("bunch", "bunches", "manojo", "manojos"), "bunch"),
+    **dict.fromkeys(("bunch", "bunches", "bnch", "bn", "manojo", "manojos"), "bunch"),
     **dict.fromkeys(("tray", "trays", "charola", "charolas"), "tray"),
     **dict.fromkeys(("pail", "pails", "bucket", "buckets", "cubeta", "cubetas"), "pail"),
     **dict.fromkeys(("loaf", "loaves"), "loaf"),

@@ -87,3 +87,9 @@ def test_an_unreadable_size_never_breaks_the_index() -> None:
     odd = items[0].__class__("X1", None, "X1", "SHRIMP 8/1#/3-4#/#/ 10#-12#")
     index = build_index([*items, odd])
     assert match_line(index, "2 cs chicken breast").item is not None
+
+
+def test_a_misspelt_spanish_word_is_still_read(erp_index: CatalogIndex) -> None:
+    """One letter off a lexicon word ("sebolla" for cebolla) is read as that word."""
+    result = match_line(erp_index, "sebolla morada 1 saco")
+    assert result.item is not None and result.item.sku == "30003"
