@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 from matching.attributes import Attributes, attributes
 from matching.catalog import CatalogItem
 from matching.lexicon import english_tokens
+from matching.lexicon import load as load_lexicons
 from matching.normalize import norm_tokens, singular
 from matching.packs import item_units, spell_packs
 from matching.parse import split_sizes
@@ -266,6 +267,7 @@ def _marks(items: list[CatalogItem], attrs: list[Attributes]) -> list[frozenset[
 def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     """Build the index of one distributor's items (products and variants)."""
     items = list(items)
+    load_lexicons()
     bases = {it.product_id: it for it in items if not it.is_variant}
     b = _Builder()
     for idx, item in enumerate(items):

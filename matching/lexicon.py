@@ -114,6 +114,12 @@ def misspelt_spanish(word: str) -> tuple[str, ...] | None:
     return (found[0][1],)
 
 
+def load() -> None:
+    """Read every word list now (index builds call this, so no customer line waits for it)."""
+    abbreviations()
+    _single_words()
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One stretch of a text: its own words, and what they mean in English (if Spanish)."""

@@ -84,6 +84,7 @@ STOPWORDS = frozenset({
     "we", "wednesday", "week", "weekly", "were", "will", "with", "would", "x", "y", "yeah", "yep",
     "yes", "you", "your",
     "al", "en",  # Spanish "a la", "en rebanadas"
+    "s",  # "88s oranges", "48s avocados": the count's plural, not a word
 })
 # fmt: on
 

@@ -22,6 +22,8 @@ from tests.matching.erp_catalog import erp_items
         ("ground beef 80/20 2 cs", "10010"),
         ("granulated sugar 3 bags", "40005X"),
         ("crushed tomatoes #10 1 cs", "40003"),
+        ("atlantic salmon fillet 20 lb", "10020"),
+        ("115s lemons 2 cs", "30006"),
     ],
 )
 def test_english_lines_find_abbreviated_names(erp_index: CatalogIndex, text: str, sku: str) -> None:
