@@ -61,6 +61,7 @@ class CatalogIndex:
     item_sizes: list[tuple[Size, ...]]
     item_weak_sizes: list[tuple[Size, ...]]
     item_amounts: list[frozenset[Amount]]  # the numbers a customer may say for its sizes
+    item_main_amounts: list[frozenset[Amount]]  # ...those of its main size (not a count)
     item_units: list[frozenset[str]]
     item_attributes: list[Attributes]  # colour, flavour, salted... named by the item
     item_marks: list[frozenset[str]]  # classes where a variant differs from its product
@@ -297,6 +298,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         item_sizes=b.item_sizes,
         item_weak_sizes=b.item_weak,
         item_amounts=[size_amounts(sizes) for sizes in b.item_sizes],
+        item_main_amounts=[size_amounts(sizes, counts=False) for sizes in b.item_sizes],
         item_units=[item_units(it) for it in items],
         item_attributes=b.item_attributes,
         item_marks=_marks(items, b.item_attributes),

@@ -284,8 +284,10 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
     text = max((q.sims if sized else q.unsized)[start:end], default=0.0)
     recall = _recall(index, group, q.present, sized)
     fit = _size_fit(index, c, q.parsed)
-    if any(amount in amounts for _, amount in q.loose):
-        fit = max(fit, 0.75)
+    if any(amount in index.item_main_amounts[c] for _, amount in q.loose):
+        fit = max(fit, 0.75)  # "tortillas de 12": the 12 inch one...
+    elif any(amount in amounts for _, amount in q.loose):
+        fit = max(fit, 0.5)  # ...more than the one packed 12 to a pack
     conflict = float(conflicts(q.asked, index.item_attributes[c]))
     # unasked, the plain kind is meant: "sugar" is granulated, "lids" the product not the black
     plain = max(marked(q.asked, index.item_attributes[c], vocab),
@@ -313,6 +315,9 @@ def _prefer_product(
             other.product_id == item.product_id
             and not other.is_variant
             and top.score - cand.score < 0.03
+            # unless the line's size or unit fits the variant better
+            and cand.size_fit >= top.size_fit
+            and cand.unit_fit >= top.unit_fit
         ):
             return [cand, *(x for x in ranked if x is not cand)]
     return ranked

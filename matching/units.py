@@ -129,10 +129,10 @@ def loose_number(word: str) -> Amount | None:
     return None
 
 
-def size_amounts(sizes: tuple[Size, ...]) -> frozenset[Amount]:
-    """The numbers a customer may say for an item's sizes: amounts and ranges. A pack's
-    count ("12/12CT") only counts when the item has no other kind of size."""
-    other = any(s.dimension != "cnt" for s in sizes)
+def size_amounts(sizes: tuple[Size, ...], *, counts: bool = True) -> frozenset[Amount]:
+    """The numbers a customer may say for an item's sizes: amounts and ranges. With
+    counts=False a count ("12/12CT", "115CT") is left out when the item has another size."""
+    other = not counts and any(s.dimension != "cnt" for s in sizes)
     out: set[Amount] = set()
     for s in sizes:
         if other and s.dimension == "cnt":
