@@ -35,6 +35,8 @@ ALTERNATIVES = 4
 MARGIN_CAP = 0.1
 RIVAL_GAP = 0.05  # another candidate this close to a candidate's score is a rival
 RIVAL_WINDOW = 10  # candidates looked at for margins and rivals
+ALIKE_RECALL = 0.1  # a rival too: one explaining the line as fully, its name about as much
+ALIKE_TEXT = 0.15  # ...and reading about as close
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
 LOOKALIKE_CAP = 0.5  # the most confidence a look-alike gets (see `confidence`)
@@ -44,7 +46,7 @@ _VOLUMES = ("m", "can")
 # The features the confidence model may use (`confidence.py`; refit with
 # `bench/match_calibrate.py` whenever the scoring changes).
 FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit", "unit_fit",
-            "translated", "conflict", "missing", "rivals")  # fmt: skip
+            "translated", "conflict", "missing", "rivals", "alike")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,11 +327,12 @@ def _prefer_product(
 
 def _others(
     index: CatalogIndex, ranked: list[Candidate], i: int, parsed: ParsedLine
-) -> list[float]:
-    """The scores of the candidates competing with candidate i (siblings excused by default)."""
+) -> list[Candidate]:
+    """The candidates competing with candidate i (its own variants excused when the line
+    names no size: then the product is meant)."""
     me = ranked[i]
     item = index.items[me.index]
-    out: list[float] = []
+    out: list[Candidate] = []
     # the ranking is best first: competitors that matter are near the top
     for j, cand in enumerate(ranked[:RIVAL_WINDOW]):
         if j == i:
@@ -343,7 +346,7 @@ def _others(
             and cand.score <= me.score
         )
         if not sibling_default:
-            out.append(cand.score)
+            out.append(cand)
     return out
 
 
@@ -363,10 +366,23 @@ def features(
     """The feature vector of candidate i of a ranking."""
     cand = ranked[i]
     others = _others(index, ranked, i, parsed)
+    best_other = max((o.score for o in others), default=0.0)
     # A lead of 0.1 is already decisive; a bigger one says nothing more about being right.
-    margin = min(max(cand.score - max(others, default=0.0), -MARGIN_CAP), MARGIN_CAP)
+    margin = min(max(cand.score - best_other, -MARGIN_CAP), MARGIN_CAP)
     # Several look about as good: at most one of them is right.
-    rivals = sum(1 for s in others if s >= cand.score - RIVAL_GAP)
+    rivals = sum(1 for o in others if o.score >= cand.score - RIVAL_GAP)
+    # Several explain every word as well ("buns": hamburger, hot dog, brioche): the line
+    # does not say which.
+    alike = sum(
+        1
+        for o in others
+        if o.missing == 0
+        and o.conflict == 0
+        and o.coverage >= cand.coverage - 0.01
+        and o.recall >= cand.recall - ALIKE_RECALL
+        and o.text >= cand.text - ALIKE_TEXT
+        and (o.exact or not cand.exact)
+    )
     return {
         "score": cand.score,
         "margin": margin,
@@ -379,6 +395,7 @@ def features(
         "conflict": cand.conflict,
         "missing": cand.missing,
         "rivals": min(rivals, 3) / 3,
+        "alike": min(alike, 3) / 3,
     }
 
 
