@@ -151,3 +151,14 @@ def health_app(settings: Settings, database: Database) -> web.Application:
     app.router.add_get("/healthz", _alive)
     setup(app)
     return app
+
+
+async def start_health_server(settings: Settings, database: Database, host: str,
+                              port: int) -> web.AppRunner:
+    """Serve `health_app` on host:port (`orderagent worker --metrics-port`); the caller
+    cleans the runner up."""
+    runner = web.AppRunner(health_app(settings, database), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("health and metrics on http://%s:%d/metrics", host, port)
+    return runner
