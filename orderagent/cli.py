@@ -350,12 +350,35 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from evaluation.transcripts import TranscriptFileError
 
     try:
-        return run_replay(args.transcripts, args.catalog, settings, report_path=args.report,
-                          compare_path=args.compare)
+        if args.html is None:
+            return run_replay(args.transcripts, args.catalog, settings,
+                              report_path=args.report, compare_path=args.compare)
+        return _replay_html(args, settings)
     except TranscriptFileError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(f"orderagent: {problem}", file=sys.stderr)
         raise UsageError(str(exc)) from None
+
+
+def _replay_html(args: argparse.Namespace, settings: Settings) -> int:
+    """`replay --html`: the run's JSON report (kept only if --report), then the page."""
+    import tempfile
+
+    from evaluation.report import run_replay
+    from evaluation.report_html import write_html
+    from evaluation.transcripts import load_report
+
+    with tempfile.TemporaryDirectory(prefix="orderagent-replay-") as tmp:
+        report_path = args.report or str(Path(tmp) / "report.json")
+        code = run_replay(args.transcripts, args.catalog, settings, report_path=report_path,
+                          compare_path=args.compare)
+        report = load_report(report_path)
+    baseline = load_report(args.compare) if args.compare else None
+    write_html(args.html, report, title=f"replay {Path(args.transcripts).name}",
+               baseline=baseline, baseline_name=Path(args.compare).name if args.compare
+               else "before")
+    print(f"HTML report written to {args.html}")
+    return code
 
 
 def cmd_export_transcripts(args: argparse.Namespace, settings: Settings) -> int:
@@ -453,6 +476,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--compare", metavar="OTHER_REPORT.json",
                    help="show what got better and worse against an earlier report")
+    p.add_argument("--html", metavar="OUT.html", type=Path,
+                   help="also write a self-contained HTML report (charts, failing "
+                        "conversations; with --compare, both runs side by side)")
     p.set_defaults(fn=cmd_replay)
 
     p = sub.add_parser("export-transcripts",
