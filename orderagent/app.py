@@ -10,6 +10,7 @@ from aiohttp import web
 
 import api
 from channels import webhooks
+from channels._http import close_client_session
 from core.errors import OrderAgentError, Unavailable
 from core.settings import Settings
 from db.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
@@ -77,6 +78,7 @@ def create_app(settings: Settings, database: Database,
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await close_client_session()  # the senders' shared HTTP client
 
     app.cleanup_ctx.append(background_ctx)
     return app
