@@ -6,7 +6,7 @@ COPY evaluation evaluation
 COPY api api
 COPY agent agent
 COPY channels channels
-COPY mailroom mailbox
+COPY mailroom mailroom
 COPY reading reading
 COPY matching matching
 COPY privacy privacy

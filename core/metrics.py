@@ -31,8 +31,6 @@ STORE_SECONDS = Histogram("orderagent_webhook_store_seconds",
 SPOOL_DEPTH = Gauge("orderagent_spool_depth", "Webhook requests spooled, not yet stored")
 SPOOL_OLDEST_AGE = Gauge("orderagent_spool_oldest_age_seconds",
                          "Age of the oldest spooled webhook request")
-TURNS = Counter("orderagent_turns_total", "Conversation turns processed by workers",
-                ["outcome"])
 TURN_SECONDS = Histogram("orderagent_turn_seconds", "One conversation turn, claim to reply",
                          buckets=_BUCKETS)
 MATCH_SECONDS = Histogram("orderagent_match_seconds", "Product matching of one turn",
