@@ -37,8 +37,9 @@ class LoopHealth:
     stale: list[tuple[str, float]]
 
 
-def loops(stale_after_s: float = STALE_AFTER_S) -> LoopHealth:
+def loops(stale_after_s: float | None = None) -> LoopHealth:
     """The live loops of this process and which of them are stale."""
+    stale_after_s = STALE_AFTER_S if stale_after_s is None else stale_after_s
     now = time.monotonic()
     running, stale = 0, []
     for key, (name, ref, at) in list(_beats.items()):
