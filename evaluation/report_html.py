@@ -27,6 +27,7 @@ table{border-collapse:collapse;margin:.5rem 0} td,th{padding:.25rem .7rem;text-a
      border-bottom:1px solid #eef} th{background:#f5f6fa} td.n{text-align:right}
 .better{color:#137333} .worse{color:#b3261e} .muted{color:#6b7280}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:1rem}
+.charts>div{min-width:0}
 .conv{border:1px solid #dde;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
 .conv h3{margin:.1rem 0 .6rem;font-size:1.05rem}
 .runs{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
@@ -34,6 +35,9 @@ table{border-collapse:collapse;margin:.5rem 0} td,th{padding:.25rem .7rem;text-a
 .customer{background:#eef3ff} .agent{background:#f2f2f2;margin-left:2rem}
 .missing{color:#b3261e} .extra{color:#a15c00} .qty{color:#6d28d9}
 """
+# plots drawn before the grid settled keep their first width: fit them to their cells
+RESIZE = """window.addEventListener("load", () => document.querySelectorAll(".js-plotly-plot")
+  .forEach((p) => Plotly.Plots.resize(p)));"""
 _FATE_COLOURS = {"kept": "#2563eb", "corrected": "#dc2626"}
 
 
@@ -47,9 +51,12 @@ def _fmt(value: Any) -> str:
 
 def _figure(fig: go.Figure, first: list[bool]) -> str:
     """The figure as a div; plotly.js goes inline with the first one only."""
-    fig.update_layout(margin={"l": 40, "r": 10, "t": 40, "b": 40}, height=320,
-                      template="plotly_white")
+    fig.update_layout(margin={"l": 40, "r": 10, "t": 40, "b": 40}, autosize=True,
+                      template="plotly_white",
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.2})
+    # sized by its grid cell, not plotly's default 700 px (which overflows the cell)
     out = pio.to_html(fig, full_html=False, include_plotlyjs=first[0],
+                      default_width="100%", default_height="340px",
                       config={"displaylogo": False, "responsive": True})
     first[0] = False
     return out
@@ -104,8 +111,10 @@ def _confidence_chart(runs: list[tuple[str, dict[str, Any]]], first: list[bool])
                                                            "size": 0.05},
                               marker_color=_FATE_COLOURS[fate],
                               opacity=0.75 if name == runs[-1][0] else 0.4)
+    # log scale: the few corrected lines stay visible beside hundreds of kept ones
     fig.update_layout(title="confidence of accepted lines: kept vs corrected",
-                      barmode="overlay", xaxis_title="confidence", yaxis_title="lines")
+                      barmode="overlay", xaxis_title="confidence", yaxis_title="lines",
+                      yaxis_type="log")
     return _figure(fig, first)
 
 
@@ -224,7 +233,7 @@ def render_html(report: dict[str, Any], *, title: str,
             f"<h2>Metrics</h2>{_metrics_table(runs)}{summary}"
             f'<h2>Breakdown</h2><div class="charts">{charts}</div>'
             f"<h2>Failing conversations ({failing})</h2>{_failures(runs)}"
-            "</body></html>")
+            f"<script>{RESIZE}</script></body></html>")
 
 
 def write_html(path: str | Path, report: dict[str, Any], *, title: str,
