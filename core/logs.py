@@ -98,10 +98,11 @@ class IdsFilter(logging.Filter):
     """Copies the bound ids onto each record (as attributes the formatters read)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Always keeps the record; adds the ids."""
+        """Always keeps the record; adds the ids that are bound (an unbound one is left out
+        of the line rather than written as null)."""
         for name in IDS:
-            if not hasattr(record, name):
-                setattr(record, name, _VARS[name].get())
+            if not hasattr(record, name) and (value := _VARS[name].get()) is not None:
+                setattr(record, name, value)
         return True
 
 
@@ -120,10 +121,9 @@ class ConsoleFormatter(logging.Formatter):
 
 def json_formatter() -> logging.Formatter:
     """One JSON object per line: time, level, logger, message, ids and any `extra=`."""
-    return JsonFormatter("{asctime}{levelname}{name}{message}", style="{",
-                         rename_fields={"asctime": "time", "levelname": "level",
-                                        "name": "logger"},
-                         timestamp=False, json_ensure_ascii=False)
+    return JsonFormatter("{levelname}{name}{message}", style="{",
+                         rename_fields={"levelname": "level", "name": "logger"},
+                         timestamp="time", json_ensure_ascii=False)  # ISO 8601, UTC
 
 
 def setup_logging(level: str = "INFO", fmt: str = "auto", stream: IO[str] | None = None,
