@@ -33,7 +33,9 @@ from channels import get_adapter, registry
 from channels.base import ChannelNotConfigured, SendRefused, Thread
 from channels.consent import set_opted_out
 from channels.retry import RetryPolicy, backoff_delay, longest_send_s, send_with_retries
+from core import logs
 from core.messages import Channel, OutboundMessage, SendResult
+from core.metrics import send_result
 from db.crypto import Keyring
 from db.engine import Database
 from db.models import Conversation, Customer, ExternalIntegration, ExternalMessageMapping, Message
@@ -149,6 +151,8 @@ async def _claim(db: Database, keyring: Keyring, options: SenderOptions
             return None
         await scope(session, row.distributor_id)  # from here on: that tenant's data only
         msg = (await session.execute(select(Message).where(Message.id == row.id))).scalar_one()
+        logs.bind(distributor_id=row.distributor_id, conversation_id=msg.conversation_id,
+                  message_id=msg.id, request_id=(msg.external_metadata or {}).get("request_id"))
         conv = (await session.execute(select(Conversation).where(
             Conversation.id == msg.conversation_id))).scalar_one()
         customer = (await session.execute(select(Customer).where(
@@ -252,7 +256,10 @@ async def _record(db: Database, claim: _Claim, result: SendResult,
                                                      "external_id"]))
             log.info("outbound message %s sent via %s", msg.id, claim.integration.provider)
             return SendOutcome(msg.id, MessageStatus.SENT, external_id=result.external_id)
-        msg.external_metadata = meta
+        msg.external_metadata = {**meta, "last_failure": {  # `orderagent messages retry` reads it
+            "provider": claim.integration.provider, "ambiguous": result.ambiguous,
+            "code": str(result.error_code or result.status_code or ""),
+            "retryable": result.retryable}}
         if result.retryable and not result.ambiguous and claim.attempt < options.max_attempts:
             policy = RetryPolicy(base_delay_s=options.retry_base_s,
                                  max_delay_s=options.retry_max_s,
@@ -272,6 +279,7 @@ async def _record(db: Database, claim: _Claim, result: SendResult,
         return _fail(msg, _describe(result), logged=_codes(result))
 
 
+@logs.traced
 async def send_next(db: Database, keyring: Keyring, options: SenderOptions
                     ) -> SendOutcome | None:
     """Claim, send and record one due outbound message; None when nothing is due."""
@@ -279,4 +287,6 @@ async def send_next(db: Database, keyring: Keyring, options: SenderOptions
     if not isinstance(claim, _Claim):
         return claim
     result = await _send(claim, options)
-    return await _record(db, claim, result, options)
+    outcome = await _record(db, claim, result, options)
+    send_result(claim.integration.provider, outcome.status, result.error_code)
+    return outcome

@@ -41,8 +41,10 @@ from channels.consent import apply_consent, consent_action, mark_handled
 from channels.meta import verify_handshake
 from channels.owners import Owner, OwnerCache
 from channels.statuses import apply_status
+from core import logs
 from core.errors import Forbidden, NotFound
 from core.messages import Channel, InboundMessage, StatusUpdate
+from core.metrics import STORE_SECONDS, timed
 from db.appkeys import DATABASE, KEYRING, SETTINGS
 from db.group_commit import GroupCommit
 from db.models import Conversation, ExternalMessageMapping
@@ -141,7 +143,8 @@ async def _store(request: web.Request, distributor_id: uuid.UUID,
     """Store a request's messages and statuses for one distributor, all or nothing; they
     may share a transaction with other requests' (`db/group_commit.py`)."""
     if messages or statuses:
-        await request.app[STORE].submit(distributor_id, _Items(messages, statuses))
+        with timed(STORE_SECONDS):
+            await request.app[STORE].submit(distributor_id, _Items(messages, statuses))
 
 
 def _refusal(adapter: ChannelAdapter, why: str) -> web.HTTPException | Forbidden:
@@ -227,13 +230,14 @@ async def receive(request: web.Request, adapter: ChannelAdapter) -> web.Response
                      "number not ours" if owner is None else problem)
             continue
         by_tenant.setdefault(owner.distributor_id, ([], []))[0].append(
-            (owner, clean_message(msg)))
+            (owner, logs.stamp_request(clean_message(msg))))
     for status in parsed.statuses:
         owner = owners.get(status.recipient or "")
         if owner is not None:
             by_tenant.setdefault(owner.distributor_id, ([], []))[1].append(
                 (clean_status(status), _uuid(status.message_hint)))
     for distributor_id, (messages, statuses) in by_tenant.items():
+        logs.bind(distributor_id=distributor_id)
         await _store(request, distributor_id, messages, statuses)
     return _ack(adapter)
 

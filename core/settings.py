@@ -6,6 +6,7 @@ import os
 import secrets
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,11 @@ class Settings(BaseSettings):
     # the latest one before answering, so a burst gets one reply
     burst_window_ms: int = Field(default=1500, ge=0)
     log_level: str = "INFO"
+    # "json" (one object per line), "console" (readable), or "auto": console on a terminal
+    log_format: Literal["auto", "json", "console"] = "auto"
+    # /metrics labels database gauges by distributor while there are at most this many
+    # (0: never); beyond it they are summed, so the number of series stays bounded
+    metrics_per_distributor: int = Field(default=0, ge=0)
     # outbound webhooks may reach private/loopback addresses (a self-hosted distributor's
     # ERP on its own network); off by default, so a URL cannot reach our own network
     webhooks_allow_private: bool = False

@@ -44,6 +44,7 @@ SYSTEM_GRANTS: Final[dict[str, tuple[str, ...]]] = {
         "auto_close_timeout_minutes, reminder_sent_at)",),
     "data_access_audit": ("INSERT",),  # refused API requests, audited before a tenant
     "alembic_version": ("SELECT",),  # `orderagent db upgrade` reports the revision
+    "api_keys": ("SELECT (id, distributor_id, key_hash, revoked_at)",),  # API key routing
 }
 
 TENANT_TABLES = text("""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from core.metrics import MATCH_SECONDS
 from matching.catalog import CatalogItem
 from matching.confidence import current_model
 from matching.index import CatalogIndex
@@ -158,6 +159,7 @@ def match_parsed(index: CatalogIndex, parsed: ParsedLine, *, threshold: float = 
     )
 
 
+@MATCH_SECONDS.time()
 def match_line(index: CatalogIndex, text: str, *, threshold: float = 0.8) -> MatchResult:
     """Resolve one order line ("2 cs whole milk") against a catalog index; never raises."""
     return match_parsed(

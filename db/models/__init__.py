@@ -1,6 +1,7 @@
 """Every table of the data model (`shared/specs/order-platform-data-model.md`)."""
 
 from db.models.ai import AIError, AIResponse, AITrainingData, AIUsageMetric
+from db.models.apikeys import ApiKey
 from db.models.base import Base, TenantScoped
 from db.models.catalog import (
     Product,
@@ -19,7 +20,7 @@ from db.models.sessions import ConversationOrderSession, OrderSessionEvent, Orde
 from db.models.tenancy import Distributor, UserInvitation, UserProfile
 
 __all__ = [
-    "AIError", "AIResponse", "AITrainingData", "AIUsageMetric", "Base", "Conversation",
+    "AIError", "AIResponse", "AITrainingData", "AIUsageMetric", "ApiKey", "Base", "Conversation",
     "ConversationOrderSession", "Customer", "CustomerLabel", "CustomerLabelAssignment",
     "DataAccessAudit", "Distributor", "EncryptionKey", "ExternalIntegration",
     "ExternalMessageMapping", "Message", "Order", "OrderAttachment", "OrderProduct",

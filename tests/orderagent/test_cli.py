@@ -78,7 +78,7 @@ def test_a_placeholder_master_key_is_refused(monkeypatch, capsys) -> None:
     """The service refuses to start with a placeholder secret."""
     monkeypatch.setenv("ORDERAGENT_ENCRYPTION_KEY", "changeme")
     assert main(["db", "upgrade"]) == 2
-    assert "encryption_key" in capsys.readouterr().err
+    assert "ORDERAGENT_ENCRYPTION_KEY" in capsys.readouterr().err
 
 
 def _free_port() -> int:
