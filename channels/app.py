@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
+import console
 from channels import api, webhooks
 from channels.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
 from db.crypto import keyring_for
@@ -60,6 +61,7 @@ def create_app(settings: Settings, database: Database,
     app.router.add_get("/healthz", healthz)
     webhooks.setup(app)
     api.setup(app)
+    console.setup(app)  # the staff console under /app (uses the API's functions)
     starters = list(background or [])
 
     async def background_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -166,6 +166,19 @@ def _template(integration: ExternalIntegration) -> dict[str, Any] | None:
     return None
 
 
+async def window_refusal(session: AsyncSession, conv: Conversation) -> str | None:
+    """Why a free-form reply cannot go out on this thread now (WhatsApp's 24-hour window
+    has closed and the integration names no template to send instead), or None."""
+    if conv.channel != Channel.WHATSAPP or within_customer_window(
+            conv.last_customer_message_at, _now()):
+        return None
+    integration = await _integration(session, conv)
+    if integration is not None and _template(integration) is not None:
+        return None
+    return ("outside WhatsApp's 24-hour window: the customer last wrote over a day ago, so "
+            "only a template may be sent, and none is configured")
+
+
 async def _email_thread(session: AsyncSession, conv: Conversation) -> dict[str, Any]:
     """The customer's latest email's metadata: the parent our reply threads under."""
     meta = (await session.execute(select(Message.external_metadata).where(

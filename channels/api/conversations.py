@@ -27,6 +27,7 @@ from channels.api.models import (
     StaffMessageOut,
     SuggestionsOut,
 )
+from channels.outbox import window_refusal
 from db.models import (
     AIResponse,
     Conversation,
@@ -34,6 +35,7 @@ from db.models import (
     Customer,
     ExternalMessageMapping,
     Message,
+    Order,
 )
 from db.models.enums import AgentType, Channel, SessionEventType, SessionStatus
 from orderagent.errors import BadInput, Conflict
@@ -84,6 +86,17 @@ async def list_conversations(ctx: Ctx) -> ConversationPage:
         stmt = stmt.where((Conversation.unread_count > 0) == q.unread)
     if q.handoff is not None:
         stmt = stmt.where(Conversation.handoff_active.is_(q.handoff))
+    if q.review is not None:
+        needs = exists(select(Order.id).where(Order.conversation_id == Conversation.id,
+                                              Order.distributor_id == ctx.tenant,
+                                              Order.requires_review))
+        stmt = stmt.where(needs if q.review else ~needs)
+    if q.open_session is not None:
+        open_ = exists(select(ConversationOrderSession.id).where(
+            ConversationOrderSession.conversation_id == Conversation.id,
+            ConversationOrderSession.distributor_id == ctx.tenant,
+            ConversationOrderSession.status != SessionStatus.CLOSED))
+        stmt = stmt.where(open_ if q.open_session else ~open_)
     if q.q:
         pattern = like(q.q)
         stmt = stmt.where(or_(
@@ -209,6 +222,9 @@ async def send_message(ctx: Ctx) -> StaffMessageOut:
     customer = await ctx.db.get(Customer, conv.customer_id)
     if customer is not None and _opted_out(customer, conv.channel):
         raise Conflict("the customer opted out of this channel; nothing can be sent until START")
+    refused = await window_refusal(ctx.db, conv)
+    if refused is not None:
+        raise Conflict(refused)
     used = None
     if body.suggestion_id is not None:
         used = (await ctx.db.execute(select(AIResponse).join(
