@@ -136,3 +136,23 @@ async def audit_rows(database: Database, **where: Any) -> list[DataAccessAudit]:
         for key, value in where.items():
             stmt = stmt.where(getattr(DataAccessAudit, key) == value)
         return list((await s.execute(stmt)).scalars())
+
+
+@pytest.fixture
+def agent():
+    """What a worker shares, as `orderagent chat` builds it."""
+    from agent.context import AgentContext
+
+    return AgentContext(keyring=KEYRING)
+
+
+def whatsapp(text: str, sender: str = "16505551234") -> dict[str, Any]:
+    """A signed Meta WhatsApp webhook carrying one text message (aiohttp post kwargs)."""
+    import time
+
+    from tests.channels.samples import meta_event, meta_messages
+    from tests.channels.webhook_env import meta_post
+
+    return meta_post(meta_event(meta_messages({
+        "from": sender, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": str(int(time.time())),
+        "type": "text", "text": {"body": text}})))
