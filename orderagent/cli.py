@@ -73,12 +73,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     async def main(database, keyring) -> int:
         demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
         app = create_app(settings, database,
-                         background=[*_workers(args.workers), _deliverer(), _senders()])
+                         background=[*_workers(args.workers), _deliverer(), _senders(),
+                                     _mailer()])
         runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, args.host, args.port)
         await site.start()
         _print_welcome(settings, args, demo)
+        if not args.no_demo and settings.database_url is None:
+            await _print_demo_sign_in(database, f"http://{args.host}:{args.port}")
         await _stop_event().wait()
         log.info("shutting down: finishing in-flight requests")
         await runner.cleanup()
@@ -103,6 +106,64 @@ def _senders():
     from channels.senders import start_senders
 
     return start_senders()  # SKIP LOCKED: safe beside senders in `worker` processes
+
+
+def _mailer():
+    from console import start_mailer
+
+    return start_mailer()  # invitation emails (SKIP LOCKED: safe beside other processes)
+
+
+async def _print_demo_sign_in(database, base_url: str) -> None:
+    """On the embedded default: a one-time console link for the demo's owner, until
+    someone of its staff has a password."""
+    from sqlalchemy import select
+
+    from console.invitations import owner_has_password, owner_link
+    from db.models import Distributor
+    from db.tenant import ALL, scope
+
+    async with database.transaction(tenant=ALL) as session:
+        dist = (await session.execute(select(Distributor).where(
+            Distributor.slug == "demo"))).scalar_one_or_none()
+        if dist is None:
+            return
+        await scope(session, dist.id)
+        if await owner_has_password(session, dist.id):
+            return
+        url = await owner_link(session, dist.id, DEMO_OWNER, base_url)
+    print(f"  staff console: {base_url}/app/ — sign in once as the demo owner ({DEMO_OWNER})"
+          f" with this one-time link (24 h):\n            {url}", flush=True)
+
+
+DEMO_OWNER = "owner@demo.orderagent.local"
+
+
+def cmd_users_create_owner(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a distributor's first (or another) OWNER; print their one-time link."""
+    from sqlalchemy import select
+
+    from console.invitations import owner_link
+    from db.models import Distributor
+    from db.tenant import ALL, scope
+    from orderagent.errors import BadInput, Conflict
+
+    async def main(database, _keyring) -> int:
+        async with database.transaction(tenant=ALL) as session:
+            dist = (await session.execute(select(Distributor).where(
+                Distributor.slug == args.distributor))).scalar_one_or_none()
+            if dist is None:
+                raise UsageError(f"no distributor {args.distributor!r} (see `orderagent load`)")
+            await scope(session, dist.id)
+            try:
+                url = await owner_link(session, dist.id, args.email, settings.public_url)
+            except (BadInput, Conflict) as exc:
+                raise UsageError(str(exc)) from None
+        print(f"{args.email.strip().lower()} is an owner of {dist.slug}; they choose a password "
+              f"at this one-time link (24 h):\n{url}")
+        return 0
+
+    return _run(lambda: _with_database(settings, main))
 
 
 def _stop_event() -> asyncio.Event:
@@ -397,6 +458,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-keys", action="store_true",
                    help="also start a new data key per distributor for new writes")
     p.set_defaults(fn=cmd_keys_rotate)
+
+    p = sub.add_parser("users", help="staff of the console")
+    usersub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    p = usersub.add_parser("create-owner", help="make EMAIL an owner of a distributor and "
+                                                "print their one-time sign-in link")
+    p.add_argument("--distributor", required=True, help="the distributor's slug")
+    p.add_argument("email")
+    p.set_defaults(fn=cmd_users_create_owner)
 
     p = sub.add_parser("purge", help="remove data past each distributor's retention")
     p.add_argument("--dry-run", action="store_true")
