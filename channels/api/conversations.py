@@ -104,9 +104,10 @@ async def list_conversations(ctx: Ctx) -> ConversationPage:
             Customer.contact_person_name.ilike(pattern, escape="\\"),
             Customer.phone.ilike(pattern, escape="\\"),
             Customer.email.ilike(pattern, escape="\\"),
-            exists(select(Message.id).where(Message.conversation_id == Conversation.id,
-                                            Message.distributor_id == ctx.tenant,
-                                            Message.content.ilike(pattern, escape="\\")))))
+            # one set of matching threads (a trigram index scan), not a probe per thread
+            Conversation.id.in_(select(Message.conversation_id).where(
+                Message.distributor_id == ctx.tenant,
+                Message.content.ilike(pattern, escape="\\")))))
     if q.cursor:
         key, last_id = pagination.decode(q.cursor, as_time=True)
         stmt = stmt.where(tuple_(sort, Conversation.id) < tuple_(key, last_id))

@@ -1,5 +1,6 @@
 """The staff console: password hashes, unique staff emails, console sessions.
 
+Two indexes serve the inbox (its order, and the trigram search of message text).
 `order_status` gains CANCELLED (a rejected order). `user_invitations` gains when its email is due and why the last send failed (the
 console's mailer sends it with a fresh token each time).
 `user_profiles.password_hash` holds an argon2id hash; `email` is unique (sign-in is by
@@ -50,6 +51,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_user_sessions_token_hash")),
     )
     op.create_index(op.f("ix_user_sessions_user_id"), "user_sessions", ["user_id"])
+    # the console's inbox: its order straight off an index, and "text contains" by trigrams
+    op.create_index("ix_conversations_inbox", "conversations", [
+        "distributor_id", sa.text("coalesce(last_message_at, created_at) DESC"),
+        sa.text("id DESC")])
+    op.create_index("ix_messages_content_trgm", "messages", ["content"], postgresql_using="gin",
+                    postgresql_ops={"content": "gin_trgm_ops"})
     # the tenant role reads and writes sessions too (tables made after 0003's GRANT)
     op.execute("""
         DO $$
@@ -63,6 +70,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_content_trgm", table_name="messages")
+    op.drop_index("ix_conversations_inbox", table_name="conversations")
     op.drop_index(op.f("ix_user_sessions_user_id"), table_name="user_sessions")
     op.drop_table("user_sessions")
     op.drop_column("user_invitations", "last_send_error")
