@@ -8,6 +8,7 @@ COPY matching matching
 COPY db db
 COPY prompts prompts
 COPY privacy privacy
+COPY console console
 RUN pip install --no-cache-dir .
 RUN useradd --create-home orderagent
 USER orderagent

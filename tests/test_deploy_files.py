@@ -33,5 +33,6 @@ def test_compose_runs_postgres_web_and_workers_on_one_database() -> None:
 def test_the_image_copies_every_package() -> None:
     """The Dockerfile copies each top-level package pyproject.toml installs."""
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for package in ("orderagent", "agent", "channels", "matching", "db", "prompts", "privacy"):
+    for package in ("orderagent", "agent", "channels", "matching", "db", "prompts", "privacy",
+                    "console"):
         assert f"COPY {package} {package}" in dockerfile
