@@ -77,12 +77,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                                      _mailer()])
         runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
         await runner.setup()
+        sign_in = None  # made before the port opens: once it answers, the link is out
+        if not args.no_demo and settings.database_url is None:
+            sign_in = await _demo_sign_in(database, f"http://{args.host}:{args.port}")
+        stop = _stop_event()
         site = web.TCPSite(runner, args.host, args.port)
         await site.start()
         _print_welcome(settings, args, demo)
-        if not args.no_demo and settings.database_url is None:
-            await _print_demo_sign_in(database, f"http://{args.host}:{args.port}")
-        await _stop_event().wait()
+        if sign_in:
+            print(sign_in, flush=True)
+        await stop.wait()
         log.info("shutting down: finishing in-flight requests")
         await runner.cleanup()
         return 0
@@ -114,9 +118,9 @@ def _mailer():
     return start_mailer()  # invitation emails (SKIP LOCKED: safe beside other processes)
 
 
-async def _print_demo_sign_in(database, base_url: str) -> None:
+async def _demo_sign_in(database, base_url: str) -> str | None:
     """On the embedded default: a one-time console link for the demo's owner, until
-    someone of its staff has a password."""
+    someone of its staff has a password (the lines to print, or None)."""
     from sqlalchemy import select
 
     from console.invitations import owner_has_password, owner_link
@@ -127,13 +131,13 @@ async def _print_demo_sign_in(database, base_url: str) -> None:
         dist = (await session.execute(select(Distributor).where(
             Distributor.slug == "demo"))).scalar_one_or_none()
         if dist is None:
-            return
+            return None
         await scope(session, dist.id)
         if await owner_has_password(session, dist.id):
-            return
+            return None
         url = await owner_link(session, dist.id, DEMO_OWNER, base_url)
-    print(f"  staff console: {base_url}/app/ — sign in once as the demo owner ({DEMO_OWNER})"
-          f" with this one-time link (24 h):\n            {url}", flush=True)
+    return (f"  staff console: {base_url}/app/ — sign in once as the demo owner ({DEMO_OWNER})"
+            f" with this one-time link (24 h):\n            {url}")
 
 
 DEMO_OWNER = "owner@demo.orderagent.local"

@@ -216,3 +216,25 @@ async def test_resend_replaces_the_link_and_revoke_ends_it(signed_in, database, 
     assert "Choose a password to finish" in await signed_in.get(second)
     await signed_in.post(f"/app/team/invitations/{inv_id}", {"action": "revoke"})
     await signed_in.get(second, status=404)
+
+
+async def test_whatsapp_window_refuses_and_failures_say_why(signed_in, database, acme) -> None:
+    """A day after the customer's last message a WhatsApp reply is refused with the reason;
+    a reply that failed to send shows as failed with the provider's reason."""
+    from datetime import UTC, datetime, timedelta
+
+    await signed_in.client.post("/webhooks/whatsapp", **whatsapp("2 cs whole milk"))
+    conv = await _conversation(database, acme)
+    async with database.transaction(tenant=acme) as s:
+        row = await s.get(Conversation, conv.id)
+        row.last_customer_message_at = datetime.now(UTC) - timedelta(days=2)
+        s.add(Message(distributor_id=acme, conversation_id=conv.id, content="Earlier reply",
+                      is_from_customer=False, status=MessageStatus.FAILED, sent_by="agent",
+                      thread_position=99, last_error="131026 message undeliverable"))
+    resp = await signed_in.post(f"/app/c/{conv.id}/reply", {"text": "Still there?"})
+    html = await signed_in.get(resp.headers["Location"])
+    assert "Not sent: outside WhatsApp&#39;s 24-hour window" in html
+    thread = await signed_in.get(f"/app/c/{conv.id}/messages")
+    assert "failed" in thread and "131026 message undeliverable" in thread
+    async with database.transaction(tenant=acme) as s:
+        assert not (await s.execute(select(Message).where(Message.sent_by == "staff"))).first()
