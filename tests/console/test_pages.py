@@ -238,3 +238,22 @@ async def test_whatsapp_window_refuses_and_failures_say_why(signed_in, database,
     assert "failed" in thread and "131026 message undeliverable" in thread
     async with database.transaction(tenant=acme) as s:
         assert not (await s.execute(select(Message).where(Message.sent_by == "staff"))).first()
+
+
+async def test_text_search_stays_inside_the_tenant(signed_in, database, agent, acme,
+                                                   other) -> None:
+    """Searching message text finds the tenant's own thread, never another's, even when
+    the search function is asked for the other tenant by id."""
+    from sqlalchemy import func
+
+    await say(database, agent, acme, sender=PHONE, text="2 cs whole milk, zanzibar please")
+    await say(database, agent, other, sender=PHONE, text="zanzibar milk")
+    html = await signed_in.get("/app/inbox?q=ZANZIBAR")
+    assert html.count('<li class="conv') == 1 and PHONE in html
+    async with database.transaction(tenant=acme) as s:
+        mine = list((await s.execute(select(func.conversations_with_text(
+            acme, "%zanzibar%")))).scalars())
+        theirs = list((await s.execute(select(func.conversations_with_text(
+            other, "%zanzibar%")))).scalars())
+    assert len(mine) == 1
+    assert theirs == [] or not database.rls  # the wall holds where row-level security is on

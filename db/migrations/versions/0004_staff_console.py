@@ -57,6 +57,20 @@ def upgrade() -> None:
         sa.text("id DESC")])
     op.create_index("ix_messages_content_trgm", "messages", ["content"], postgresql_using="gin",
                     postgresql_ops={"content": "gin_trgm_ops"})
+    # Row-level security keeps a non-leakproof operator such as ILIKE from using an index
+    # (it must run after the policy's filter), so under the tenant role the trigram index
+    # is never used. This function runs the text search as the tables' owner instead, and
+    # holds the same wall itself: only the distributor the transaction is scoped to.
+    op.execute(r"""
+        CREATE OR REPLACE FUNCTION conversations_with_text(p_distributor uuid, p_pattern text)
+        RETURNS SETOF uuid LANGUAGE sql STABLE SECURITY DEFINER
+        SET search_path = public, pg_temp AS $$
+            SELECT DISTINCT conversation_id FROM messages
+            WHERE distributor_id = p_distributor AND content ILIKE p_pattern
+              AND p_distributor = coalesce(
+                  nullif(current_setting('orderagent.tenant', true), '')::uuid, p_distributor)
+        $$""")
+    op.execute("REVOKE ALL ON FUNCTION conversations_with_text(uuid, text) FROM PUBLIC")
     # the tenant role reads and writes sessions too (tables made after 0003's GRANT)
     op.execute("""
         DO $$
@@ -64,12 +78,15 @@ def upgrade() -> None:
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orderagent_tenant') THEN
                 EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON user_sessions
                          TO orderagent_tenant';
+                EXECUTE 'GRANT EXECUTE ON FUNCTION conversations_with_text(uuid, text)
+                         TO orderagent_tenant';
             END IF;
         END
         $$""")
 
 
 def downgrade() -> None:
+    op.execute("DROP FUNCTION IF EXISTS conversations_with_text(uuid, text)")
     op.drop_index("ix_messages_content_trgm", table_name="messages")
     op.drop_index("ix_conversations_inbox", table_name="conversations")
     op.drop_index(op.f("ix_user_sessions_user_id"), table_name="user_sessions")
