@@ -16,7 +16,7 @@ from channels.api.orders import get_order, list_orders, order_detail, review_ord
 from channels.outbound_webhooks import EventType, enqueue_event, order_data
 from console.auth import Staff
 from console.views import Result, back_to, form, view
-from db.models import Order
+from db.models import Customer, Distributor, Order
 from db.models.enums import OrderStatus, UserRole
 from orderagent.errors import BadInput, Conflict, OrderAgentError
 
@@ -33,10 +33,15 @@ async def review_queue(ctx: Ctx, staff: Staff) -> Result:
     """Orders that need review, each unsure line with its alternatives."""
     ctx.query = OrderQuery(requires_review=True, limit=QUEUE_SIZE)
     page = await list_orders(ctx)
-    # ids from the tenant's own list, loaded in one query by the tenant-scoped session
+    # ids from the tenant's own list, loaded in one query by the tenant-scoped session;
+    # the rows order_detail reads are held here, so the session's (weak) identity map
+    # answers its lookups instead of one query each
     rows = {o.id: o for o in (await ctx.db.execute(select(Order).where(
         Order.id.in_([item.id for item in page.items])))).scalars()}
+    held = [await ctx.db.get(Distributor, ctx.tenant), *(await ctx.db.execute(select(
+        Customer).where(Customer.id.in_({o.customer_id for o in rows.values()})))).scalars()]
     orders = [await order_detail(ctx, rows[item.id]) for item in page.items]
+    del held
     waiting = (await ctx.db.execute(select(func.count(Order.id)).where(
         Order.requires_review))).scalar_one()
     return "review.html", {"orders": orders, "waiting": waiting}
