@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from channels.api.ai import usage
+from channels.api.ai import _zone, usage
 from channels.api.base import Ctx, Op
 from channels.api.models import UsagePeriod, UsageQuery
 from console.auth import Staff
@@ -35,8 +36,9 @@ class Bar:
 
 
 def bars(periods: list[UsagePeriod], start: datetime, days: int) -> list[Bar]:
-    """One bar per day (empty days too), height by cost, or by calls when nothing cost."""
-    by_day = {p.start.date(): p for p in periods}
+    """One bar per day of `start`'s zone (empty days too), height by cost, or by calls
+    when nothing cost."""
+    by_day = {p.start.astimezone(start.tzinfo).date(): p for p in periods}
     use_cost = any(p.cost_usd for p in periods)
     values = [(float(p.cost_usd) if use_cost else p.requests) for p in periods]
     top = max(values, default=0) or 1
@@ -56,7 +58,8 @@ def bars(periods: list[UsagePeriod], start: datetime, days: int) -> list[Bar]:
 @view(UserRole.MANAGER)
 async def ai_usage(ctx: Ctx, staff: Staff) -> Result:
     """The last 30 days of AI calls as a chart, the latest errors, the month's budget."""
-    now = datetime.now(UTC)
+    dist = await ctx.db.get(Distributor, ctx.tenant)
+    now = datetime.now(ZoneInfo(_zone(dist.timezone)))  # days as the API buckets them
     start = (now - timedelta(days=DAYS - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     ctx.query = UsageQuery.model_validate({"from": start, "to": now, "period": "day"})
     out = await usage(ctx)
@@ -65,7 +68,6 @@ async def ai_usage(ctx: Ctx, staff: Staff) -> Result:
     month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     spent = (await ctx.db.execute(select(func.coalesce(func.sum(AIUsageMetric.cost_usd), 0))
                                   .where(AIUsageMetric.period_start >= month))).scalar_one()
-    dist = await ctx.db.get(Distributor, ctx.tenant)
     cap = dist.monthly_ai_budget_usd
     await ctx.audit("ai_errors", Op.SELECT, [e.id for e in errors])
     return "ai.html", {"usage": out, "bars": bars(out.periods, start, DAYS), "errors": errors,

@@ -173,6 +173,8 @@ async def test_ai_usage_page(signed_in, database, agent, acme) -> None:
     await say(database, agent, acme, sender=PHONE, text="2 cs whole milk")
     html = await signed_in.get("/app/ai")
     assert "<svg" in html and "This month" in html and "Latest AI errors" in html
+    days = re.findall(r"<title>(\d{4}-\d\d-\d\d): (\d+) calls", html)
+    assert len(days) == 30 and int(days[-1][1]) > 0  # today's suggestions, the last bar
 
 
 async def test_invite_accept_and_roles(signed_in, aiohttp_client, app, database, acme,
