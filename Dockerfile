@@ -10,6 +10,7 @@ COPY mailroom mailroom
 COPY reading reading
 COPY matching matching
 COPY privacy privacy
+COPY console console
 COPY db db
 COPY core core
 COPY prompts prompts

@@ -34,12 +34,13 @@ MAX_KEY_LENGTH = 512
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """An authenticated API caller: the distributor, the key's audit name, where from."""
+    """An authenticated caller: the distributor, the key's (or user's) audit name, where from."""
 
     distributor_id: uuid.UUID | None
     actor: str
     ip: str | None
     user_agent: str | None
+    user_id: uuid.UUID | None = None  # a staff member signed in to the console
 
 
 def bearer_key(request: web.Request) -> str | None:
@@ -130,5 +131,6 @@ async def audit(session: AsyncSession, caller: Caller, table: str, operation: Au
              "distributor_id": caller.distributor_id,
              "attempted_record_id": None if rid is None else str(rid)[:64],
              "ip_address": caller.ip, "user_agent": caller.user_agent, "actor": caller.actor,
+             "user_id": caller.user_id,
              "details": details or {}} for rid in ids]
     await session.execute(insert(DataAccessAudit), rows)

@@ -135,6 +135,30 @@ async def _integration(session: AsyncSession, conv: Conversation) -> ExternalInt
     return rows[0] if rows else None
 
 
+async def window_refusal(session: AsyncSession, conv: Conversation) -> str | None:
+    """Why a reply cannot go out on this thread now (the provider's rules, e.g. WhatsApp's
+    closed 24-hour window with no template configured), or None: what staff see at once
+    instead of a send that fails later."""
+    integration = await _integration(session, conv)
+    if integration is None:
+        return None  # the sender fails it with its own reason
+    thread = Thread(message_id="", public_url="", automated=False,
+                    last_customer_message_at=conv.last_customer_message_at, now=_now(),
+                    subject=conv.subject)
+    probe = OutboundMessage(channel=Channel(conv.channel), recipient="", text="")
+    try:
+        get_adapter(integration.provider).prepare(
+            probe, config=dict(integration.config or {}), thread=thread)
+    except SendRefused as exc:
+        return _REFUSALS.get(str(exc), str(exc))
+    return None
+
+
+_REFUSALS = {"outside 24h window": (
+    "outside WhatsApp's 24-hour window: the customer last wrote over a day ago, so only a "
+    "template may be sent, and none is configured")}
+
+
 async def _latest_inbound(session: AsyncSession, conv: Conversation) -> dict[str, Any]:
     """The customer's latest message's metadata: the parent an email reply threads under."""
     meta = (await session.execute(select(Message.external_metadata).where(

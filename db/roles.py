@@ -45,6 +45,11 @@ SYSTEM_GRANTS: Final[dict[str, tuple[str, ...]]] = {
     "data_access_audit": ("INSERT",),  # refused API requests, audited before a tenant
     "alembic_version": ("SELECT",),  # `orderagent db upgrade` reports the revision
     "api_keys": ("SELECT (id, distributor_id, key_hash, revoked_at)",),  # API key routing
+    # the staff console's sign-in, sessions and invitations happen before a tenant is known
+    # (a member is found by email or by a token's hash)
+    "user_profiles": ("SELECT", "INSERT", "UPDATE"),
+    "user_sessions": ("SELECT", "INSERT", "UPDATE"),
+    "user_invitations": ("SELECT", "UPDATE"),
 }
 
 TENANT_TABLES = text("""

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 
 import api
+import console
 from channels import webhooks
 from channels._http import close_client_session
 from core.errors import OrderAgentError, Unavailable
@@ -65,6 +66,7 @@ def create_app(settings: Settings, database: Database,
     webhooks.setup(app)
     api.setup(app)
     observe.setup(app)
+    console.setup(app)  # the staff console under /app (uses the API's functions)
     starters = list(background or [])
 
     async def background_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -64,6 +64,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the webhook + API server (and N message workers) until SIGINT/SIGTERM."""
     from aiohttp import web
 
+    from console import start_mailer
     from orderagent.app import create_app
     from orderagent.bootstrap import prepare
     from orderagent.serve import start_deliverer, start_senders, start_workers
@@ -72,15 +73,74 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
         app = create_app(settings, database,
                          background=[*([start_workers(args.workers)] if args.workers > 0 else []),
-                                     start_deliverer(), start_senders()])
+                                     start_deliverer(), start_senders(),
+                                     start_mailer()])  # invitation emails
         runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
         await runner.setup()
+        sign_in = None  # made before the port opens: once it answers, the link is out
+        if not args.no_demo and settings.database_url is None:
+            sign_in = await _demo_sign_in(database, f"http://{args.host}:{args.port}")
+        stop = _stop_event()
         site = web.TCPSite(runner, args.host, args.port)
         await site.start()
         _print_welcome(settings, args, demo)
-        await _stop_event().wait()
+        if sign_in:
+            print(sign_in, flush=True)
+        await stop.wait()
         log.info("shutting down: finishing in-flight requests")
         await runner.cleanup()
+        return 0
+
+    return _run(lambda: _with_database(settings, main))
+
+
+async def _demo_sign_in(database, base_url: str) -> str | None:
+    """On the embedded default: a one-time console link for the demo's owner, until
+    someone of its staff has a password (the lines to print, or None)."""
+    from sqlalchemy import select
+
+    from console.invitations import owner_has_password, owner_link
+    from db.models import Distributor
+    from db.tenant import ALL, scope
+
+    async with database.transaction(tenant=ALL) as session:
+        dist = (await session.execute(select(Distributor).where(
+            Distributor.slug == "demo"))).scalar_one_or_none()
+        if dist is None:
+            return None
+        await scope(session, dist.id)
+        if await owner_has_password(session, dist.id):
+            return None
+        url = await owner_link(session, dist.id, DEMO_OWNER, base_url)
+    return (f"  staff console: {base_url}/app/ — sign in once as the demo owner ({DEMO_OWNER})"
+            f" with this one-time link (24 h):\n            {url}")
+
+
+DEMO_OWNER = "owner@demo.orderagent.local"
+
+
+def cmd_users_create_owner(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a distributor's first (or another) OWNER; print their one-time link."""
+    from sqlalchemy import select
+
+    from console.invitations import owner_link
+    from db.models import Distributor
+    from db.tenant import ALL, scope
+    from core.errors import BadInput, Conflict
+
+    async def main(database, _keyring) -> int:
+        async with database.transaction(tenant=ALL) as session:
+            dist = (await session.execute(select(Distributor).where(
+                Distributor.slug == args.distributor))).scalar_one_or_none()
+            if dist is None:
+                raise UsageError(f"no distributor {args.distributor!r} (see `orderagent load`)")
+            await scope(session, dist.id)
+            try:
+                url = await owner_link(session, dist.id, args.email, settings.public_url)
+            except (BadInput, Conflict) as exc:
+                raise UsageError(str(exc)) from None
+        print(f"{args.email.strip().lower()} is an owner of {dist.slug}; they choose a password "
+              f"at this one-time link (24 h):\n{url}")
         return 0
 
     return _run(lambda: _with_database(settings, main))
@@ -452,6 +512,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-keys", action="store_true",
                    help="also start a new data key per distributor for new writes")
     p.set_defaults(fn=cmd_keys_rotate)
+
+    p = sub.add_parser("users", help="staff of the console")
+    usersub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    p = usersub.add_parser("create-owner", help="make EMAIL an owner of a distributor and "
+                                                "print their one-time sign-in link")
+    p.add_argument("--distributor", required=True, help="the distributor's slug")
+    p.add_argument("email")
+    p.set_defaults(fn=cmd_users_create_owner)
 
     p = sub.add_parser("purge", help="remove data past each distributor's retention")
     p.add_argument("--dry-run", action="store_true")

@@ -17,7 +17,7 @@ from db.models.messaging import Conversation, ExternalMessageMapping, Message
 from db.models.orders import Order, OrderAttachment, OrderProduct
 from db.models.security import DataAccessAudit, EncryptionKey, PIIDetectionResult
 from db.models.sessions import ConversationOrderSession, OrderSessionEvent, OrderSessionItem
-from db.models.tenancy import Distributor, UserInvitation, UserProfile
+from db.models.tenancy import Distributor, UserInvitation, UserProfile, UserSession
 
 __all__ = [
     "AIError", "AIResponse", "AITrainingData", "AIUsageMetric", "ApiKey", "Base", "Conversation",
@@ -26,5 +26,5 @@ __all__ = [
     "ExternalMessageMapping", "Message", "Order", "OrderAttachment", "OrderProduct",
     "OrderSessionEvent", "OrderSessionItem", "PIIDetectionResult", "Product", "ProductBundle",
     "ProductBundleItem", "ProductCategory", "ProductVariant", "TenantScoped", "UserInvitation",
-    "UserProfile", "WebhookDelivery", "WebhookEndpoint",
+    "UserProfile", "UserSession", "WebhookDelivery", "WebhookEndpoint",
 ]

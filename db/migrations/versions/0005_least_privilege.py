@@ -10,7 +10,7 @@ its own rows); the service then refuses to start unless ORDERAGENT_ALLOW_NO_RLS=
 README ("Database roles") says what a DBA creates instead.
 
 Revision ID: 0005
-Revises: 0004 (0003 until the staff console tables land)
+Revises: 0004
 """
 from collections.abc import Sequence
 
@@ -20,7 +20,7 @@ from sqlalchemy import text
 from db.roles import APP_ROLE, SYSTEM_GRANTS, SYSTEM_ROLE, TENANT_ROLE, TENANT_TABLES
 
 revision: str = "0005"
-down_revision: str | None = "0003"  # the lead re-chains this to "0004" at merge
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
