@@ -69,21 +69,30 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from orderagent.app import create_app
     from orderagent.bootstrap import prepare
-    from orderagent.serve import start_deliverer, start_senders, start_workers
+    from orderagent.serve import (
+        prepare_stopping,
+        start_deliverer,
+        start_senders,
+        start_workers,
+        stop_serving,
+    )
 
     async def main(database, keyring) -> int:
         demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
         app = create_app(settings, database,
                          background=[*([start_workers(args.workers)] if args.workers > 0 else []),
                                      start_deliverer(), start_senders()])
-        runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
+        prepare_stopping(app)
+        runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_grace_s,
+                               access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, args.host, args.port)
         await site.start()
         _print_welcome(settings, args, demo)
         await _stop_event().wait()
-        log.info("shutting down: finishing in-flight requests")
-        await runner.cleanup()
+        log.info("shutting down: answering requests and finishing work in hand (up to %gs)",
+                 settings.shutdown_grace_s)
+        await stop_serving(runner, settings.shutdown_grace_s)
         return 0
 
     return _run(lambda: _with_database(settings, main, migrate=False))
@@ -105,10 +114,14 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         from privacy.detect import get_detector
 
         await asyncio.to_thread(get_detector().warm_up)  # ~1 s, off the event loop
-        tasks, wakeup = await worker_tasks(database, keyring, settings, args.concurrency)
+        stopping = _stop_event()
+        stop = asyncio.Event()  # workers and senders finish what they hold once it is set
+        tasks, wakeup = await worker_tasks(database, keyring, settings, args.concurrency, stop)
         log.info("%d workers running", len(tasks))
-        await _stop_event().wait()
-        await stop_tasks(tasks, wakeup)
+        await stopping.wait()
+        log.info("shutting down: finishing turns and sends in hand (up to %gs)",
+                 settings.shutdown_grace_s)
+        await stop_tasks(tasks, wakeup, stop=stop, grace_s=settings.shutdown_grace_s)
         return 0
 
     return _run(lambda: _with_database(settings, main))
