@@ -8,9 +8,12 @@ each secret of that provider once. Only a signed request is parsed, and only the
 each number routed. A number we do not serve gets the same answer as a bad signature,
 so outsiders cannot probe which numbers are ours.
 
-Parsing a large body, and masking card numbers, are CPU work: they run on a thread,
-a few at a time, never on the event loop. A message longer than `max_message_kb` is
-stored cut to that length and flagged, so one request cannot buy unbounded work.
+Parsing a large body is CPU work: it runs on a thread, a few at a time, never on the
+event loop. Masking card numbers runs the PII detector, whose regex and NER steps hold
+the GIL for long stretches (a thread would still stall the loop: ~2 s for 64 KB of
+digits), so beyond a short text it runs in a child process (one, started on first use).
+A message longer than `max_message_kb` is stored cut to that length and flagged, so one
+request cannot buy unbounded work.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import multiprocessing
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -34,12 +39,14 @@ from channels.spool import Delivery
 from core.errors import Forbidden
 from core.messages import InboundMessage, StatusUpdate
 from mailroom.inbox import premasked
+from mailroom.pii import might_hold_card
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Hinted = tuple[StatusUpdate, uuid.UUID | None]  # a status and our message id, if it had it
 INLINE_BYTES = 16 * 1024  # smaller bodies are parsed on the loop: a thread hop costs more
+INLINE_MASK_CHARS = 1024  # detection on this much takes a few ms: not worth a process hop
 TRUNCATED = "truncated_from_chars"  # metadata of a message cut to the size cap
 
 
@@ -60,12 +67,31 @@ class Intake:
     cpu_slots: asyncio.Semaphore = dataclasses.field(
         default_factory=lambda: asyncio.Semaphore(2))
 
+    pool: ProcessPoolExecutor | None = None
+
     async def off_loop(self, fn: Callable[[], T], size: int) -> T:
         """Run CPU work on a thread (bounded) unless it is small."""
         if size <= INLINE_BYTES:
             return fn()
         async with self.cpu_slots:
             return await asyncio.to_thread(fn)
+
+    async def masked(self, msg: InboundMessage) -> InboundMessage:
+        """The message with card numbers masked; the detector off the loop unless short."""
+        if len(msg.text) <= INLINE_MASK_CHARS or not might_hold_card(msg.text):
+            return premasked(msg)
+        if self.pool is None:
+            # spawn, not fork: the parent has threads and an event loop running
+            self.pool = ProcessPoolExecutor(max_workers=1,
+                                            mp_context=multiprocessing.get_context("spawn"))
+        async with self.cpu_slots:
+            return await asyncio.get_running_loop().run_in_executor(self.pool, premasked, msg)
+
+    def close(self) -> None:
+        """Stop the child process, if one was started."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
 
 def refusal(adapter: ChannelAdapter, why: str) -> web.HTTPException | Forbidden:
@@ -166,7 +192,7 @@ async def route(intake: Intake, adapter: ChannelAdapter, delivery: Delivery, *,
                      "number not ours" if owner is None else problem)
             continue
         clean = _capped(clean_message(msg), intake.max_message_chars)
-        clean = await intake.off_loop(lambda m=clean: premasked(m), len(clean.text))
+        clean = await intake.masked(clean)
         by_tenant.setdefault(owner.distributor_id, ([], []))[0].append((owner, clean))
     for status in parsed.statuses:
         owner = owners.get(status.recipient or "")

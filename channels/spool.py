@@ -82,11 +82,17 @@ class Spool:
         self._db: sqlite3.Connection | None = None
         self._depth, self._bytes = 0, 0
         self._oldest: float | None = None
+        self.pending = 0  # requests routed to the spool, not appended yet
 
     @property
     def depth(self) -> int:
         """How many deliveries wait in the spool."""
         return self._depth
+
+    @property
+    def busy(self) -> bool:
+        """True while anything waits in the spool or is on its way there."""
+        return self._depth > 0 or self.pending > 0
 
     def oldest_age(self) -> float | None:
         """Seconds the oldest waiting delivery has waited, or None when empty."""
@@ -152,7 +158,9 @@ class Spool:
     def _select(self, limit: int) -> list[tuple[int, float, str, int, bytes]]:
         assert self._db is not None, "spool not open"
         return self._db.execute(
-            "SELECT id, arrived, provider, verified, sealed FROM spool ORDER BY id LIMIT ?",
+            # by arrival: a request whose write failed slowly is spooled after later ones
+            "SELECT id, arrived, provider, verified, sealed FROM spool ORDER BY arrived, id "
+            "LIMIT ?",
             (limit,)).fetchall()
 
     async def remove(self, ids: Sequence[int]) -> None:

@@ -71,7 +71,7 @@ def setup(app: web.Application) -> None:
     """Register the webhook routes (after `create_app` set the database and keyring)."""
     settings = app[SETTINGS]
     app[OWNERS] = OwnerCache(app[DATABASE], app[KEYRING])
-    app[STORE] = GroupCommit(app[DATABASE], _write)
+    app[STORE] = GroupCommit(app[DATABASE], _write, order_key=_customer)
     app[INTAKE] = Intake(app[OWNERS], max_message_chars=settings.max_message_kb * 1024)
     app.cleanup_ctx.append(_spool_ctx)
     app.on_shutdown.append(_finish_writes)
@@ -101,6 +101,7 @@ async def _spool_ctx(app: web.Application) -> AsyncIterator[None]:
     await asyncio.gather(task, return_exceptions=True)
     await spool.close()
     os.close(lock)
+    app[INTAKE].close()
 
 
 def spool_state(app: web.Application) -> dict[str, float | int | None]:
@@ -179,6 +180,11 @@ async def _write(session: AsyncSession, distributor_id: uuid.UUID,
               distributor_id, len(stored) - stored.count(None), len(messages), len(requests))
 
 
+def _customer(items: Items) -> str | None:
+    """What keeps a request's place in line when writes are retried: its customer."""
+    return items.messages[0][1].sender if items.messages else None
+
+
 async def store(app: web.Application, by_tenant: Mapping[uuid.UUID, Items]) -> None:
     """Store what a request carried, each distributor's share all or nothing; shares may
     be written in one transaction with other requests' (`db/group_commit.py`)."""
@@ -219,7 +225,19 @@ async def accept(app: web.Application, adapter: ChannelAdapter, delivery: Delive
     spool = app[SPOOL]
     # while anything waits in the spool, new requests queue behind it: a customer's
     # messages reach PostgreSQL in the order they came
-    behind = spool.depth > 0
+    behind = spool.busy
+    if behind:
+        spool.pending += 1
+    try:
+        await _store_or_spool(app, adapter, delivery, behind)
+    finally:
+        if behind:
+            spool.pending -= 1
+
+
+async def _store_or_spool(app: web.Application, adapter: ChannelAdapter, delivery: Delivery,
+                          behind: bool) -> None:
+    spool = app[SPOOL]
     try:
         by_tenant: dict[uuid.UUID, Items] | None = await route(
             app[INTAKE], adapter, delivery, offline=behind)

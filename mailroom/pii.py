@@ -43,9 +43,14 @@ class Masked:
     cards: list[dict]
 
 
+def might_hold_card(text: str) -> bool:
+    """False when the text has no digit run long enough to be a card (a cheap check)."""
+    return _DIGIT_RUN.search(text) is not None
+
+
 def mask_for_storage(text: str) -> Masked:
     """Mask card numbers (cheaply skipped when no long digit run exists)."""
-    if not _DIGIT_RUN.search(text):
+    if not might_hold_card(text):
         return Masked(text, [])
     cards = [f for f in detect(text) if f.type == "CREDIT_CARD"]
     if not cards:

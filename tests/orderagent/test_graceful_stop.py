@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,11 +25,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def _healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
+async def _healthy(url: str, proc: asyncio.subprocess.Process, wait_s: float = 60) -> None:
+    deadline = time.monotonic() + wait_s
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else "serve exited"
+            assert proc.returncode is None, "serve exited"
             try:
                 async with session.get(url) as resp:
                     if resp.status == 200:
@@ -50,10 +49,10 @@ async def test_sigterm_under_load_answers_every_request_it_received(database, tm
         hide_password=False), "ORDERAGENT_HOME": str(tmp_path / "home"),
         "ORDERAGENT_ENCRYPTION_KEY": TEST_MASTER_KEY, "ORDERAGENT_PUBLIC_URL": "http://testserver",
         "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "orderagent.cli", "serve", "--port", str(port), "--workers", "0",
-         "--no-demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "orderagent.cli", "serve", "--port", str(port), "--workers", "0",
+        "--no-demo", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         await _healthy(base + "/healthz", proc)
@@ -87,11 +86,11 @@ async def test_sigterm_under_load_answers_every_request_it_received(database, tm
             proc.send_signal(signal.SIGTERM)
             stop_at[0] = time.monotonic() + 1.0
             await load_task
-        out, _ = await asyncio.to_thread(proc.communicate, timeout=60)
+        out, _ = await asyncio.wait_for(proc.communicate(), 60)
     finally:
-        if proc.poll() is None:
+        if proc.returncode is None:
             proc.kill()
-    assert proc.returncode == 0, out
+    assert proc.returncode == 0, out.decode()
     assert unanswered == []
     assert len(accepted) > 20 and refused > 0  # there was load, and it ran past the stop
     stored = {m.external_message_id for m in await inbound(database, dist)}
