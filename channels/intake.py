@@ -25,6 +25,7 @@ import multiprocessing
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -85,7 +86,16 @@ class Intake:
             self.pool = ProcessPoolExecutor(max_workers=1,
                                             mp_context=multiprocessing.get_context("spawn"))
         async with self.cpu_slots:
-            return await asyncio.get_running_loop().run_in_executor(self.pool, premasked, msg)
+            try:
+                return await asyncio.get_running_loop().run_in_executor(
+                    self.pool, premasked, msg)
+            except (BrokenProcessPool, OSError, RuntimeError) as exc:
+                # no child process here (or it died): a thread, slower for the loop but
+                # the message is stored all the same
+                log.warning("masking process unavailable (%s); masking on a thread",
+                            type(exc).__name__)
+                self.close()
+                return await asyncio.to_thread(premasked, msg)
 
     def close(self) -> None:
         """Stop the child process, if one was started."""

@@ -238,18 +238,21 @@ async def accept(app: web.Application, adapter: ChannelAdapter, delivery: Delive
 async def _store_or_spool(app: web.Application, adapter: ChannelAdapter, delivery: Delivery,
                           behind: bool) -> None:
     spool = app[SPOOL]
+    deadline = app[SETTINGS].write_deadline_s
     try:
-        by_tenant: dict[uuid.UUID, Items] | None = await route(
-            app[INTAKE], adapter, delivery, offline=behind)
+        # bounded too: a long body's masking (its detector cold) must not outlast the
+        # provider's patience; past the deadline the request is spooled as it came
+        by_tenant: dict[uuid.UUID, Items] | None = await asyncio.wait_for(
+            route(app[INTAKE], adapter, delivery, offline=behind), deadline)
     except ChannelNotConfigured:
         raise
-    except Unavailable:
+    except (Unavailable, TimeoutError):
         by_tenant = None  # a route we cannot read now: spooled raw, verified on drain
     if by_tenant is not None and not by_tenant:
         return  # nothing to store (account or template updates)
     if by_tenant is not None and not behind:
         try:
-            await asyncio.wait_for(store(app, by_tenant), app[SETTINGS].write_deadline_s)
+            await asyncio.wait_for(store(app, by_tenant), deadline)
             return
         except ChannelNotConfigured:
             raise
