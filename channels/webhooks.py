@@ -114,9 +114,9 @@ def spool_state(app: web.Application) -> dict[str, float | int | None]:
 
 
 def spool_full(app: web.Application) -> bool:
-    """True when the spool would refuse a new entry (or there is none)."""
+    """True when the spool could not take one more ordinary request (or there is none)."""
     spool = app.get(SPOOL)
-    return spool is None or spool.full()
+    return spool is None or spool.full(64 * 1024)
 
 
 async def _finish_writes(app: web.Application) -> None:
@@ -246,8 +246,11 @@ async def _store_or_spool(app: web.Application, adapter: ChannelAdapter, deliver
             route(app[INTAKE], adapter, delivery, offline=behind), deadline)
     except ChannelNotConfigured:
         raise
-    except (Unavailable, TimeoutError):
-        by_tenant = None  # a route we cannot read now: spooled raw, verified on drain
+    except (Unavailable, TimeoutError) as exc:
+        # a route we cannot read (or finish) now: spooled as it came, verified on drain
+        log.warning("%s webhook not routed (%s): spooling it as it came", adapter.name,
+                    type(exc).__name__)
+        by_tenant = None
     if by_tenant is not None and not by_tenant:
         return  # nothing to store (account or template updates)
     if by_tenant is not None and not behind:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from channels.spool import Delivery
 from channels.webhooks import SPOOL
 from db.embedded import start_embedded
 from db.engine import Database, make_engine
@@ -37,7 +39,8 @@ async def test_healthz_is_degraded_when_the_database_is_stopped(aiohttp_client,
     assert (await resp.json())["status"] == "degraded"
     full = settings.model_copy(update={"spool_max_mb": 1})
     tiny = await aiohttp_client(create_app(full, db))
-    tiny.app[SPOOL]._max_bytes = 0  # as if 1 MB were taken
+    await tiny.app[SPOOL].append(Delivery("twilio", "http://x/", (), b"x" * 1_000_000,
+                                          arrived=time.time()))
     resp = await tiny.get("/healthz")
     assert resp.status == 503
     assert (await resp.json())["status"] == "unavailable"
