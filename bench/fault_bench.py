@@ -14,7 +14,8 @@ distributor (a Twilio number, a Postmark address), then runs `orderagent serve
    pg_ctl for `--outage-s`, then started again. Afterwards the database is read: lost
    (answered 200, not stored), duplicated, customers whose thread order differs from the
    send order, and the seconds from PostgreSQL's return until every message answered
-   during the outage was stored and until every one was processed by the worker.
+   during the outage was stored and until every one was processed by the worker (the
+   worker runs with --concurrency 8; processing is the agent's turn, without an LLM).
 3. sigterm: 16 kept-alive clients posting as fast as they can; SIGTERM to `serve` (and
    then to `worker`); requests written to an open connection but never answered, the
    exit codes, and 200s not stored.
@@ -237,6 +238,7 @@ async def outage_phase(procs: Processes, pg, url: str, args: argparse.Namespace)
     sent: list[tuple[str, str, bytes, dict[str, str]]] = []  # sid, sender, body, headers
     outcomes: dict[int, tuple[float, int | str]] = {}  # index -> (answered at, status)
     marks: dict[str, float] = {}
+    returned = asyncio.Event()
     total_s = args.before_s + args.outage_s + args.after_s
     count = int(total_s * args.rate)
     for i in range(count):
@@ -255,6 +257,7 @@ async def outage_phase(procs: Processes, pg, url: str, args: argparse.Namespace)
         await asyncio.sleep(max(0.0, args.outage_s - (marks["stopped"] - marks["stop"])))
         await asyncio.to_thread(start_server, pg)
         marks["back"] = time.monotonic()
+        returned.set()
 
     connector = aiohttp.TCPConnector(limit=256)
     async with aiohttp.ClientSession(connector=connector,
@@ -269,25 +272,33 @@ async def outage_phase(procs: Processes, pg, url: str, args: argparse.Namespace)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 outcomes[i] = (time.monotonic(), type(exc).__name__)
 
+        async def watch() -> tuple[float | None, float | None]:
+            """From PostgreSQL's return: when every message answered 200 while it was
+            away is stored, and when every one is processed by the worker (polled while
+            the load goes on)."""
+            await returned.wait()
+            stored_at = processed_at = None
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and processed_at is None:
+                during = [sent[i][0] for i, (at, status) in list(outcomes.items())
+                          if status == 200 and marks["stop"] <= at <= marks["back"]]
+                rows = await _rows(url, "SELECT ai_processed FROM messages WHERE "
+                                        "is_from_customer AND external_message_id = ANY($1)",
+                                   during)
+                if stored_at is None and len(rows) >= len(set(during)):
+                    stored_at = time.monotonic()
+                if len(rows) >= len(set(during)) and all(r["ai_processed"] for r in rows):
+                    processed_at = time.monotonic()
+                await asyncio.sleep(0.2)
+            return stored_at, processed_at
+
         t0 = time.monotonic() + 0.5
         ctl = asyncio.create_task(controller())
+        watcher = asyncio.create_task(watch())
         await asyncio.gather(*(one(i, t0 + i / args.rate) for i in range(count)))
         await ctl
     ok = {sent[i][0] for i, (_, status) in outcomes.items() if status == 200}
-    # every message answered while PostgreSQL was away, then when it was all stored/processed
-    during = {sent[i][0] for i, (at, status) in outcomes.items()
-              if status == 200 and marks["stop"] <= at <= marks["back"]}
-    stored_at = processed_at = None
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and processed_at is None:
-        rows = await _rows(url, "SELECT external_message_id, ai_processed FROM messages "
-                                "WHERE is_from_customer AND external_message_id = ANY($1)",
-                           list(during))
-        if stored_at is None and len(rows) >= len(during):
-            stored_at = time.monotonic()
-        if len(rows) >= len(during) and all(r["ai_processed"] for r in rows):
-            processed_at = time.monotonic()
-        await asyncio.sleep(0.2)
+    stored_at, processed_at = await watcher
     rows = await _rows(url, "SELECT m.external_message_id AS sid, c.phone AS phone FROM messages m "
                             "JOIN conversations v ON v.id = m.conversation_id JOIN customers c "
                             "ON c.id = v.customer_id WHERE m.is_from_customer AND m.message_type"
@@ -307,7 +318,9 @@ async def outage_phase(procs: Processes, pg, url: str, args: argparse.Namespace)
     for _, status in outcomes.values():
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     return {"requests": count, "rate_per_s": args.rate, "outage_s": args.outage_s,
-            "statuses": statuses, "answered_200_during_outage": len(during),
+            "statuses": statuses, "answered_200_during_outage": sum(
+                1 for at, status in outcomes.values()
+                if status == 200 and marks["stop"] <= at <= marks["back"]),
             "lost": len(ok - set(stored)), "duplicated": len(stored) - len(set(stored)),
             "customers_out_of_order": order_broken,
             "stored_s_after_return": None if stored_at is None

@@ -34,7 +34,7 @@ from db.engine import Database
 log = logging.getLogger(__name__)
 
 Store = Callable[[Mapping[uuid.UUID, Items]], Awaitable[None]]
-CHUNK = 200
+CHUNK = 2000  # bounded in bytes too (Spool.head): few, large batches catch up fastest
 POLL_S = 0.25
 
 

@@ -149,19 +149,28 @@ class Spool:
             (delivery.arrived, delivery.provider, int(delivery.verified), sealed))
         return int(cur.lastrowid or 0)
 
-    async def head(self, limit: int) -> list[Spooled]:
-        """The `limit` oldest deliveries, oldest first."""
-        rows = await self._run(lambda: self._select(limit))
+    async def head(self, limit: int, max_bytes: int = 32 * 1024 * 1024) -> list[Spooled]:
+        """The `limit` oldest deliveries, oldest first, at most about `max_bytes` of them
+        (always at least one)."""
+        rows = await self._run(lambda: self._select(limit, max_bytes))
         return [Spooled(rowid, self._open_sealed(sealed, arrived, provider, bool(verified)))
                 for rowid, arrived, provider, verified, sealed in rows]
 
-    def _select(self, limit: int) -> list[tuple[int, float, str, int, bytes]]:
+    def _select(self, limit: int, max_bytes: int) -> list[tuple[int, float, str, int, bytes]]:
         assert self._db is not None, "spool not open"
-        return self._db.execute(
-            # by arrival: a request whose write failed slowly is spooled after later ones
-            "SELECT id, arrived, provider, verified, sealed FROM spool ORDER BY arrived, id "
-            "LIMIT ?",
-            (limit,)).fetchall()
+        # by arrival: a request whose write failed slowly is spooled after later ones
+        sizes = self._db.execute("SELECT id, length(sealed) FROM spool ORDER BY arrived, id "
+                                 "LIMIT ?", (limit,)).fetchall()
+        ids, total = [], 0
+        for rowid, size in sizes:
+            if ids and total + size > max_bytes:
+                break
+            ids.append(rowid)
+            total += size
+        rows = self._db.execute(
+            f"SELECT id, arrived, provider, verified, sealed FROM spool WHERE id IN "
+            f"({','.join('?' * len(ids))}) ORDER BY arrived, id", ids).fetchall() if ids else []
+        return rows
 
     async def remove(self, ids: Sequence[int]) -> None:
         """Forget deliveries that are stored (or could never be)."""

@@ -71,7 +71,9 @@ def setup(app: web.Application) -> None:
     """Register the webhook routes (after `create_app` set the database and keyring)."""
     settings = app[SETTINGS]
     app[OWNERS] = OwnerCache(app[DATABASE], app[KEYRING])
-    app[STORE] = GroupCommit(app[DATABASE], _write, order_key=_customer)
+    # up to 16 customers' lines wait for their row locks at once (a drain meets the
+    # workers' turns on many conversations); the pool has 20 connections
+    app[STORE] = GroupCommit(app[DATABASE], _write, order_key=_customer, max_alone=16)
     app[INTAKE] = Intake(app[OWNERS], max_message_chars=settings.max_message_kb * 1024)
     app.cleanup_ctx.append(_spool_ctx)
     app.on_shutdown.append(_finish_writes)
