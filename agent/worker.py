@@ -216,11 +216,12 @@ class Wakeup:
 
 async def run_worker(db: Database, ctx: AgentContext, *, window_s: float, wakeup: Wakeup,
                      on_processed: Callable[[Processed], Awaitable[None]] | None = None,
-                     name: str = "worker") -> None:
-    """Process conversations until cancelled; survives database outages."""
+                     name: str = "worker", stop: asyncio.Event | None = None) -> None:
+    """Process conversations until cancelled, or until `stop` is set (then the turn in
+    hand is finished and no new one claimed); survives database outages."""
     last_sweep = 0.0
     loop = asyncio.get_running_loop()
-    while True:
+    while stop is None or not stop.is_set():
         health.beat(name)
         try:
             done = await claim_and_process(db, ctx, window_s=window_s)

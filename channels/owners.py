@@ -6,6 +6,11 @@ lookup is a system path (tenant `ALL`) that also decrypts the integration's cred
 both are kept for a short TTL, so the hot path does no query and no decryption, and a
 credential rotated with `orderagent load` is picked up within `ttl_s`. Unknown keys are
 remembered briefly too, so a flood of requests for a number we do not serve stays cheap.
+
+During a database outage a known route is served from the cache however old it is, so
+webhooks keep being verified and spooled (`channels.spool`); an unknown one raises
+`Unavailable` and its request is spooled raw, to be routed on drain. `offline=True`
+(the spool is draining, the database is known down) reads the cache without querying.
 """
 
 from __future__ import annotations
@@ -85,14 +90,31 @@ class OwnerCache:
         # one query per key at a time: a burst on a cold cache waits for the first
         self._pending: dict[tuple[str, str | None], asyncio.Future[list[Owner]]] = {}
 
-    async def get(self, provider: str, route_key: str) -> Owner | None:
+    async def get(self, provider: str, route_key: str, *, offline: bool = False
+                  ) -> Owner | None:
         """The active integration of `provider` for this number/address, or None."""
-        routes = await self._lookup(provider, route_key)
+        routes = await self._routes(provider, route_key, offline)
         return routes[0] if routes else None
 
-    async def all_of(self, provider: str) -> list[Owner]:
+    async def all_of(self, provider: str, *, offline: bool = False) -> list[Owner]:
         """Every active integration of a provider (Meta's handshake names no number)."""
-        return await self._lookup(provider, None)
+        return await self._routes(provider, None, offline)
+
+    async def _routes(self, provider: str, route_key: str | None,
+                      offline: bool) -> list[Owner]:
+        entry = self._entries.get((provider, route_key))
+        if offline:
+            if entry is not None and entry[1]:
+                return entry[1]
+            raise Unavailable("database unavailable and this route is not cached")
+        try:
+            return await self._lookup(provider, route_key)
+        except ChannelNotConfigured:
+            raise
+        except Unavailable:
+            if entry is not None and entry[1]:  # a known route, however old: keep serving
+                return entry[1]
+            raise
 
     def clear(self) -> None:
         """Forget everything (tests, or after loading a distributor in-process)."""
@@ -127,7 +149,8 @@ class OwnerCache:
         else:
             future.set_result(routes)
             if len(self._entries) >= MAX_ENTRIES:
-                self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
+                # known routes stay (bounded by the integrations): served in an outage
+                self._entries = {k: e for k, e in self._entries.items() if e[0] > now or e[1]}
             # unknown numbers come from the outside, unsigned: remember them only while
             # there is room (real routes are bounded by the number of integrations)
             if routes or len(self._entries) < MAX_ENTRIES:

@@ -36,9 +36,11 @@ async def _seconds_until_due(db: Database) -> float | None:
 
 
 async def run_sender(db: Database, keyring: Keyring, options: SenderOptions, *,
-                     wakeup: asyncio.Event, poll_s: float = 0.5, name: str = "sender") -> None:
-    """Send due messages until cancelled; survives database outages."""
-    while True:
+                     wakeup: asyncio.Event, poll_s: float = 0.5, name: str = "sender",
+                     stop: asyncio.Event | None = None) -> None:
+    """Send due messages until cancelled, or until `stop` is set (then the send in hand
+    is finished and recorded, and no new one claimed); survives database outages."""
+    while stop is None or not stop.is_set():
         beat(name)
         try:
             if await send_next(db, keyring, options) is not None:
@@ -81,12 +83,22 @@ async def _listen(db: Database, wakeup: asyncio.Event) -> None:
         log.warning("sender: LISTEN unavailable, polling only")
 
 
-def sender_tasks(db: Database, keyring: Keyring, public_url: str,
-                 count: int = 2) -> list[asyncio.Task[None]]:
-    """Start `count` senders sharing one LISTEN wake-up; the caller cancels the tasks."""
+def sender_tasks(db: Database, keyring: Keyring, public_url: str, count: int = 2, *,
+                 stop: asyncio.Event | None = None) -> list[asyncio.Task[None]]:
+    """Start `count` senders sharing one LISTEN wake-up (the first task is the listener);
+    the caller sets `stop` to let them finish, and cancels the tasks."""
     options = SenderOptions(public_url=public_url)
     wakeup = asyncio.Event()
     coros = [_listen(db, wakeup)] + [
-        run_sender(db, keyring, options, wakeup=wakeup, name=f"sender-{n}")
+        run_sender(db, keyring, options, wakeup=wakeup, name=f"sender-{n}", stop=stop)
         for n in range(count)]
-    return [asyncio.create_task(coro) for coro in coros]
+    if stop is not None:
+        # an idle sender waits on `wakeup`: stopping wakes it, so it sees `stop` at once
+        coros.append(_wake_on(stop, wakeup))
+    return [asyncio.create_task(coro, name=f"sender-{n - 1}" if 1 <= n <= count else None)
+            for n, coro in enumerate(coros)]
+
+
+async def _wake_on(stop: asyncio.Event, wakeup: asyncio.Event) -> None:
+    await stop.wait()
+    wakeup.set()

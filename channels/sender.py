@@ -122,13 +122,20 @@ async def _integration(session: AsyncSession, conv: Conversation) -> ExternalInt
     Strict on purpose: a thread that came in elsewhere (`orderagent chat` stores "local")
     must never go out through some other number of the distributor.
     """
+    return await sending_integration(session, Channel(conv.channel), conv.channel_address)
+
+
+async def sending_integration(session: AsyncSession, channel: Channel,
+                              address: str | None = None) -> ExternalIntegration | None:
+    """The active integration that sends on `channel` (from `address` when given), the
+    providers' preference first; None when none can."""
     senders = {name: adapter for name, adapter in registry().items()
-               if Channel(conv.channel) in adapter.sends_on}
+               if channel in adapter.sends_on}
     stmt = select(ExternalIntegration).where(
         ExternalIntegration.provider.in_(senders),
         ExternalIntegration.status == IntegrationStatus.ACTIVE)
-    if conv.channel_address is not None:
-        stmt = stmt.where(ExternalIntegration.route_key == conv.channel_address)
+    if address is not None:
+        stmt = stmt.where(ExternalIntegration.route_key == address)
     rows = (await session.execute(stmt)).scalars().all()
     rows = sorted((r for r in rows if senders[r.provider].can_send(r.config or {})),
                   key=lambda r: (senders[r.provider].preference, r.provider, str(r.id)))

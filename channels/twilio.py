@@ -145,6 +145,18 @@ class TwilioAdapter:
         """Twilio signs every request with X-Twilio-Signature."""
         return bool(header(headers, SIGNATURE_HEADER))
 
+    def claimed_key(self, headers: Mapping[str, str], body: bytes) -> str | None:
+        """Our number the request names (`To`; `From` on a status callback), read from the
+        form before the signature is checked, so only that integration's token is tried."""
+        try:
+            form = _form(body)
+            status = (form.get("MessageStatus") or "").strip().lower()
+            ours = form.get("From") if status and status not in _INBOUND_STATUSES \
+                else form.get("To")
+            return _address(ours)[1] if ours else None
+        except MalformedWebhook:
+            return None  # a JSON webhook: every Twilio integration's token is tried
+
     def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
                credentials: Mapping[str, str]) -> bool:
         """Check X-Twilio-Signature; `url` is the public URL exactly as Twilio called it."""

@@ -21,7 +21,7 @@ from aiohttp import web
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from channels.sender import SENDERS
+from channels.sender import sending_integration
 from channels.smtp import send_smtp
 from console.auth import Staff, digest, hash_password, new_token, staff_of, start_session
 from core.errors import BadInput, Conflict
@@ -30,7 +30,7 @@ from db.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
 from db.crypto import Keyring
 from db.engine import UNAVAILABLE_ERRORS, Database
 from db.models import Distributor, ExternalIntegration, UserInvitation, UserProfile
-from db.models.enums import IntegrationStatus, InvitationStatus, UserRole, UserStatus
+from db.models.enums import InvitationStatus, UserRole, UserStatus
 from db.tenant import ALL, scope
 
 log = logging.getLogger(__name__)
@@ -151,12 +151,7 @@ async def owner_has_password(db: AsyncSession, distributor_id: uuid.UUID) -> boo
 # --- the mailer -------------------------------------------------------------------------------
 
 async def _email_integration(db: AsyncSession) -> ExternalIntegration | None:
-    rows = (await db.execute(select(ExternalIntegration).where(
-        ExternalIntegration.provider.in_(SENDERS[Channel.EMAIL]),
-        ExternalIntegration.status == IntegrationStatus.ACTIVE))).scalars().all()
-    rows = [r for r in rows if (r.config or {}).get("smtp_host")]
-    order = SENDERS[Channel.EMAIL]
-    return sorted(rows, key=lambda r: (order.index(r.provider), str(r.id)))[0] if rows else None
+    return await sending_integration(db, Channel.EMAIL)
 
 
 def _body(dist: Distributor, inv: UserInvitation, url: str) -> str:

@@ -63,6 +63,17 @@ class Settings(BaseSettings):
             raise ValueError("set both ORDERAGENT_LLM_INPUT_USD_PER_MTOK and "
                              "ORDERAGENT_LLM_OUTPUT_USD_PER_MTOK, or neither")
         return self
+    # a verified webhook whose write cannot finish within this is spooled locally and
+    # answered 200 (Twilio gives up at 15 s and does not redeliver after a 5xx)
+    write_deadline_s: float = Field(default=5.0, gt=0)
+    # the local spool (`$ORDERAGENT_HOME/spool-<port>.sqlite3`) refuses new entries (503)
+    # once it holds this much, or once its oldest entry waited this long
+    spool_max_mb: int = Field(default=256, ge=1)
+    spool_max_age_s: int = Field(default=24 * 3600, ge=60)
+    # SIGTERM: in-flight requests, turns and sends get this long to finish
+    shutdown_grace_s: float = Field(default=25.0, ge=0)
+    # a message body beyond this is stored cut to it and its conversation handed to staff
+    max_message_kb: int = Field(default=64, ge=1)
 
     @field_validator("encryption_key", "openai_api_key")
     @classmethod

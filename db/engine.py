@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -29,14 +30,38 @@ from db.tenant import scope
 
 log = logging.getLogger(__name__)
 
-# errors that mean "the database is not answering" rather than "the query is wrong"
+# errors that mean "the database is not answering" rather than "the query is wrong";
+# `unavailable()` below is the one place that also reads SQLSTATEs
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError,
     PoolTimeout,  # every pooled connection busy for pool_timeout: the same, to a caller
     Unavailable,  # what `Database.transaction` makes of all the above
+    # asyncpg's own, when it is used without SQLAlchemy (LISTEN connections) or raised
+    # while connecting: server starting or stopping (57P01-03), no slot (53300)
+    asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.PostgresConnectionError,
 )
+# SQLSTATEs that mean "not now": class 08 (connection exception), 57P01 admin_shutdown,
+# 57P02 crash_shutdown, 57P03 cannot_connect_now ("the database system is shutting down"
+# or "is starting up"), 53300 too_many_connections. SQLAlchemy wraps some of these in a
+# plain DBAPIError, so the type alone does not tell.
+_UNAVAILABLE_STATES = ("08", "57P", "53300")
 # SQLSTATEs of contention: deadlock_detected, serialization_failure, lock_not_available
 _CONTENTION = frozenset({"40P01", "40001", "55P03"})
+
+
+def _sqlstate(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", exc)
+    return str(getattr(orig, "pgcode", None) or getattr(orig, "sqlstate", None) or "")
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database cannot answer now (→ `Unavailable`, 503)."""
+    if isinstance(exc, DBAPIError):
+        return (exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+                or _sqlstate(exc).startswith(_UNAVAILABLE_STATES))
+    return isinstance(exc, UNAVAILABLE_ERRORS) or _sqlstate(exc).startswith(_UNAVAILABLE_STATES)
 
 
 def contended(exc: BaseException) -> bool:
@@ -116,8 +141,10 @@ class Database:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
             return True
-        except (*UNAVAILABLE_ERRORS, DBAPIError):
-            return False
+        except Exception as exc:
+            if unavailable(exc) or isinstance(exc, DBAPIError):
+                return False
+            raise
 
     @asynccontextmanager
     async def transaction(self, *, tenant: uuid.UUID | str,
@@ -138,14 +165,14 @@ class Database:
                     yield session
                 for channel in session.info.pop("notify", ()):  # committed: wake listeners
                     self.notify(channel)
-        except DBAPIError as exc:
-            if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
+        except Unavailable:
+            raise
+        except Exception as exc:
+            if unavailable(exc):
                 raise Unavailable("database unavailable") from exc
             if contended(exc):
                 raise Contended("database busy; try again") from exc
             raise
-        except (ConnectionError, OSError, TimeoutError, PoolTimeout) as exc:
-            raise Unavailable("database unavailable") from exc
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:

@@ -20,6 +20,12 @@ side by side and off the loop, and those wait for their locks as long as it take
 webhook answered late is still stored, one answered with an error is lost to Twilio,
 which does not retry it (channels.md §1.6). For the same reason a job the database
 refused over a deadlock is run again, up to ATTEMPTS times.
+
+Jobs with the same `order_key` (a customer) never overtake one another: a failed
+batch's jobs of one key are written together, patiently, after whatever of that key is
+still being written so (they wait for the same row locks anyway), and a later batch's
+job of that key joins the same line instead of being written beside it. Other keys
+stay side by side.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,8 +54,11 @@ class GroupCommit(Generic[J]):
     """Per-tenant batches of jobs: at most one transaction in flight per tenant."""
 
     def __init__(self, database: Database, write: Write[J], *, max_batch: int = 200,
-                 max_alone: int = 8) -> None:
+                 max_alone: int = 8, order_key: Callable[[J], Hashable] | None = None) -> None:
         self._database, self._write, self._max_batch = database, write, max_batch
+        self._order_key = order_key
+        # per (tenant, order key): the latest job written alone, which the next one waits for
+        self._lines: dict[tuple[uuid.UUID, Hashable], asyncio.Task[None]] = {}
         self._alone_slots = asyncio.Semaphore(max_alone)
         self._waiting: dict[uuid.UUID, list[tuple[J, asyncio.Future[None]]]] = {}
         self._flushing: dict[uuid.UUID, asyncio.Task[None]] = {}
@@ -73,7 +82,11 @@ class GroupCommit(Generic[J]):
             while waiting := self._waiting.get(tenant):
                 batch = waiting[:self._max_batch]
                 del waiting[:self._max_batch]
-                await self._commit(tenant, batch)
+                # a job whose key has one being written alone goes after it, not beside it
+                queued = [item for item in batch if self._line_of(tenant, item) in self._lines]
+                self._in_lines(tenant, queued)
+                if len(queued) < len(batch):
+                    await self._commit(tenant, [i for i in batch if i not in queued])
         except BaseException:
             # cancelled at shutdown: nobody may wait forever; the provider will retry
             _settle(self._waiting.get(tenant, ()), Unavailable("shutting down"))
@@ -101,7 +114,10 @@ class GroupCommit(Generic[J]):
         except Unavailable as exc:
             _settle(batch, exc)  # an outage: 503, the provider retries
         except Exception as exc:
-            if len(batch) > 1:
+            if len(batch) > 1 and patient:  # one customer's line: each on its own, in order
+                for item in batch:
+                    await self._commit(tenant, [item], patient=True)
+            elif len(batch) > 1:
                 self._each_alone(tenant, batch, exc)
             else:
                 _settle(batch, exc)
@@ -115,16 +131,39 @@ class GroupCommit(Generic[J]):
                     exc: Exception) -> None:
         log.info("a batch of %d writes failed (%s); writing each on its own",
                  len(batch), type(exc).__name__)
-        for item in batch:  # side by side: one that waits for a lock holds up no other
-            task = asyncio.create_task(self._write_alone(tenant, item))
-            self._alone.add(task)
-            task.add_done_callback(self._alone.discard)
+        self._in_lines(tenant, batch)
 
-    async def _write_alone(self, tenant: uuid.UUID,
-                           item: tuple[J, asyncio.Future[None]]) -> None:
+    def _in_lines(self, tenant: uuid.UUID, batch: list[tuple[J, asyncio.Future[None]]]) -> None:
+        """Write `batch` patiently, one transaction per order key, side by side: one
+        that waits for a lock holds up no other key."""
+        lines: dict[tuple[uuid.UUID, Hashable], list[tuple[J, asyncio.Future[None]]]] = {}
+        for item in batch:
+            lines.setdefault(self._line_of(tenant, item), []).append(item)
+        for line, items in lines.items():
+            self._alone_after(tenant, line, items)
+
+    def _line_of(self, tenant: uuid.UUID,
+                 item: tuple[J, asyncio.Future[None]]) -> tuple[uuid.UUID, Hashable]:
+        key = self._order_key(item[0]) if self._order_key is not None else None
+        return tenant, key if key is not None else id(item)
+
+    def _alone_after(self, tenant: uuid.UUID, line: tuple[uuid.UUID, Hashable],
+                     items: list[tuple[J, asyncio.Future[None]]]) -> None:
+        """Write `items` patiently, after what of their line is being written before."""
+        task = asyncio.create_task(self._write_alone(tenant, items, self._lines.get(line)))
+        self._lines[line] = task
+        self._alone.add(task)
+        task.add_done_callback(self._alone.discard)
+        task.add_done_callback(
+            lambda t: self._lines.pop(line) if self._lines.get(line) is t else None)
+
+    async def _write_alone(self, tenant: uuid.UUID, items: list[tuple[J, asyncio.Future[None]]],
+                           after: asyncio.Task[None] | None) -> None:
+        if after is not None:
+            await asyncio.wait([after])  # done, however it ended: the order is what counts
         # bounded: each may hold a pooled connection while it waits for a lock
         async with self._alone_slots:
-            await self._commit(tenant, [item], patient=True)
+            await self._commit(tenant, items, patient=True)
 
 
 def _settle(batch: Sequence[tuple[object, asyncio.Future[None]]],

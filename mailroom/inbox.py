@@ -9,6 +9,7 @@ index, then finds it taken).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import uuid
@@ -111,13 +112,24 @@ STORE = {key: text(_STORE.format(
     for key in ("phone", "email")}
 
 
-def _row(message_id: uuid.UUID, msg: InboundMessage,
-         integration_id: uuid.UUID | None) -> tuple[object, ...]:
-    """One message's values, in `_COLUMNS` order; card numbers masked before any write."""
+def premasked(msg: InboundMessage) -> InboundMessage:
+    """The message with card numbers masked, ready for `store_inbound_many(masked=True)`.
+
+    CPU work (the PII detector): callers on the event loop run it on a thread.
+    """
     masked = mask_for_storage(msg.text)
+    if not masked.cards:
+        return msg
+    return dataclasses.replace(msg, text=masked.text,
+                               metadata={**msg.metadata, "pii_masked_cards": masked.cards})
+
+
+def _row(message_id: uuid.UUID, msg: InboundMessage, integration_id: uuid.UUID | None,
+         masked: bool) -> tuple[object, ...]:
+    """One message's values, in `_COLUMNS` order; card numbers masked before any write."""
+    if not masked:
+        msg = premasked(msg)
     metadata = dict(msg.metadata)
-    if masked.cards:
-        metadata["pii_masked_cards"] = masked.cards
     attachments = [
         {"content_type": a.content_type, "url": a.url, "media_id": a.provider_media_id,
          "filename": a.filename, "size_bytes": a.size_bytes}
@@ -126,7 +138,7 @@ def _row(message_id: uuid.UUID, msg: InboundMessage,
     return (message_id, msg.provider, msg.external_id, integration_id,
             json.dumps({"sender_name": msg.sender_name} if msg.sender_name else {}),
             msg.sender, msg.sender_name, str(msg.channel), msg.recipient,
-            msg.received_at or datetime.now(UTC), masked.text, str(msg.message_type),
+            msg.received_at or datetime.now(UTC), msg.text, str(msg.message_type),
             json.dumps(attachments), json.dumps(metadata, default=str))
 
 
@@ -142,13 +154,14 @@ async def store_inbound(session: AsyncSession, distributor_id: uuid.UUID, msg: I
 
 async def store_inbound_many(
     session: AsyncSession, distributor_id: uuid.UUID,
-    messages: Sequence[tuple[InboundMessage, uuid.UUID | None]],
+    messages: Sequence[tuple[InboundMessage, uuid.UUID | None]], *, masked: bool = False,
 ) -> list[StoredMessage | None]:
     """Store customer messages in order, each with its integration id; for each, where it
     landed, or None when its provider message id was stored before (also earlier in
     `messages`: a retry that arrived in the same batch).
 
-    Card numbers are masked before anything is written (`agent/pii.py`). Workers are
+    Card numbers are masked before anything is written (`mailroom/pii.py`), here unless
+    `masked` says each message went through `premasked` already (off the loop). Workers are
     woken once the transaction commits (`db/notify.py`), never from inside it.
     """
     ids = [uuid.uuid4() for _ in messages]
@@ -156,7 +169,7 @@ async def store_inbound_many(
     # one statement per run of same-identity messages (phone or email), in the given order
     runs = groupby(zip(ids, messages, strict=True), key=lambda im: _identity(im[1][0]))
     for identity, run in runs:
-        rows = [_row(mid, msg, integration) for mid, (msg, integration) in run]
+        rows = [_row(mid, msg, integration, masked) for mid, (msg, integration) in run]
         arrays = {column: [row[i] for row in rows] for i, column in enumerate(_COLUMNS)}
         for mid, conversation_id, customer_id in await session.execute(
                 STORE[identity], {"d": distributor_id, **arrays}):

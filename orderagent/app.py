@@ -16,7 +16,7 @@ from core.errors import OrderAgentError, Unavailable
 from core.settings import Settings
 from db.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
 from db.crypto import keyring_for
-from db.engine import UNAVAILABLE_ERRORS, Database
+from db.engine import Database, unavailable
 from orderagent import observe
 from privacy.detect import get_detector
 
@@ -37,20 +37,26 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         headers = {"Retry-After": "5"} if isinstance(exc, Unavailable) else None
         return web.json_response({"error": exc.code, "message": str(exc)}, status=exc.status,
                                  headers=headers)
-    except UNAVAILABLE_ERRORS:
-        log.warning("database unavailable while handling %s %s", request.method, request.path)
-        return web.json_response({"error": "unavailable", "message": "database unavailable"},
-                                 status=503, headers={"Retry-After": "5"})
-    except Exception:
+    except Exception as exc:
+        if unavailable(exc):
+            log.warning("database unavailable while handling %s %s", request.method,
+                        request.path)
+            return web.json_response({"error": "unavailable", "message": "database unavailable"},
+                                     status=503, headers={"Retry-After": "5"})
         log.exception("unhandled error in %s %s", request.method, request.path)
         return web.json_response({"error": "internal", "message": "internal error"}, status=500)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database answers, 503 otherwise."""
+    """200 while webhooks are taken: "ok", or "degraded" when the database is down and
+    they go to the spool; 503 when neither can take them. With the spool's state."""
+    spool = webhooks.spool_state(request.app)
     if await request.app[DATABASE].ping():
-        return web.json_response({"status": "ok"})
-    return web.json_response({"status": "unavailable"}, status=503)
+        return web.json_response({"status": "ok", "spool": spool})
+    # a balancer that took us out now would turn spooled 200s into lost messages
+    status = 503 if webhooks.spool_full(request.app) else 200
+    return web.json_response({"status": "degraded" if status == 200 else "unavailable",
+                              "database": "unavailable", "spool": spool}, status=status)
 
 
 def create_app(settings: Settings, database: Database,

@@ -67,7 +67,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from console import start_mailer
     from orderagent.app import create_app
     from orderagent.bootstrap import prepare
-    from orderagent.serve import start_deliverer, start_senders, start_workers
+    from orderagent.serve import (
+        prepare_stopping,
+        start_deliverer,
+        start_senders,
+        start_workers,
+        stop_serving,
+    )
 
     async def main(database, keyring) -> int:
         demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
@@ -75,7 +81,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                          background=[*([start_workers(args.workers)] if args.workers > 0 else []),
                                      start_deliverer(), start_senders(),
                                      start_mailer()])  # invitation emails
-        runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
+        prepare_stopping(app)
+        runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_grace_s,
+                               access_log=None)
         await runner.setup()
         sign_in = None  # made before the port opens: once it answers, the link is out
         if not args.no_demo and settings.database_url is None:
@@ -87,8 +95,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if sign_in:
             print(sign_in, flush=True)
         await stop.wait()
-        log.info("shutting down: finishing in-flight requests")
-        await runner.cleanup()
+        log.info("shutting down: answering requests and finishing work in hand (up to %gs)",
+                 settings.shutdown_grace_s)
+        await stop_serving(runner, settings.shutdown_grace_s)
         return 0
 
     return _run(lambda: _with_database(settings, main))
@@ -124,9 +133,9 @@ def cmd_users_create_owner(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from console.invitations import owner_link
+    from core.errors import BadInput, Conflict
     from db.models import Distributor
     from db.tenant import ALL, scope
-    from core.errors import BadInput, Conflict
 
     async def main(database, _keyring) -> int:
         async with database.transaction(tenant=ALL) as session:
@@ -163,12 +172,16 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         from privacy.detect import get_detector
 
         await asyncio.to_thread(get_detector().warm_up)  # ~1 s, off the event loop
-        tasks, wakeup = await worker_tasks(database, keyring, settings, args.concurrency)
+        stopping = _stop_event()
+        stop = asyncio.Event()  # workers and senders finish what they hold once it is set
+        tasks, wakeup = await worker_tasks(database, keyring, settings, args.concurrency, stop)
         log.info("%d workers running", len(tasks))
         health = None if args.metrics_port is None else await start_health_server(
             settings, database, args.metrics_host, args.metrics_port)
-        await _stop_event().wait()
-        await stop_tasks(tasks, wakeup)
+        await stopping.wait()
+        log.info("shutting down: finishing turns and sends in hand (up to %gs)",
+                 settings.shutdown_grace_s)
+        await stop_tasks(tasks, wakeup, stop=stop, grace_s=settings.shutdown_grace_s)
         if health is not None:
             await health.cleanup()
         return 0
