@@ -7,6 +7,9 @@ stopped mid-send), and never one refused because the customer opted out. A messa
 failed before any request left, or with an answer saying the provider did not take it
 (429/5xx after the retries, a 4xx fixed since), is safe.
 
+Both find the distributors as the system role, then work as each distributor in turn
+(row-level security holds: the system role may not touch message rows).
+
 `redeliver_webhooks` queues a fresh delivery of each event whose delivery to an active
 endpoint failed for good, unless that event is already delivered or on its way there.
 """
@@ -20,7 +23,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from db.engine import Database
-from db.notify import OUTBOX
+from db.notify import OUTBOX, notify_after_commit
+from db.tenant import ALL
 
 # a send is ambiguous when the sender said so in its error, or its last attempt's record
 UNSAFE = """(m.last_error LIKE 'ambiguous%' OR m.last_error LIKE 'opted out%'
@@ -68,29 +72,48 @@ class Redone:
     skipped: list[tuple[uuid.UUID, str]]
 
 
+TENANTS = text("""
+SELECT id FROM distributors WHERE CAST(:slug AS text) IS NULL OR slug = :slug ORDER BY slug
+""")
+
+
+async def _tenants(db: Database, slug: str | None = None) -> list[uuid.UUID]:
+    """The distributors to work on: found as the system role, then each done as itself."""
+    async with db.transaction(tenant=ALL) as session:
+        return list((await session.execute(TENANTS, {"slug": slug})).scalars())
+
+
 async def retry_failed_messages(db: Database, since: datetime, *, distributor: str | None = None,
                                 dry_run: bool = False) -> Redone:
     """Queue again the FAILED outbound messages since `since` that are safe to resend."""
-    async with db.engine.begin() as conn:
-        rows = (await conn.execute(FAILED_MESSAGES, {"since": since, "slug": distributor})).all()
-        safe = [r.id for r in rows if r.safe]
-        if safe and not dry_run:
-            await conn.execute(REQUEUE, {"ids": safe})
-            await conn.execute(text("SELECT pg_notify(:c, '')"), {"c": OUTBOX})
-    skipped = [(r.id, (r.last_error or "")[:80]) for r in rows if not r.safe]
-    return Redone(safe, skipped)
+    queued: list[uuid.UUID] = []
+    skipped: list[tuple[uuid.UUID, str]] = []
+    for tenant in await _tenants(db, distributor):
+        async with db.transaction(tenant=tenant) as session:
+            rows = (await session.execute(FAILED_MESSAGES,
+                                          {"since": since, "slug": distributor})).all()
+            safe = [r.id for r in rows if r.safe]
+            if safe and not dry_run:
+                await session.execute(REQUEUE, {"ids": safe})
+                notify_after_commit(session, OUTBOX)
+        queued += safe
+        skipped += [(r.id, (r.last_error or "")[:80]) for r in rows if not r.safe]
+    return Redone(queued, skipped)
 
 
 async def redeliver_webhooks(db: Database, since: datetime, *, endpoint: uuid.UUID | None = None,
                              dry_run: bool = False) -> Redone:
     """Queue a new delivery of each event that failed for good at an active endpoint."""
-    async with db.engine.begin() as conn:
-        rows = (await conn.execute(FAILED_DELIVERIES,
-                                   {"since": since, "endpoint": endpoint})).all()
-        ids = [r.id for r in rows]
-        if ids and not dry_run:
-            await conn.execute(REDELIVER, {"ids": ids})
-    return Redone([r.event_id for r in rows], [])
+    events: list[uuid.UUID] = []
+    for tenant in await _tenants(db):
+        async with db.transaction(tenant=tenant) as session:
+            rows = (await session.execute(FAILED_DELIVERIES,
+                                          {"since": since, "endpoint": endpoint})).all()
+            ids = [r.id for r in rows]
+            if ids and not dry_run:
+                await session.execute(REDELIVER, {"ids": ids})
+        events += [r.event_id for r in rows]
+    return Redone(events, [])
 
 
 def since_days_ago(days: float) -> datetime:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from channels.consent import queue_notice
 from channels.retry import RetryPolicy
 from channels.sender import SenderOptions, send_next
+from db.engine import runtime_url
 from db.models import Message
 from db.models.enums import MessageStatus
 from orderagent.app import create_app
@@ -37,9 +38,11 @@ ONE_TRY = SenderOptions(public_url=PUBLIC_URL, policy=RetryPolicy(max_attempts=1
 
 @pytest.fixture
 def cli_env(monkeypatch, database, tmp_path):
-    """The environment of an `orderagent` command on this test's database."""
-    url = database.engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("DATABASE_URL", url.replace("+asyncpg", ""))
+    """The environment of an `orderagent` command on this test's database: as production
+    runs it, the runtime role, with the superuser as the owner that migrates."""
+    url = database.engine.url.render_as_string(hide_password=False).replace("+asyncpg", "")
+    monkeypatch.setenv("ORDERAGENT_OWNER_DATABASE_URL", url)
+    monkeypatch.setenv("DATABASE_URL", runtime_url(url))
     monkeypatch.setenv("ORDERAGENT_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ORDERAGENT_ENCRYPTION_KEY", TEST_MASTER_KEY)
 
