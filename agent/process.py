@@ -35,7 +35,7 @@ from db.models import (
     OrderSessionItem,
 )
 from db.models.enums import AgentType, SessionStatus
-from mailbox.outbox import message_created, queue_reply
+from mailroom.outbox import message_created, queue_reply
 from matching.parse import parse_line
 from matching.resolve import match_line
 from reading.changes import complete_replacement

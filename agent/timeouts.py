@@ -22,7 +22,7 @@ from db.models import (
 )
 from db.models.enums import SessionEventType, SessionItemStatus, SessionOutcome, SessionStatus
 from db.tenant import ALL
-from mailbox.outbox import queue_reply
+from mailroom.outbox import queue_reply
 
 log = logging.getLogger(__name__)
 

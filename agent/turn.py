@@ -35,7 +35,7 @@ from db.models.enums import (
     SessionOutcome,
     SessionStatus,
 )
-from mailbox.events import emit_order_events
+from mailroom.events import emit_order_events
 from matching.resolve import MatchResult, match_line
 
 S = SessionStatus

@@ -36,7 +36,7 @@ from db.models import (
     Message,
 )
 from db.models.enums import AgentType, Channel, SessionEventType, SessionStatus
-from mailbox.outbox import queue_reply
+from mailroom.outbox import queue_reply
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_PROVIDER = "api-staff-reply"  # its keys, in external_message_mappings

@@ -1,7 +1,7 @@
 """Outbound webhooks: events a distributor's systems subscribe to, POSTed signed and retried.
 
 An event is enqueued in the same transaction as the change it reports
-(`mailbox.events.enqueue_event`): one PENDING `webhook_deliveries` row per subscribed
+(`mailroom.events.enqueue_event`): one PENDING `webhook_deliveries` row per subscribed
 endpoint, so an event exists if and only if its change committed. A deliverer loop claims
 due attempts with FOR UPDATE SKIP LOCKED, leases them (pushes `scheduled_at` past the
 request timeout) and commits before POSTing, so no transaction is held open across the

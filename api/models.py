@@ -24,7 +24,7 @@ from db.models.enums import (
     OrderStatus,
     WebhookAuthType,
 )
-from mailbox.events import EventType
+from mailroom.events import EventType
 
 Limit = Annotated[int, Field(ge=1, le=100)]
 

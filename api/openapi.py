@@ -19,7 +19,7 @@ from api.deliveries import (
 )
 from api.models import Error
 from api.webhook_endpoints import SIGNING
-from mailbox.events import EventType
+from mailroom.events import EventType
 
 REF = "#/components/schemas/{model}"
 ERRORS = {400: "Malformed query or body (the message names the field)",

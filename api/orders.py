@@ -23,7 +23,7 @@ from api.models import (
 from api.review import apply_review
 from core.errors import BadInput
 from db.models import Customer, Distributor, Order, OrderProduct
-from mailbox.events import EventType, enqueue_event, order_data
+from mailroom.events import EventType, enqueue_event, order_data
 
 
 def aware(value: datetime | None) -> datetime | None:

@@ -60,7 +60,7 @@ MESSAGES: list[tuple[object, ...]] = [
     # emails
     ("sms", "send quotes to ", L("E", "orders.bluefin@gmail.com")),
     ("whatsapp", "correo de la chef: ", L("E", "chef-ana@restaurantesol.com.mx")),
-    ("email", "AP mailbox is ", L("E", "accounts+ap@bigbellybbq.com"), " going forward"),
+    ("email", "AP mailroom is ", L("E", "accounts+ap@bigbellybbq.com"), " going forward"),
     ("email", "Mail: ", L("E", "KITCHEN@THEGREENFORK.CA")),
     ("sms", "email is ", L("E", "mike at gmail dot com"), " if the link fails"),
     ("email", "Reply-To: ", L("N", "Dana Whitaker"), " <", L("E", "dana.w@harvestmoon.coop"), ">"),

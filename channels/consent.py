@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from channels.twilio import HELP_KEYWORDS
 from core.messages import Channel, InboundMessage
 from db.models import Conversation, Customer, Distributor, Message
-from mailbox.inbox import StoredMessage
-from mailbox.outbox import queue_reply
+from mailroom.inbox import StoredMessage
+from mailroom.outbox import queue_reply
 
 log = logging.getLogger(__name__)
 

@@ -120,7 +120,7 @@ def message_ids(value: str | None) -> list[str]:
 
 
 def address_of(value: str | None) -> tuple[str | None, str | None]:
-    """(display name, lower-cased address) of the first mailbox in a header value."""
+    """(display name, lower-cased address) of the first mailroom in a header value."""
     try:
         pairs = getaddresses([value or ""])
     except HEADER_ERRORS:

@@ -23,7 +23,7 @@ from core.messages import Attachment, OutboundMessage, SendResult
 
 log = logging.getLogger(__name__)
 
-# Mailgun gives no number; 15 min tolerates its delivery lag (laravel-mailbox #93 saw
+# Mailgun gives no number; 15 min tolerates its delivery lag (laravel-mailroom #93 saw
 # deliveries fail a 5 min check under load) while still expiring captured signatures
 DEFAULT_MAX_AGE_S = 900
 MAX_FUTURE_SKEW_S = 300

@@ -46,7 +46,7 @@ from core.messages import Channel, InboundMessage, StatusUpdate
 from db.appkeys import DATABASE, KEYRING, SETTINGS
 from db.group_commit import GroupCommit
 from db.models import Conversation, ExternalMessageMapping
-from mailbox.inbox import StoredMessage, store_inbound_many
+from mailroom.inbox import StoredMessage, store_inbound_many
 
 log = logging.getLogger(__name__)
 

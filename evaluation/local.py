@@ -17,7 +17,7 @@ from agent.worker import claim_and_process
 from core.messages import Channel, InboundMessage
 from db.engine import Database
 from db.models import Message
-from mailbox.inbox import store_inbound
+from mailroom.inbox import store_inbound
 
 PROVIDER = "local"
 

@@ -23,7 +23,7 @@ from db.models import (
 )
 from db.tenant import ALL
 from evaluation.local import say
-from mailbox.inbox import store_inbound
+from mailroom.inbox import store_inbound
 from tests.conftest import TEST_MASTER_KEY
 
 UNSURE = "same as last week please, my cell is (305) 555-0143"

@@ -319,7 +319,7 @@ async def test_messages_in_and_out_are_announced_to_webhooks(database, catalogs,
 async def test_storing_is_undone_with_its_transaction(database, catalogs, demo) -> None:
     """A webhook refused after storing (e.g. a reused signature) leaves no message behind."""
     from core.messages import Channel, InboundMessage
-    from mailbox.inbox import store_inbound
+    from mailroom.inbox import store_inbound
 
     msg = InboundMessage(provider="twilio", channel=Channel.SMS, external_id="SM-rollback",
                          sender=PHONE, recipient="+15550100000", text="2 cs whole milk")
@@ -396,7 +396,7 @@ async def test_a_queued_reply_wakes_the_senders_only_once_committed(database, ca
                                                                      demo) -> None:
     """The agent's reply NOTIFYs the outbox after its commit; a rolled-back one does not."""
     from db.notify import OUTBOX
-    from mailbox.outbox import queue_reply
+    from mailroom.outbox import queue_reply
 
     raw = await database.engine.raw_connection()
     got: list[str] = []

@@ -21,7 +21,7 @@ from channels.sender import _claim, send_next
 from core.messages import Channel, InboundMessage
 from db.models import Customer, ExternalMessageMapping, Message
 from db.models.enums import MessageStatus
-from mailbox.inbox import store_inbound
+from mailroom.inbox import store_inbound
 from orderagent.app import create_app
 from orderagent.serve import start_senders
 from tests.channels.samples import (

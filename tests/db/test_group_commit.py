@@ -16,7 +16,7 @@ from db.engine import Database, make_engine
 from db.group_commit import GroupCommit
 from db.models import Conversation, Distributor, Message
 from db.tenant import ALL
-from mailbox.inbox import store_inbound_many
+from mailroom.inbox import store_inbound_many
 
 
 async def _tenants(database: Database, n: int = 2) -> list[uuid.UUID]:

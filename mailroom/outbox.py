@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Conversation, Message
 from db.models.enums import MessageStatus
 from db.notify import OUTBOX, notify_after_commit
-from mailbox.events import EventType, enqueue_event
+from mailroom.events import EventType, enqueue_event
 
 
 async def queue_reply(db: AsyncSession, conv: Conversation, text: str, *,
