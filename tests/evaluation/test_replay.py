@@ -51,8 +51,9 @@ def _t(tid: str, turns: list[str], outcome: str, items: dict[str, float], *,
 
 # Five conversations whose results are known; b and c carry deliberately wrong answers.
 SMALL = [
-    # the handoff comes first on the same phone as a: if it leaked, a would get no replies
-    _t("e", ["can I talk to someone please"], "NONE", {}),
+    # the handoff comes first on the same phone as a: if it leaked, a would get no replies;
+    # it is scored HANDOFF with the milk that was pending when staff took over
+    _t("e", ["2 cs whole milk", "can I talk to someone please"], "HANDOFF", {"DY-1001": 2}),
     _t("a", ["2 cs whole milk 3 mozz", "yes"], "CONFIRMED", {"DY-1001": 2, "CH-2003": 3}),
     _t("b", ["2 cs whole milk", "cancel"], "CONFIRMED", {"DY-1001": 2}, phone="+13055550102"),
     _t("c", ["3 cs whole milk"], "NONE", {"DY-1001": 2}, phone="+13055550103"),
@@ -106,16 +107,17 @@ async def test_replay_of_a_small_set_gives_the_hand_checked_metrics(database) ->
     assert [r["id"] for r in report["transcripts"]] == ["e", "a", "b", "c", "d"]
     assert {k: (r["outcome"], r["ok"]) for k, r in rows.items()} == {
         "a": ("CONFIRMED", True), "b": ("CANCELLED", False), "c": ("NONE", False),
-        "d": ("CANCELLED", True), "e": ("NONE", True)}
+        "d": ("CANCELLED", True), "e": ("HANDOFF", True)}
     assert rows["c"]["diff"] == "~DY-1001×2→3"
     assert rows["b"]["diff"] == "CONFIRMED→CANCELLED -DY-1001×2"
     assert len(rows["a"]["replies"]) == 2 and "confirmed" in rows["a"]["replies"][1].lower()
     m = report["metrics"]
-    # pairs: got a{DY2,CH3} c{DY3} = 3; expected a{DY2,CH3} b{DY2} c{DY2} = 4; right 2
-    assert (m["item_precision"], m["item_recall"]) == (0.6667, 0.5)
-    assert m["item_f1"] == 0.5714  # 2PR/(P+R) = 4/7
-    # skus: got 3, expected 4, right 3 (c names the right product) -> P 1, R 0.75
-    assert m["sku_f1"] == 0.8571  # 6/7
+    # pairs: got a{DY2,CH3} c{DY3} e{DY2} = 4; expected a{DY2,CH3} b{DY2} c{DY2} e{DY2}
+    # = 5; right 3
+    assert (m["item_precision"], m["item_recall"]) == (0.75, 0.6)
+    assert m["item_f1"] == 0.6667  # 2PR/(P+R) = 0.9/1.35
+    # skus: got 4, expected 5, right 4 (c names the right product) -> P 1, R 0.8
+    assert m["sku_f1"] == 0.8889  # 1.6/1.8
     assert (m["order_exact_match"], m["outcome_accuracy"]) == (0.6, 0.8)  # a d e; all but b
     assert (m["llm_calls"], m["llm_tokens"], m["llm_cost_usd"]) == (0, 0, 0.0)
     assert 0 < m["latency_ms_p50"] <= m["latency_ms_p99"]
