@@ -48,6 +48,8 @@ class ChangeKind(StrEnum):
     ADD_MORE = "ADD_MORE"
     REMOVE = "REMOVE"
     REPLACE = "REPLACE"
+    ADD_LIKE = "ADD_LIKE"
+    ADD_FOR = "ADD_FOR"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,9 @@ class Change:
     REPLACE swaps it for `replacement` (the new line, filled in from `target`: "20oz cups"),
     with `quantity` when one was given. `said` is the replacement as written ("20oz"): pass
     it to `complete_replacement` with the ordered line's own text for a sharper new line.
+    ADD_LIKE adds a new line modelled on `target` ("the same but telera": `said` holds the
+    words that differ); ADD_FOR adds `replacement` as an accessory that fits `target`
+    ("lids for those"). Both leave `quantity` None when the customer gave none.
     """
 
     kind: ChangeKind
@@ -84,3 +89,5 @@ class Extraction:
     confidence: float = 0.0
     unparsed: list[str] = field(default_factory=list)
     text: str = ""
+    # The message also confirms, after its items and changes ("ok without the limes, go").
+    confirm: bool = False

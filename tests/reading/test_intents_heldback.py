@@ -1,0 +1,59 @@
+"""Held-back closing-intent phrasings: written with test_intents.py, run only after the rules.
+
+None of these sentences was looked at while the rules and lexicons were written, so the
+pass rate here is an honest figure for phrasings the rules were not written from.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reading import Intent, extract
+
+CONFIRMS = [
+    "that all looks correct, please go ahead with it",
+    "yep, send it over",
+    "correcto, pueden enviarlo",
+    "everything checks out, go for it",
+    "that's correct, thank you",
+    "de acuerdo, confirmado",
+    "Sim, está tudo certo",
+    "D'accord, vous pouvez envoyer",
+    "Perfetto, confermo",
+    "k thx send it",
+]
+CANCELS = [
+    "no longer need that stuff, thanks",
+    "actually forget the whole thing",
+    "we ended up buying it elsewhere",
+    "ignore my previous message please",
+    "the catering job fell through, don't send anything",
+    "déjalo, ya no lo ocupamos",
+    "please call off the order",
+    "our chef already got everything from another vendor",
+]
+HANDOFFS = [
+    "could someone from your team contact me",
+    "is there someone I can speak with",
+    "necesito hablar con una persona",
+    "please have my sales rep give me a ring",
+]
+
+
+@pytest.mark.parametrize("text", CONFIRMS)
+def test_heldback_confirmations(text: str) -> None:
+    """Held-back confirmation phrasings confirm."""
+    ext = extract(text)
+    assert ext.intent is Intent.CONFIRM and ext.confirm, (text, ext)
+
+
+@pytest.mark.parametrize("text", CANCELS)
+def test_heldback_cancellations(text: str) -> None:
+    """Held-back cancellation phrasings cancel."""
+    assert extract(text).intent is Intent.CANCEL, text
+
+
+@pytest.mark.parametrize("text", HANDOFFS)
+def test_heldback_handoffs(text: str) -> None:
+    """Held-back requests for a person hand off."""
+    assert extract(text).intent is Intent.HANDOFF, text
