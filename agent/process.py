@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
 from agent.context import AgentContext
+from agent.packs import selling_quantity
 from agent.pii import record_findings
-from agent.turn import Turn
+from agent.turn import Outcome, Turn
 from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
 from db.models import (
     AIResponse,
@@ -102,12 +103,13 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
             turn.outcome.unknown_targets.append(change.target)
     for line in ext.items:
         result = await match(line)
-        quantity = result.parsed.quantity if result.parsed else None
-        await turn.add(line, result, quantity)
+        sold = selling_quantity(result.parsed, result.item)
+        await turn.add(line, result, sold.quantity, note=sold.note)
     if ext.handoff:
         return
-    if ext.intent == Intent.CONFIRM and not ext.items and not ext.changes:
-        await turn.confirm(text)
+    # a plain yes, or a confirmation carrying its own change: the change is in by now
+    if ext.confirm or (ext.intent == Intent.CONFIRM and not ext.items and not ext.changes):
+        await turn.confirm(text, with_changes=bool(ext.items or ext.changes))
     elif ext.intent == Intent.CANCEL and not ext.items:
         turn.cancel()
     elif ext.intent == Intent.QUESTION and not ext.items and not ext.changes:
@@ -153,7 +155,7 @@ def _replacement_text(change: Change, target: OrderSessionItem | None) -> str:
 
 
 async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
-    """Answer a stock or price question from the catalog, or hand it to staff."""
+    """Answer a stock or price question from the catalog, or pass it on to staff."""
     lang = str(ext.language)
     if ext.question_kind in (QuestionKind.STOCK, QuestionKind.PRICE) and ext.question_mention:
         result = match_line(turn.catalog.index, ext.question_mention,
@@ -162,8 +164,18 @@ async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
             turn.outcome.answers.append(replies.product_info(result.item, currency, lang))
             turn.outcome.understood = True
             return
-    # never invent an answer: a person takes the question
-    await turn.hand_off(f"question: {ext.question_kind or 'OTHER'}")
+    # never invent an answer: staff answer it in the thread (it stays unread in their
+    # inbox), while the agent keeps taking the order; a handoff is for who asks for one
+    turn.outcome.referred.append(str(ext.question_kind or QuestionKind.OTHER))
+    turn.outcome.understood = True
+
+
+def _preamble(out: Outcome, lang: str) -> str:
+    """Answers to questions, and the note that staff will take the others, before a reply."""
+    parts = list(out.answers)
+    if out.referred:
+        parts.append(replies.render("referred", lang)[0])
+    return "\n".join(parts)
 
 
 def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | None]:
@@ -175,18 +187,18 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
         return None, None  # staff have the conversation: no automatic replies
     if out.confirmed_order is not None:
         order = out.confirmed_order
-        return replies.confirmed(len(turn.live_items), order.total_amount, order.requires_review,
-                                 currency, lang)
+        return replies.confirmed(turn.live_items, order.total_amount, order.requires_review,
+                                 out.left_out, currency, lang)
     if out.cancelled:
         return replies.render("cancelled", lang)
-    if out.changed or (out.unknown_targets and turn.live_items):
+    before = _preamble(out, lang)
+    if out.nothing_resolved or out.changed or (out.unknown_targets and turn.live_items):
         turn.review()
         text, pid = replies.summary(turn.live_items, out, turn.threshold, currency, lang)
-        if out.answers:
-            text = "\n".join(out.answers) + "\n\n" + text
-        return text, pid
-    if out.answers:
-        return "\n".join(out.answers), "reply_product_info_" + replies.language(lang)
+        return (f"{before}\n\n{text}" if before else text), pid
+    if before:
+        kind = "product_info" if out.answers else "referred"
+        return before, f"reply_{kind}_" + replies.language(lang)
     if out.nothing_to_confirm:
         return replies.render("nothing", lang)
     extra = ""

@@ -59,6 +59,12 @@ class Outcome:
     handoff_reason: str | None = None
     answers: list[str] = field(default_factory=list)
     nothing_to_confirm: bool = False
+    # a confirmation while no line could be read: ask about each line instead
+    nothing_resolved: bool = False
+    # lines that could not be read, left out of the confirmed order (their texts)
+    left_out: list[str] = field(default_factory=list)
+    # questions passed on to staff without handing the conversation over
+    referred: list[str] = field(default_factory=list)
     understood: bool = False
 
 
@@ -118,8 +124,10 @@ class Turn:
             self.db.add(states.transition(session, S.COLLECTING, message_id=self.message_id,
                                           now=self.now))
 
-    async def add(self, text: str, match: MatchResult, quantity: Decimal | None) -> None:
-        """Add a line (or more of a product already in the order)."""
+    async def add(self, text: str, match: MatchResult, quantity: Decimal | None, *,
+                  note: dict | None = None) -> None:
+        """Add a line (or more of a product already in the order); `note` says why its
+        quantity needs the customer's word (a count the pack does not divide)."""
         await self.collecting()
         qty = _q(quantity if quantity is not None else 1)
         self.outcome.changed = True
@@ -130,9 +138,10 @@ class Turn:
         item = match.item if match.confidence >= floor else None
         if item is None:
             self.outcome.not_found.append(text)
-        if item is not None:
+        if item is not None and note is None:
             for existing in self.live_items:
-                if existing.product_code == item.sku:
+                if existing.product_code == item.sku and not (existing.item_metadata or {}
+                                                              ).get("quantity_note"):
                     before = existing.quantity
                     existing.quantity = _q(Decimal(existing.quantity) + qty)
                     self._emit(SessionEventType.ITEM_MODIFIED, {
@@ -149,8 +158,12 @@ class Turn:
             source_message_id=self.message_id, ai_extracted=True,
             # distinct per row (unlike now()), so items keep the order they were asked for
             added_at=func.clock_timestamp(),
-            ai_confidence=Decimal(str(round(match.confidence, 4))), status=ItemStatus.PENDING,
-            item_metadata=match_metadata(text, match))
+            # a quantity the customer must still settle is never sure, however good the match
+            ai_confidence=Decimal(str(round(min(match.confidence, float(self.threshold) - 0.01)
+                                            if note else match.confidence, 4))),
+            status=ItemStatus.PENDING,
+            item_metadata={**match_metadata(text, match, found=item is not None),
+                           **({"quantity_note": note} if note else {})})
         self.db.add(row)
         self.items.append(row)
         self.outcome.added.append(row)
@@ -234,21 +247,48 @@ class Turn:
 
     def review(self) -> None:
         """After changes, the summary goes out: the session is under review."""
-        if self.session is not None and self.session.status == S.COLLECTING and self.live_items:
+        # a summary with no line read offers nothing to confirm: no review then
+        if self.session is not None and self.session.status == S.COLLECTING \
+                and any(i.product_id is not None for i in self.live_items):
             self.db.add(states.transition(self.session, S.REVIEWING,
                                           message_id=self.message_id, now=self.now))
             self._emit(SessionEventType.REVIEW_REQUESTED, {"items": len(self.live_items)})
 
-    async def confirm(self, source_text: str) -> None:
-        """Turn the reviewed session into one consolidated order."""
+    async def confirm(self, source_text: str, *, with_changes: bool = False) -> None:
+        """Turn the reviewed session into one order of the lines that were read.
+
+        Never an order of nothing: with no line read, each line is asked about instead.
+        A line added in this batch that could not be read, or a change whose line was not
+        found, shows the summary again rather than confirming past it. A confirmation
+        carrying its own change ("make it 3 and go ahead") confirms once the change is in,
+        when the customer has seen a summary of this session before.
+        """
         session = self.session
         if session is None or not self.live_items:
             self.outcome.nothing_to_confirm = True
             return
+        self.outcome.understood = True
+        if not any(i.product_id is not None for i in self.live_items):
+            self.outcome.nothing_resolved = True
+            return
+        if self.outcome.unknown_targets or any(i.product_id is None
+                                               for i in self.outcome.added):
+            self.outcome.changed = True
+            return
+        if with_changes and session.status == S.COLLECTING \
+                and session.review_started_at is not None:
+            self.review()
         if session.status != S.REVIEWING:
             self.outcome.changed = True  # not seen a summary yet: show it first
             return
-        self.outcome.understood = True
+        for item in [i for i in self.live_items if i.product_id is None]:
+            # what could not be read is not ordered; the reply names it as left out
+            item.status = ItemStatus.REMOVED
+            item.removed_at = self.now
+            self.outcome.left_out.append((item.item_metadata or {}).get("text")
+                                         or item.product_name)
+            self._emit(SessionEventType.ITEM_REMOVED, {"item_id": str(item.id), "sku": None,
+                                                       "reason": "not found, left out"})
         order = await create_order(self, source_text)
         for item in self.live_items:
             item.status = ItemStatus.CONFIRMED
@@ -284,19 +324,19 @@ class Turn:
         self.outcome.understood = True
 
 
-def match_metadata(text: str, match: MatchResult) -> dict:
+def match_metadata(text: str, match: MatchResult, *, found: bool = True) -> dict:
     """What the session item keeps of its match, for the order line and the review queue."""
+    weak = match.item is not None and (not found or match.confidence < NOT_FOUND_BELOW)
     return {
         "text": text,
         "method": match.method,
         "score": round(float(match.score), 4),
         "unit": match.parsed.unit if match.parsed else None,
-        # a guess too weak to use still helps staff: it leads the alternatives
+        # a guess too weak to use still helps staff and the customer: it leads the
+        # alternatives ("did you mean ...?")
         "alternatives": [{"sku": alt.sku, "name": alt.name, "confidence": round(conf, 4)}
-                         for alt, conf in ([(match.item, match.confidence)]
-                                           if match.item is not None
-                                           and match.confidence < NOT_FOUND_BELOW else [])
-                         + match.alternatives[:3]],
+                         for alt, conf in ([(match.item, match.confidence)] if weak else [])
+                         + match.alternatives[:3]][:3],
     }
 
 
