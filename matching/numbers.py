@@ -13,6 +13,8 @@ from text_to_num import alpha2digit
 
 from matching.units import SELLING_UNITS
 
+_MORE_UNITS = ("saco", "sacos", "bulto", "bultos", "bolsita", "bolsitas", "pouch")
+
 # fmt: off
 _ES_NUMBER_WORDS = frozenset({
     "un", "uno", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez",
@@ -28,7 +30,8 @@ _EN_NUMBER_WORDS = frozenset({
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
 })
 # fmt: on
-_UNIT_ALT = "|".join(sorted(map(re.escape, SELLING_UNITS), key=len, reverse=True))
+_UNIT_ALT = "|".join(sorted(map(re.escape, (*SELLING_UNITS, *_MORE_UNITS)), key=len,
+                            reverse=True))
 _REWRITES = [
     (re.compile(r"\b(?:half a|half|1/2|media|medio)\s+(?:dozen|docena)\b"), "0.5 dozen"),
     (re.compile(r"\b(?:a|an|una|un)\s+(?:dozen|docena)\b"), "1 dozen"),

@@ -23,6 +23,18 @@ from matching.units import (
 )
 
 MAX_QUANTITY = Decimal(10_000)
+# Selling-unit words of distribution talk that `units.SELLING_UNITS` lacks (Spanish "saco",
+# "bulto"; "pouch"), on top of it. They belong in units.py; kept here until they move.
+# fmt: off
+UNIT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("saco", "sacos", "bulto", "bultos"), "bag"),
+    **dict.fromkeys(("pouch", "pouches", "bolsita", "bolsitas"), "each"),
+    **dict.fromkeys(("cajita", "cajitas"), "box"),
+    **SELLING_UNITS,
+}
+# fmt: on
+# Units a customer names after the product with no number of their own ("3 avocados cs").
+_CONTAINER_UNITS = frozenset({"case", "bag", "box", "each", "pack", "bunch", "pail", "tray"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +125,22 @@ def _sizes(w: _Walk, *, query: bool) -> None:
         if not _is_num(tok):
             continue
         if w.free(i + 1) and t[i + 1] == "#" and not (i + 2 < len(t) and t[i + 2].isdigit()):
-            # "50#" is 50 lb in kitchen shorthand (but "3 #10 cans" is three cans)
-            w.sizes.append((i, Size(Decimal(tok), "lb"), query, None))
+            # "50#" is 50 lb in kitchen shorthand (but "3 #10 cans" is three cans); a pack
+            # "4/10#" is four 10 lb units and a range "3-4#" is 3 to 4 lb: sizes, not orders
             w.take(i, i + 1)
+            count, slash, inner = tok.partition("/")
+            low, dash, high = tok.partition("-")
+            try:
+                if slash:
+                    w.sizes.append((i, Size(Decimal(inner), "lb"), False, None))
+                    if not query:
+                        w.sizes.append((i, Size(Decimal(count), "ct"), False, None))
+                elif dash:
+                    w.sizes.append((i, Size(Decimal(low), "lb", Decimal(high)), False, None))
+                else:
+                    w.sizes.append((i, Size(Decimal(tok), "lb"), query, None))
+            except InvalidOperation:
+                pass  # "1/#" and the like: no size to read
             continue
         if w.free(i + 1) and t[i + 1] in _PERCENT_WORDS:
             continue
@@ -151,7 +176,7 @@ def _sizes(w: _Walk, *, query: bool) -> None:
             and "x" not in tok
             and container is None
         )
-        w.sizes.append((i, Size(amount, name, upper), measure, SELLING_UNITS.get(container or "")))
+        w.sizes.append((i, Size(amount, name, upper), measure, UNIT_WORDS.get(container or "")))
         w.take(*range(i, end + (container is not None)))
         # "3 x 16 oz": the count in front of a pack size
         if i >= 2 and t[i - 1] == "x" and _is_num(t[i - 2]) and w.free(i - 2):
@@ -170,11 +195,13 @@ def _quantities(w: _Walk) -> None:
         tok = t[i]
         if not w.free(i):
             continue
-        if tok in ("x", "qty", "cantidad") and w.free(i + 1) and _is_num(t[i + 1]):
+        if tok in ("x", "qty", "cantidad", "quantity", "cant") and w.free(i + 1) \
+                and _is_num(t[i + 1]):
             value = _number(t[i + 1])
             if value is not None:
-                w.quantities.append((2, i, value, None))
-                w.take(i, i + 1)
+                unit = UNIT_WORDS.get(t[i + 2]) if w.free(i + 2) and i + 2 < len(t) else None
+                w.quantities.append((2, i, value, unit))
+                w.take(i, i + 1, *([i + 2] if unit else []))
             continue
         if not _is_num(tok) or (tok.startswith("0") and not tok.startswith("0.")):
             continue
@@ -189,10 +216,10 @@ def _quantities(w: _Walk) -> None:
             continue
         if (
             w.free(j)
-            and t[j] in SELLING_UNITS
+            and t[j] in UNIT_WORDS
             and not (t[j] == "can" and w.free(j + 1) and t[j + 1] in ("i", "you", "we"))
         ):
-            w.quantities.append((1, i, value, SELLING_UNITS[t[j]]))
+            w.quantities.append((1, i, value, UNIT_WORDS[t[j]]))
             w.take(*range(i, j + 1))
         elif w.free(j) and t[j] == "x" and not (w.free(j + 1) and _is_num(t[j + 1])):
             w.quantities.append((2, i, value, None))
@@ -213,7 +240,7 @@ def _unit_without_number(w: _Walk) -> str | None:
     tok = w.tokens[i]
     nxt = w.tokens[i + 1] if i + 1 < len(w.tokens) else ""
     if (
-        tok in SELLING_UNITS
+        tok in UNIT_WORDS
         and tok != "can"
         and (
             nxt in ("of", "de", "del")
@@ -224,7 +251,17 @@ def _unit_without_number(w: _Walk) -> str | None:
         )
     ):
         w.take(i)
-        return SELLING_UNITS[tok]
+        return UNIT_WORDS[tok]
+    return None
+
+
+def _unit_after(w: _Walk) -> str | None:
+    """A unit word standing alone after the quantity ("3 avocados cs", "onion x2 sacks")."""
+    for i, tok in enumerate(w.tokens):
+        unit = UNIT_WORDS.get(tok)
+        if w.free(i) and unit in _CONTAINER_UNITS and tok != "can":
+            w.take(i)
+            return unit
     return None
 
 
@@ -294,6 +331,8 @@ def parse_line(text: str) -> ParsedLine:
         unit = next((c for _, _, _, c in walk.sizes if c), None) if quantity else None
     if unit is None:
         unit = _unit_without_number(walk)
+    if unit is None and quantity is not None:
+        unit = _unit_after(walk)
     if size is None:
         size = _size_words(walk)
     if quantity is not None and not (0 < quantity <= MAX_QUANTITY):

@@ -19,7 +19,8 @@ _SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|dr
               r"|ajusta|modifica)")
 _REMOVE_VERBS = (
     r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
-    r"|leave out|get rid of|hold off on|hold|no need for|(?:(?:i|we)\s+)?(?:don'?t|do not)\s+"
+    r"|leave out|get rid of|hold off on|hold(?! on\b)|no need for"
+    r"|(?:(?:i|we)\s+)?(?:don'?t|do not)\s+"
     r"(?:need|want|send)|quita|quitar|qu[ií]tame|qu[ií]tale|quiten|saca|sacar|s[aá]came"
     r"|elimina|eliminar|elim[ií]name|borra|borrar|b[oó]rrame|cancela|cancelar|canc[eé]lame"
     r"|olvida|olv[ií]date de|ya no (?:quiero|necesito|mandes|me mandes)"
@@ -32,6 +33,16 @@ _FROM_ORDER = (r"(?:\s+(?:from|off|out of|del|de la|de mi|de)\s+(?:the\s+|my\s+|
 # Tried in order on a clause; the first that matches wins. Groups: t target, q quantity,
 # u unit, r replacement.
 _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
+    # "6 caramel not vanilla", "white not black", "2 cs limes instead of the lemons"
+    (ChangeKind.REPLACE, _rx(
+        r"^(?:(?:sorry|actually|oops|wait|correction|i meant|i mean|perd[oó]n|mejor|no)[\s,:]+)*"
+        r"(?:(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?)?(?P<r>[^\W\d][^\d]*?)\s+"
+        r"(?:not|instead of|rather than|en vez de|en lugar de|y no|no)\s+(?:the\s+|el\s+|la\s+"
+        r"|los\s+|las\s+)?(?P<t>[^\W\d][^\d]*?)$")),
+    # "make the lime ones pineapple", "haz las de piña de mango"
+    (ChangeKind.REPLACE, _rx(
+        r"^(?:make|change|switch|turn)\s+{ART}(?P<t>[^\d]+?)\s+ones?\s+(?:to\s+|into\s+)?"
+        r"(?P<r>[^\d]+)$")),
     (ChangeKind.ADD_MORE, _rx(
         rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?:more|m[aá]s)\s+(?P<u>{{UNIT}})?\s*(?:of\s+|de\s+)?"
         r"{ART}(?P<t>.*?)$")),
@@ -78,7 +89,7 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"|reemplaza|sustituye|cambien)\s+(?:out\s+)?{ART}(?P<t>.+?)\s+(?:to|for|with|into|by"
         r"|->|→|por|a)\s+{ART}(?P<r>.+)$")),
     (ChangeKind.REPLACE, _rx(
-        r"^(?:instead of|en vez de|en lugar de)\s+{ART}(?P<t>.+?)(?:,\s*(?:_V_\s+)?|\s+_V_\s+)"
+        r"^(?:instead of|en vez del?|en lugar del?)\s+{ART}(?P<t>.+?)(?:,\s*(?:_V_\s+)?|\s+_V_\s+)"
         r"(?P<r>.+)$".replace("_V_", r"(?:send|give me|do|get|i'?ll take|we'?ll take|mejor|manda"
                                    r"|m[aá]ndame|pon|ponme)"))),
     (ChangeKind.REPLACE, _rx(
@@ -97,7 +108,9 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
 _NOT_TARGETS = re.compile(
     r"^(thanks?|thank you|thx|problem|problema|worries|rush|prob|need|order|the order|pedido"
     r"|el pedido|orden|everything|todo|all|nada|whole order|whole thing|gracias|way|sir|se[nñ]or"
-    r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes)$",
+    r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes|needed|necessary|required|available"
+    r"|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
+    r"|lo siguiente)$",
     re.I,
 )
 
@@ -105,9 +118,16 @@ _NOT_TARGETS = re.compile(
 _VERB_LED = re.compile(r"(please|pls|can|could|change|make|set|update|i|we|quiero)\b", re.I)
 
 
-def complete_replacement(short: str, full: str) -> str:
-    """Fill a short replacement from the line it replaces: ("20oz", "16oz cups") → "20oz cups"."""
+def complete_replacement(short: str, full: str, target: str | None = None) -> str:
+    """Fill a short replacement from the line it replaces: ("20oz", "16oz cups") → "20oz cups".
+
+    With `target` (the words the customer used for the old line), those words are swapped
+    for `short` in place: ("caramel", "2 cs vanilla syrup", "vanilla") → "2 cs caramel syrup".
+    """
     s_toks, f_toks = short.split(), full.split()
+    if target and (m := re.search(rf"(?<!\w){re.escape(target)}(?!\w)", full, re.I)) \
+            and len(s_toks) <= 3:
+        return f"{full[: m.start()]}{short}{full[m.end() :]}"
     if _SIZE_ONLY.fullmatch(short):
         for i, tok in enumerate(f_toks):
             nxt = f_toks[i + 1] if i + 1 < len(f_toks) else ""

@@ -7,11 +7,15 @@ how sure the rules are, so the optional LLM is asked only about the unsure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
+from dataclasses import replace
 
+from matching.parse import parse_line
 from reading.corrections import drop_self_corrections
 from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
-from reading.intents import _handoff, _question, _whole_message
+from reading.grammar import _number, _rx
+from reading.intents import _handoff, _question, _whole_message, cancel_reason, explicit_confirm
 from reading.lines import (
     _HANDOFF_CONFIDENCE,
     _INSTEAD_FIRST,
@@ -23,6 +27,9 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
+from reading.references import accessory_line, like_line
+from reading.segment import LineScore, rejoin
+from reading.signature import strip_contact_block
 from reading.text import (
     Language,
     detect_language,
@@ -37,11 +44,88 @@ from reading.text import (
 )
 from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
 
+# A removal whose target is the order itself is a cancellation.
+_WHOLE_ORDER = re.compile(r"^(?:the |my |our |this |that )?(?:whole |entire )?(?:order|everything"
+                          r"|all of it|all|whole thing|thing|pedido|todo|orden)\b", re.I)
 
-def extract(text: str, *, lang: str | None = None,
-            known_names: Collection[str] = ()) -> Extraction:
-    """Read one customer message: intent, order lines, changes, question and handoff."""
-    body = strip_signature(strip_quoted(normalize(text[:MAX_CHARS])))
+
+# "proceed without the mangoes", "está bien sin el queso": a yes that carries a removal.
+_GO_WITHOUT = re.compile(r"^(?P<go>.+?)\s+(?P<rest>(?:without|minus|except|but no|but without|sin"
+                         r"|pero sin|menos|excepto|sans|senza|sem)\s.+)$", re.I)
+
+
+# "Jarritos: 5 mandarin, 5 lime": a label over several counted lines names each of them.
+_LABEL = re.compile(r"^(?P<label>[^\W\d][^:\d]{1,30}):\s*(?P<rest>\d.*)$")
+# "Black beans, dry: 2 bags": a product, its modifier, then the count.
+_MODIFIER_PAIR = re.compile(r"^(?P<a>[^\W\d][^\d,:;]{1,40}),\s*(?P<b>[^\d,:;]{1,30}):\s*(?=\d)")
+
+
+def _label_pairs(sentence: str) -> str:
+    """Rewrite "label: 5 a, 5 b" as "5 a label, 5 b label"; join "A, modifier: qty"."""
+    sentence = _MODIFIER_PAIR.sub(lambda m: f"{m['a']} {m['b']}: ", sentence)
+    m = _LABEL.match(sentence)
+    if not m or _HEADER_WORDS.search(m["label"]):
+        return sentence
+    parts = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])]
+    if len(parts) < 2 or not all(re.match(r"\d", p) for p in parts):
+        return sentence
+    return ", ".join(f"{p} {m['label'].strip()}" for p in parts)
+
+
+_HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|para|here|below"
+                           r"|following|siguiente|send|enviar|need|necesito|please|delivery"
+                           r"|entrega)\b", re.I)
+
+
+def _join_list_line(clauses: list[str]) -> list[str]:
+    """Glue a bare count back to the product before it: "Large eggs, 10 cases"."""
+    out: list[str] = []
+    for clause in clauses:
+        if out and _is_bare(clause) and parse_line(out[-1]).unit in (None, "lb", "kg", "gal") \
+                and not _is_bare(out[-1]) and re.search(r"[^\W\d_]{2}", out[-1]):
+            out[-1] = f"{out[-1]} - {clause}"
+        else:
+            out.append(clause)
+    return out
+
+
+_SAME_FIRST = re.compile(r"^(?:and\s+|y\s+)?(?:the\s+)?(?:same|lo mismo|igual)\b", re.I)
+_SAME_COUNT = _rx(r"^(?:the same|same|las mismas|los mismos|mismas|mismos)\s+(?P<q>{NUM})\s*"
+                  r"(?:{UNIT})?$|^(?P<q2>{NUM})\s*(?:{UNIT})?\s+(?:the same|las mismas"
+                  r"|los mismos)$")
+
+
+_IF_UNAVAILABLE = re.compile(
+    r"\bif (?:you )?(?:don'?t|do not|can'?t|cannot) (?:have|get|find)\b|\bif (?:it'?s |they'?re )?"
+    r"(?:not available|unavailable|out of stock|out)\b|\bsi no (?:hay|tienen|tienes|hubiera"
+    r"|est[aá] disponible)\b", re.I)
+
+
+def _within_message(change: Change, items: list[str]) -> str | None:
+    """An accessory or look-alike of a line of this same message, as an order line."""
+    if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
+        return like_line(change.said, items[-1], change.quantity, change.unit)
+    if change.kind is not ChangeKind.ADD_FOR or not change.replacement:
+        return None
+    target = items[-1] if items and change.target is None else None
+    if change.target:
+        words = set(change.target.lower().split())
+        target = next((i for i in reversed(items) if words & set(i.lower().split())), None)
+        if target is None:  # "2 cs napkins for the dining room": a purpose, not a line
+            qty = f"{change.quantity} {change.unit or ''} " if change.quantity else ""
+            return f"{qty}{change.replacement}".strip()
+    return accessory_line(change.replacement, target, change.quantity, change.unit) \
+        if target else None
+
+
+def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
+            line_score: LineScore | None = None) -> Extraction:
+    """Read one customer message: intent, order lines, changes, question and handoff.
+
+    `line_score`, when given, says how well a candidate line names one catalog product
+    (0..1); it decides between readings of run-ons and of "a and b".
+    """
+    body = strip_contact_block(strip_signature(strip_quoted(normalize(text[:MAX_CHARS]))))
     cleaned = drop_self_corrections(strip_greetings(body))
     code = (lang or "")[:2].lower()
     language = Language(code) if code in {"en", "es"} else detect_language(body)
@@ -65,34 +149,56 @@ def extract(text: str, *, lang: str | None = None,
     whole = _whole_message(" ".join(s for s in short if not _question(s) and not is_sign_off(s)))\
         if not reason else None
     if whole:
-        return Extraction(whole[0], confidence=whole[1], **question, **common)
+        return Extraction(whole[0], confidence=whole[1], **question, **common,
+                          confirm=whole[0] is Intent.CONFIRM)
 
     compounds = _compounds(frozenset(known_names))
     items: list[str] = []
     changes: list[Change] = []
     unparsed: list[str] = []
-    cancelled = confirmed = False
+    cancelled = confirmed = explicit = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
     for sentence in rest:
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
-        clauses = [sentence] if _INSTEAD_FIRST.match(sentence) else \
-            split_clauses(sentence, compounds)
+        clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
+            else \
+            _join_list_line(split_clauses(_label_pairs(sentence), compounds))
+        if line_score is not None and len(clauses) > 1:
+            clauses = rejoin(clauses, sentence, line_score)
         previous: Change | None = None
         for clause in clauses:
             if reason and _handoff(clause):
                 unparsed.append(clause)  # "can I talk to someone" names no product
                 continue
+            if (m := _GO_WITHOUT.match(clause)) and (_whole_message(m["go"]) or (None,))[0] \
+                    is Intent.CONFIRM:
+                # "ok proceed without the X": a go-ahead and a removal; "ok, so without the
+                # X" only agrees, and a later "confirm" decides
+                explicit, clause = explicit or explicit_confirm(m["go"]), m["rest"]
+            if _IF_UNAVAILABLE.search(clause):
+                continue  # "skip the X if you don't have it": nothing to do when it is in stock
             answer = (_whole_message(clause) or (None,))[0]
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
                 continue
+            if answer is Intent.CONFIRM and explicit_confirm(clause):
+                explicit = True  # "drop the limes, the rest is fine": change, then confirm
+                continue
             if answer is Intent.CONFIRM and not (items or changes or unparsed):
                 confirmed = True  # "yes, and please deliver before 10"
                 continue
-            change, lines, leftover = _read_clause(clause, previous)
+            if previous and previous.kind is ChangeKind.REPLACE and (m := _SAME_COUNT.match(
+                    clause)):
+                # "instead of the bolillo, telera - the same 4 cases": the new line's count
+                changes[-1] = previous = replace(previous, quantity=_number(m["q"] or m["q2"]))
+                continue
+            change, lines, leftover = _read_clause(clause, previous, line_score)
+            if change and (line := _within_message(change, items)):
+                items.append(line)  # "2 cs 12oz cups and lids for those": both known here
+                continue
             previous = change
             changes += [change] if change else []
             items += lines
@@ -102,11 +208,18 @@ def extract(text: str, *, lang: str | None = None,
         # "do you have burrata? if so I'll take 2": the line's product is the one asked about
         items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]
         unparsed = [u for u in unparsed if not _is_bare(u)]
+    whole_order = [c for c in changes if c.kind is ChangeKind.REMOVE and c.target
+                   and _WHOLE_ORDER.match(c.target)]
+    if whole_order and len(whole_order) == len(changes):
+        changes, cancelled = [], True  # "hold off on the whole order for now"
+    if (cancelled or cancel_reason(cleaned)) and not changes and not explicit \
+            and all(parse_line(i).quantity is None for i in items):
+        unparsed, items = unparsed + items, []  # "forget it, we got it elsewhere": no lines
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
-    elif cancelled and not items and not changes:
+    elif not items and not changes and not explicit and (cancelled or cancel_reason(cleaned)):
         intent, confidence = Intent.CANCEL, 0.8
-    elif confirmed and not items and not changes:
+    elif (confirmed or explicit) and not items and not changes:
         intent, confidence = Intent.CONFIRM, 0.7  # a yes plus a note: sure enough to ask
     elif changes:
         kinds = {c.kind for c in changes}
@@ -124,5 +237,6 @@ def extract(text: str, *, lang: str | None = None,
         intent, confidence = Intent.OTHER, 0.3
     if unparsed and intent in (Intent.ORDER, Intent.ADD, Intent.MODIFY, Intent.REMOVE):
         confidence -= 0.2
+    confirm = intent is Intent.CONFIRM or (explicit and intent is not Intent.HANDOFF)
     return Extraction(intent, items, changes, **question, confidence=confidence,
-                      unparsed=unparsed, **common)
+                      unparsed=unparsed, **common, confirm=confirm)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from reading.fillers import _strip_trailing
-from reading.grammar import _IT, _rx, _words
+from reading.grammar import _IT, _rx
+from reading.lexicon import fold, load, patterns, words
 from reading.types import HandoffReason, Intent, QuestionKind
 
 # --- Questions, handoff, and one-word answers ---------------------------------------------
@@ -92,6 +93,18 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|la encargada|el gerente|un asesor|una persona real|el due[nñ]o|ventas|un vendedor)\b"
         r"|\b(persona real|ll[aá]mame|ll[aá]menme|me (pueden|puedes) llamar|es un (bot|robot))\b",
         re.I)),
+    # Asking to be contacted, in other words than the rule above.
+    (HandoffReason.REQUESTED_HUMAN, re.compile(
+        r"\b(need|want|get me) (a |an )?(human|person|real person|manager|rep)\b"
+        r"|\b(have|get|ask) (a |an |my |the |your |our )?(rep|representative|salesperson"
+        r"|sales ?rep|account manager|manager|someone|somebody|person|one of your \w+)"
+        r"( from \w+)?( \w+)? (to )?(call|contact|phone|ring|reach out|get in touch|get back)\b"
+        r"|\b(someone|somebody|anyone|a person)( from [\w ]{1,20})? (to |can |could |please )?"
+        r"(call|contact|phone|reach out to|get back to|give) me\b"
+        r"|\b(someone|somebody|a person|a human) (i|we) can (speak|talk) (to|with)\b"
+        r"|\bcomunica(r|rme|rnos)? con\b|\b(falar|parlare|parler) (com|con|avec)\b"
+        r"|\bhablar con (una|un|el|la|alg[uú]n)\b",
+        re.I)),
     (HandoffReason.ANGRY, re.compile(
         r"\b(wrong again|again wrong|every (single )?time|always wrong|unacceptable|ridiculous"
         r"|terrible|horrible|worst|fed up|sick of|wtf|what the hell|what the heck|pissed"
@@ -118,68 +131,58 @@ def _handoff(text: str) -> HandoffReason | None:
     return next((reason for reason, rule in _HANDOFF_RULES if rule.search(text)), None)
 
 
-def _tokens(text: str, phrases: list[tuple[re.Pattern[str], str]]) -> list[str]:
-    text = text.lower()
-    for rule, token in phrases:
+_LEX = load("intents.json")
+_POLITE = words(_LEX["polite"])
+_AGREE = words(_LEX["agree"])
+_CONFIRM = words(_LEX["confirm"])
+_FILLER = words(_LEX["filler"])
+_CANCEL = words(_LEX["cancel"])
+_CANCEL_FILLER = words(_LEX["cancel_filler"])
+_PHRASES = [(patterns(rules), token) for token, rules in _LEX["phrases"].items()]
+_CANCEL_REASON = patterns(_LEX["cancel_reasons"])
+_NO = {"no", "nah", "nope", "non", "nao"}
+_MAX_ANSWER = 400  # characters: longer text is not a one-line answer
+_MAX_REASON = 2_000  # a reason not to send is given near the top of a message
+
+
+def _tokens(text: str) -> list[str]:
+    text = fold(text).replace("’", "'")
+    for rule, token in _PHRASES:
         text = rule.sub(f" {token} ", text)
-    return re.findall(r"[\w']+|[👍👌✅❌👎🙏]", text.replace("’", "'"))
-
-
-_POLITE = _words(
-    "please pls plz thanks thank you u thx ty so much very 🙏 gracias muchas mil por favor porfa "
-    "señor sir man bro guys team"
-)
-_CONFIRM_STRONG = _words(
-    "yes yess yesss yep yup yeah yea ya ye ok okay okey oki okie k kk sure confirm confirmed "
-    "confirming confirmo confirmado confirmada confirmar confírmalo confirmalo send ahead good "
-    "great perfect perfecto perfecta correct correcto correcta right fine 👍 👌 ✅ si sí sii sip "
-    "claro dale va vale listo bien acuerdo adelante mándalo mandalo envíalo envialo sale órale "
-    "orale ándale andale genial excelente lgtm approved approve submit exactly cool awesome nice "
-    "super sweet amazing yessir bet _go_"
-)
-_CONFIRM_WEAK = _words(
-    "it that that's thats is all looks look sounds go do the order for me everything as and "
-    "just to todo está esta es así asi de eso lo place it's its all's _closing_ with now let's "
-    "lets"
-)
-_CANCEL_STRONG = _words(
-    "cancel cancelled canceled cancelar cancela cancelalo cancélalo cancelen cancelado cancele "
-    "_cancel_ ❌ anula anular anúlalo anulalo olvídalo olvidalo olvídenlo olvidenlo forget"
-)
-_CANCEL_WEAK = _words(
-    "the order my our it that this everything all whole thing sorry actually ok okay yes no just "
-    "el la mi pedido orden todo mejor lo eso today for now we i please entire ya sabes qué que "
-    "know what"
-)
-_PHRASES = [
-    (re.compile(r"\bnever\s*mind\b|\bnvm\b|\bnevermind\b"), "_cancel_"),
-    (re.compile(r"\b(?:(?:we|i)\s+)?(?:don'?t|do not|no longer)\s+(?:need|want)\s+(?:it|anything"
-                r"|the order|that|this)(?:\s+any\s*more)?\b"), "_cancel_"),
-    (re.compile(r"\b(?:don'?t|do not) send (?:it|anything|the order)\b"), "_cancel_"),
-    (re.compile(r"\bya no (?:lo |la )?(?:quiero|necesito|hace falta)\b|\bno (?:lo |la )?mandes"
-                r"(?: nada)?\b|\bforget (?:it|about it|the order|everything|the whole thing)\b"),
-     "_cancel_"),
-    (re.compile(r"\bthat'?s all\b|\bthat is all\b|\bthat'?s it\b|\bthat'?ll be all\b"
-                r"|\bthat will be all\b|\bthat'?s everything\b|\beso es todo\b|\bes todo\b"
-                r"|\beso ser[ií]a todo\b|\bnada m[aá]s\b|\bser[ií]a todo\b"), "_closing_"),
-    (re.compile(r"\bgo ahead\b|\bgo for it\b|\bsend it\b|\bdo it\b|\bplace it\b"), "_go_"),
-]
+    return re.findall(r"[\w']+|[👍👌✅❌👎🙏]", text)
 
 
 def _whole_message(text: str) -> tuple[Intent, float] | None:
     """CONFIRM or CANCEL when the whole text is a yes/no-style answer and nothing else."""
-    toks = _tokens(text, _PHRASES)
+    if len(text) > _MAX_ANSWER:
+        return None  # a pasted document is not a yes or a no
+    toks = set(_tokens(text))
     if not toks:
         return None
-    if set(toks) <= _CANCEL_STRONG | _CANCEL_WEAK | _POLITE and _CANCEL_STRONG & set(toks):
+    if toks <= _CANCEL | _CANCEL_FILLER | _POLITE | _AGREE and _CANCEL & toks:
         return Intent.CANCEL, 0.95
-    if set(toks) <= {"no", "nah", "nope", "no,"} | _POLITE and set(toks) - {"no", "nah", "nope"}:
+    if toks <= _NO | _POLITE and toks - _NO:
         return Intent.CANCEL, 0.7  # "no thanks": declining the order as summarised
-    if set(toks) <= {"no", "nah", "nope"}:
+    if toks <= _NO:
         return Intent.OTHER, 0.5  # a bare "no" to a summary: cancel or change? Ask.
-    if set(toks) <= _CONFIRM_STRONG | _CONFIRM_WEAK | _POLITE:
-        if _CONFIRM_STRONG & set(toks):
+    if toks <= _AGREE | _CONFIRM | _FILLER | _POLITE:
+        if (_AGREE | _CONFIRM) & toks:
             return Intent.CONFIRM, 0.95
         if "_closing_" in toks:
             return Intent.CONFIRM, 0.6  # "that's all": done ordering, agreeing by implication
     return None
+
+
+def explicit_confirm(clause: str) -> bool:
+    """True for a clause that says go ahead in so many words ("confirm", "the rest is fine").
+
+    A bare "ok" or "yes" in front of new lines is agreement with the conversation, not a
+    confirmation of the order; these words confirm even next to a change.
+    """
+    toks = set(_tokens(clause[:_MAX_ANSWER]))
+    return bool(toks) and toks <= _AGREE | _CONFIRM | _FILLER | _POLITE and bool(_CONFIRM & toks)
+
+
+def cancel_reason(text: str) -> bool:
+    """True when the text gives a reason not to send anything ("already ordered elsewhere")."""
+    return bool(_CANCEL_REASON.search(fold(text[:_MAX_REASON])))

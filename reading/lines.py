@@ -9,6 +9,8 @@ from matching.parse import parse_line
 from reading.changes import _change
 from reading.fillers import _strip_leading, _strip_trailing
 from reading.grammar import _NUM, _words
+from reading.references import read_reference
+from reading.segment import LineScore, best_split
 from reading.text import (
     compound_pattern,
     front_quantity,
@@ -30,7 +32,10 @@ _CHATTER = _words(
     "entrega entregar semana hoy mañana lunes martes miércoles jueves viernes sábado domingo "
     "factura cuenta pago es son está están favor saludos puedes pueden po ref thx cheers "
     "regards best sent iphone android just i'll we'll i've we've they them elsewhere get closed "
-    "qty quantity item items description cantidad producto no nope nah same last usual"
+    "qty quantity item items description cantidad producto no nope nah same last usual "
+    "mi mis te le les nos aviso avisamos déjame dejame espérame esperame ahorita luego después "
+    "despues pregunto preguntarle preguntar check ask let more come stuff things understood "
+    "noted entendido ver"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
@@ -88,7 +93,7 @@ _SOFT_LEAD = re.compile(
     r"^(?:(?:and|also|oh|ok|okay|yes|yeah|please|pls|plz|hey|hi|hola|y|so|can you|could you"
     r"|would you|can u|puedes|podr[ií]as|por favor|porfa|tambi[eé]n|i want to|i'?d like to"
     r"|i would like to|we need to|i need to|quiero|need to|actually|sorry|oops|wait|oh|hmm"
-    r"|correction|perd[oó]n)[\s,]+)+",
+    r"|correction|perd[oó]n|correcci[oó]n|que sean|mejor que sean)[\s,:]+)+",
     re.I,
 )
 _QUESTION_AFTER_COMMA = re.compile(
@@ -118,15 +123,19 @@ def _strip_closing_name(text: str) -> str:
     return text
 
 
-def _read_clause(clause: str, previous: Change | None) -> tuple[Change | None, list[str],
-                                                                  str | None]:
+def _read_clause(clause: str, previous: Change | None, line_score: LineScore | None = None,
+                 ) -> tuple[Change | None, list[str], str | None]:
     """One clause as a change, or as order lines, or as text the rules could not read."""
     for candidate in (_SOFT_LEAD.sub("", clause), clause):
         if change := _change(candidate.strip(" .!"), previous):
             return change, [], None
+    if change := read_reference(_strip_leading(_SOFT_LEAD.sub("", clause)).strip(" .!")):
+        return change, [], None
     lines: list[str] = []
     leftovers: list[str] = []
-    for piece in split_run_on(_strip_leading(clause.strip())):
+    text = _strip_leading(clause.strip())
+    pieces = (best_split(text, line_score) if line_score else None) or split_run_on(text)
+    for piece in pieces:
         line, leftover = _item(piece)
         lines += [line] if line else []
         leftovers += [leftover] if leftover else []

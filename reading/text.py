@@ -12,6 +12,9 @@ import unicodedata
 from collections.abc import Collection
 from enum import StrEnum
 
+from reading.lexicon import load
+from reading.signature import is_sign_off_line
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -116,7 +119,7 @@ _ORDER_LINE = re.compile(
 
 def is_sign_off(line: str) -> bool:
     """True for a sign-off line or sentence: "Thanks,", "Best regards, Maria", "Saludos"."""
-    return bool(_SIGN_OFF.match(line.strip()))
+    return bool(_SIGN_OFF.match(line.strip())) or is_sign_off_line(line)
 
 
 _NAME_LINE = re.compile(
@@ -153,10 +156,12 @@ def strip_signature(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+_OTHER_GREETINGS = "|".join(
+    re.escape(g) for forms in load("signoffs.json")["greetings"].values() for g in forms)
 _GREETING = (
     r"(hi+|hey+|heya|hello|helo|hiya|yo|howdy|dear|good (morning|afternoon|evening|day)"
     r"|morning|afternoon|hola|buenos d[ií]as|buen d[ií]a|buenas( tardes| noches)?"
-    r"|qu[eé] tal|saludos|estimad[oa]s?|greetings)"
+    r"|qu[eé] tal|saludos|estimad[oa]s?|greetings|" + _OTHER_GREETINGS + ")"
 )
 # Words that start a request, so they never belong to a greeting's form of address.
 _REQUEST_WORDS = _words(
@@ -318,7 +323,9 @@ def split_sentences(text: str) -> list[str]:
         if numbered:
             line = _NUMBERED.sub("", line, count=1)
         line = _BULLET.sub("", line, count=1)
-        out += [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)", line) if s.strip()]
+        # "...en lugar de 20. El resto": a number ends a sentence when a capital follows
+        out += [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)"
+                                    r"|(?<=\d[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])", line) if s.strip()]
     return out
 
 
@@ -345,9 +352,19 @@ def _is_word(tok: str) -> bool:
         and not re.fullmatch(QTY_UNITS, low)
 
 
+# "3cs", "2bags", "4sacos": a count glued to its selling unit.
+_GLUED = re.compile(r"(?<![\w./-])(\d+(?:\.\d+)?)(cs|cse|cases?|bags?|bx|box(?:es)?|ea|pks?"
+                    r"|sacks?|sacos?|cajas?|bolsas?|dz|doz|bdls?|ctns?|pails?)\b", re.I)
+
+
+def unglue(text: str) -> str:
+    """Separate a count glued to its unit: "3cs limes" → "3 cs limes"."""
+    return _GLUED.sub(r"\1 \2", text)
+
+
 def split_run_on(clause: str) -> list[str]:
     """Split "2 cs whole milk 3 mozz" or "milk 2 eggs 3" into one line per quantity."""
-    toks = clause.split()
+    toks = unglue(clause).split()
     if len(toks) < 3:
         return [clause]
     # "10 lb carne molida 3 cs tortillas": a weight in front is a quantity, not a size.

@@ -1,0 +1,82 @@
+"""Let the catalog decide between readings of a run-on line.
+
+`LineScore` is supplied by the caller (the agent passes the matcher's confidence for one
+line); without one, the shape rules of `reading.text.split_run_on` stand alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from itertools import pairwise
+
+from reading.text import _is_qty, _is_word, unglue
+
+# How well one candidate order line names one catalog product, 0..1.
+LineScore = Callable[[str], float]
+
+# A segment must earn its place: two lines beat one only when both read better.
+_SEGMENT_COST = 0.3
+_MAX_CUTS = 7  # candidate cut points considered; run-ons longer than that keep the shape split
+_MAX_TOKENS = 40
+
+
+def _cuts(toks: list[str]) -> list[int]:
+    """Token positions where a new line may start: a count after a product word."""
+    cuts = []
+    seen_word = False
+    for i, tok in enumerate(toks):
+        if i and seen_word and _is_qty(tok, words=True) \
+                and toks[i - 1].lower() not in {"x", "of", "de", "by", "#", "-"}:
+            cuts.append(i)
+        seen_word = seen_word or _is_word(tok)
+    return cuts
+
+
+def best_split(clause: str, line_score: LineScore) -> list[str] | None:
+    """The split of a quantity-led run-on whose lines the catalog reads best, or None."""
+    toks = unglue(clause).split()
+    if len(toks) > _MAX_TOKENS or not toks or not _is_qty(toks[0], words=True):
+        return None
+    cuts = _cuts(toks)
+    if not cuts or len(cuts) > _MAX_CUTS:
+        return None
+    bounds = [0, *cuts, len(toks)]
+
+    @cache
+    def score(a: int, b: int) -> float:
+        seg = toks[bounds[a] : bounds[b]]
+        if not any(_is_word(t) for t in seg):
+            return float("-inf")  # "2 cs" alone names nothing
+        return line_score(" ".join(seg)) - _SEGMENT_COST
+
+    # best[j]: the best total for the tokens before bounds[j], with the cut list behind it
+    best: list[tuple[float, list[int]]] = [(0.0, [])]
+    for j in range(1, len(bounds)):
+        best.append(max(((best[i][0] + score(i, j), [*best[i][1], i]) for i in range(j)),
+                        key=lambda x: x[0]))
+    total, starts = best[-1]
+    if total == float("-inf"):
+        return None
+    edges = [bounds[i] for i in starts] + [len(toks)]
+    return [" ".join(toks[a:b]) for a, b in pairwise(edges)]
+
+
+_JOINED = r"\s*(?:,\s*)?(?:and|y|&|n|plus|\+)\s+"
+
+
+def rejoin(clauses: list[str], sentence: str, line_score: LineScore) -> list[str]:
+    """Undo an "a and b" split when the catalog reads "a and b" as one product better."""
+    out: list[str] = []
+    for clause in clauses:
+        if out and not re.match(r"\d", clause):
+            m = re.search(re.escape(out[-1]) + f"({_JOINED})" + re.escape(clause), sentence,
+                          re.I)
+            if m:
+                whole = m[0]
+                if line_score(whole) > max(line_score(out[-1]), line_score(clause)) + 0.05:
+                    out[-1] = whole
+                    continue
+        out.append(clause)
+    return out
