@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Distributor, Product, ProductCategory, ProductVariant
 from matching.catalog import CatalogItem, variant_display_name
 from matching.index import CatalogIndex, build_index
+from matching.resolve import match_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,17 @@ async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[C
                 misspellings=tuple(p.common_misspellings), variant_name=v.variant_name,
                 variant_type=v.variant_type, in_stock=p.in_stock, description=p.description))
     return items
+
+
+def line_scorer(catalog: Catalog, threshold: float) -> Callable[[str], float]:
+    """How well one candidate line names one catalog product (the matcher's confidence),
+    for reading to choose between splits of a run-on; cached for the message."""
+
+    @lru_cache(maxsize=256)
+    def score(line: str) -> float:
+        return match_line(catalog.index, line, threshold=threshold).confidence
+
+    return score
 
 
 class CatalogCache:

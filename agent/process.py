@@ -20,6 +20,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
+from agent.catalog import line_scorer
+from agent.changes import ADDING, apply_change
 from agent.context import AgentContext
 from agent.packs import selling_quantity
 from agent.pii import record_findings
@@ -39,9 +41,8 @@ from db.models.enums import AgentType, SessionStatus
 from mailroom.outbox import message_created, queue_reply
 from matching.parse import parse_line
 from matching.resolve import match_line
-from reading.changes import complete_replacement
 from reading.extract import extract
-from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
+from reading.types import Extraction, Intent, QuestionKind
 
 AGENT_VERSION = "rules-1"
 
@@ -79,32 +80,17 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
     if ext.handoff:
         # staff take over, but what the customer asked for is kept for them
         await turn.hand_off(str(ext.handoff_reason or "requested"))
-    for change in ext.changes:
-        ok = False
-        if change.kind == ChangeKind.REMOVE:
-            ok = await turn.remove(change.target)
-        elif change.kind in (ChangeKind.SET_QUANTITY, ChangeKind.ADD_MORE):
-            if change.quantity is not None:
-                ok = await turn.set_quantity(change.target, change.quantity,
-                                             delta=change.kind == ChangeKind.ADD_MORE)
-            if not ok and change.kind == ChangeKind.ADD_MORE and change.target:
-                result = await match(change.target)
-                await turn.add(change.target, result, change.quantity)
-                ok = True
-        elif change.kind == ChangeKind.REPLACE and change.replacement:
-            target_item = turn.find(change.target)
-            line = _replacement_text(change, target_item)
-            result = await match(line)
-            ok = await turn.replace(change.target, line, result)
-            if ok and change.quantity is not None:
-                await turn.set_quantity(result.item.name if result.item else None,
-                                        change.quantity, delta=False)
-        if not ok and change.target:
+    later = [c for c in ext.changes if c.kind in ADDING]
+    for change in [c for c in ext.changes if c.kind not in ADDING]:
+        if not await apply_change(turn, change, match) and change.target:
             turn.outcome.unknown_targets.append(change.target)
     for line in ext.items:
         result = await match(line)
         sold = selling_quantity(result.parsed, result.item)
         await turn.add(line, result, sold.quantity, note=sold.note)
+    for change in later:  # "lids for those": after the lines they point at
+        if not await apply_change(turn, change, match) and change.target:
+            turn.outcome.unknown_targets.append(change.target)
     if ext.handoff:
         return
     # a plain yes, or a confirmation carrying its own change: the change is in by now
@@ -144,14 +130,6 @@ async def _last_question_mention(db: AsyncSession, conversation_id: uuid.UUID) -
                AIResponse.agent_type == AgentType.ORDER_PROCESSING)
         .order_by(Message.created_at.desc()).limit(1))).scalar_one_or_none()
     return (data or {}).get("question_mention")
-
-
-def _replacement_text(change: Change, target: OrderSessionItem | None) -> str:
-    """The replacement in full: "20oz" said of "3 cs 16oz clear cups" -> "3 cs 20oz clear cups"."""
-    if target is None or not change.said:
-        return change.replacement or ""
-    original = (target.item_metadata or {}).get("text") or target.product_name
-    return complete_replacement(change.said, original)
 
 
 async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
@@ -239,7 +217,8 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         cards_masked = cards_masked or bool(masked_cards)
         await record_findings(db, ctx.keyring, conv.distributor_id, msg.id, msg.content or "",
                               masked_cards)
-        ext = extract(msg.content or "", known_names=turn.catalog.known_names)
+        ext = extract(msg.content or "", known_names=turn.catalog.known_names,
+                      line_score=line_scorer(turn.catalog, float(turn.threshold)))
         ext = _answer_to_question(ext, asked)
         if llm is not None and not was_handed_off and rules_unsure(ext):
             ext = await llm_reading(llm, ai, ext)

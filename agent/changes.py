@@ -1,0 +1,178 @@
+"""Changes to the order that point at lines already in it, resolved against the session.
+
+"make the milk 3", "remove the limes", "6 caramel not vanilla", "the same but telera",
+"lids for those": reading says what kind of change and which words name the earlier line
+(`reading.types.Change`); here the words find the line in the session, and the new line is
+built from the old one's own text, so "lids for those" after "2 cs 16oz cold cups" asks
+the matcher for lids of that size, then keeps the candidate whose size fits the cups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from agent.packs import selling_quantity
+from agent.turn import Turn
+from db.models import OrderSessionItem
+from matching.catalog import CatalogItem
+from matching.resolve import MatchResult
+from reading.changes import complete_replacement
+from reading.references import accessory_line, like_line
+from reading.types import Change, ChangeKind
+
+Match = Callable[[str], Awaitable[MatchResult]]
+# kinds that add a new line modelled on an earlier one: applied after the message's items,
+# so "2 cs cups ... lids for those" finds the cups
+ADDING = frozenset({ChangeKind.ADD_LIKE, ChangeKind.ADD_FOR})
+FIT_CANDIDATES = 5
+# a size, or a range of sizes, an accessory is made for: "16oz", "12-24oz", "9x9", "98mm"
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*(oz|in|mm|\")(?![a-z])", re.I)
+_GENERIC = frozenset({"cs", "case", "ct", "pk", "each", "for", "the", "with", "and", "de"})
+
+
+def text_of(item: OrderSessionItem) -> str:
+    """An ordered line as the customer wrote it (else the product's name)."""
+    return (item.item_metadata or {}).get("text") or item.product_name
+
+
+def last_lines(turn: Turn) -> list[OrderSessionItem]:
+    """"those", "them", "the same": the read lines of the message that added lines last."""
+    read = [i for i in turn.live_items if i.product_id is not None]
+    if not read:
+        return []
+    newest = read[-1].source_message_id
+    return [i for i in read if i.source_message_id == newest]
+
+
+def _sizes(text: str) -> list[tuple[Decimal, Decimal, str]]:
+    unit = {"\"": "in"}
+    return [(Decimal(m[1]), Decimal(m[2] or m[1]), unit.get(m[3].lower(), m[3].lower()))
+            for m in _SIZE.finditer(text)]
+
+
+def fits(accessory: CatalogItem, target: str) -> float:
+    """How well an accessory fits a line: +1 a size it is made for, -1 another size, 0 none
+    said; plus a little for each word the two share ("hot", "PET", "foam")."""
+    mine, theirs = _sizes(accessory.name), _sizes(target)
+    size = 0.0
+    if mine and theirs:
+        size = 1.0 if any(lo <= t_lo and t_hi <= hi and u == tu for lo, hi, u in mine
+                          for t_lo, t_hi, tu in theirs) else -1.0
+    words = {w for w in re.findall(r"[a-z]+", target.lower()) if w not in _GENERIC}
+    shared = words & {w for w in re.findall(r"[a-z]+", accessory.name.lower())}
+    return size + 0.1 * len(shared)
+
+
+def best_fitting(result: MatchResult, target: str) -> MatchResult:
+    """Among the matcher's candidates for an accessory, the one that fits `target` best; the
+    matcher's own choice when no other fits better."""
+    if result.item is None:
+        return result
+    pool = [(result.item, result.confidence), *result.alternatives[:FIT_CANDIDATES - 1]]
+    scored = [(fits(item, target), n, item) for n, (item, _) in enumerate(pool)]
+    best_fit, n, item = max(scored, key=lambda s: (s[0], -s[1]))
+    if n == 0 or best_fit <= scored[0][0]:
+        return result
+    others = [(i, c) for i, c in pool if i.sku != item.sku]
+    # the fit is the evidence now: as sure as the matcher was of its own first choice
+    return MatchResult(item=item, confidence=result.confidence, method=result.method,
+                       score=result.score, alternatives=others, parsed=result.parsed,
+                       needs_review=result.needs_review, llm_call=result.llm_call)
+
+
+async def _add_line(turn: Turn, line: str, result: MatchResult) -> None:
+    sold = selling_quantity(result.parsed, result.item)
+    await turn.add(line, result, sold.quantity, note=sold.note)
+
+
+async def _add_for(turn: Turn, change: Change, match: Match) -> bool:
+    """An accessory for earlier lines: the one whose size fits each of them."""
+    accessory = change.replacement or change.said or ""
+    if not accessory:
+        return False
+    named = turn.find(change.target) if change.target else None
+    targets = [named] if named is not None else [] if change.target else last_lines(turn)
+    if not targets:
+        # "napkins for the dining room": a purpose, not a line of the order
+        qty = f"{change.quantity} {change.unit or ''} " if change.quantity is not None else ""
+        line = f"{qty}{accessory}".strip()
+        await _add_line(turn, line, await match(line))
+        return True
+    fitted = []
+    for target in targets:
+        line = accessory_line(accessory, text_of(target), change.quantity, change.unit)
+        result = best_fitting(await match(line), f"{text_of(target)} {target.product_name}")
+        fitted.append((fits(result.item, target.product_name) if result.item else -9, line,
+                       result))
+    # "lids for those" after cups and bread: the lines a lid fits, else the last one
+    keep = [f for f in fitted if f[0] > 0] or fitted[-1:]
+    for _, line, result in keep:
+        await _add_line(turn, line, result)
+    return True
+
+
+async def _add_like(turn: Turn, change: Change, match: Match) -> bool:
+    """A new line modelled on an earlier one ("the same but telera", "1 cs 24oz")."""
+    said = change.said or change.replacement
+    target = turn.find(change.target) if change.target else (last_lines(turn) or [None])[-1]
+    if not said or target is None:
+        return False
+    line = like_line(said, text_of(target), change.quantity, change.unit)
+    await _add_line(turn, line, await match(line))
+    return True
+
+
+def _replacement_lines(change: Change, target: OrderSessionItem | None) -> list[str]:
+    """Ways to write the new line: the old line with the new words in, then as said."""
+    out = []
+    if target is not None and change.said:
+        original = text_of(target)
+        try:
+            out.append(complete_replacement(change.said, original, target=change.target))
+        except TypeError:  # reading without the target= keyword
+            out.append(complete_replacement(change.said, original))
+    out.append(change.replacement or change.said or "")
+    return [line for line in dict.fromkeys(out) if line]
+
+
+async def _replace(turn: Turn, change: Change, match: Match) -> bool:
+    """Swap a line's product, keeping its quantity unless a new one was said."""
+    target = turn.find(change.target)
+    best: tuple[str, MatchResult] | None = None
+    for line in _replacement_lines(change, target):
+        result = await match(line)
+        if best is None or result.confidence > best[1].confidence:
+            best = (line, result)
+    if best is None:
+        return False
+    line, result = best
+    ok = await turn.replace(change.target, line, result)
+    if ok and change.quantity is not None:
+        await turn.set_quantity(result.item.name if result.item else None, change.quantity,
+                                delta=False)
+    return ok
+
+
+async def apply_change(turn: Turn, change: Change, match: Match) -> bool:
+    """Apply one change to the session; False when the line it names is not there."""
+    if change.kind == ChangeKind.REMOVE:
+        return await turn.remove(change.target)
+    if change.kind in (ChangeKind.SET_QUANTITY, ChangeKind.ADD_MORE):
+        ok = False
+        if change.quantity is not None:
+            ok = await turn.set_quantity(change.target, change.quantity,
+                                         delta=change.kind == ChangeKind.ADD_MORE)
+        if not ok and change.kind == ChangeKind.ADD_MORE and change.target:
+            # "2 more of the salsa" with no salsa yet: a new line of 2
+            await turn.add(change.target, await match(change.target), change.quantity)
+            return True
+        return ok
+    if change.kind == ChangeKind.REPLACE and (change.replacement or change.said):
+        return await _replace(turn, change, match)
+    if change.kind == ChangeKind.ADD_FOR:
+        return await _add_for(turn, change, match)
+    if change.kind == ChangeKind.ADD_LIKE:
+        return await _add_like(turn, change, match)
+    return False
