@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -25,6 +25,12 @@ class Catalog:
     by_sku: dict[str, CatalogItem]
     # names with "and"/"&" in them ("half and half"), so extraction does not split them
     known_names: frozenset[str]
+    # each product by its id, so a variant finds the product it varies
+    products: dict[str, CatalogItem] = field(default_factory=dict)
+
+    def parent(self, item: CatalogItem | None) -> CatalogItem | None:
+        """The product a variant belongs to (None for a product itself)."""
+        return self.products.get(item.product_id) if item and item.is_variant else None
 
 
 def _compound_names(items: list[CatalogItem]) -> frozenset[str]:
@@ -92,6 +98,7 @@ class CatalogCache:
             return cached
         items = await load_items(session, distributor_id)
         catalog = Catalog(version=version, index=build_index(items),
-                          by_sku={i.sku: i for i in items}, known_names=_compound_names(items))
+                          by_sku={i.sku: i for i in items}, known_names=_compound_names(items),
+                          products={i.product_id: i for i in items if not i.is_variant})
         self._cache[distributor_id] = catalog
         return catalog

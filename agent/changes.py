@@ -83,7 +83,7 @@ def best_fitting(result: MatchResult, target: str) -> MatchResult:
 
 
 async def _add_line(turn: Turn, line: str, result: MatchResult) -> None:
-    sold = selling_quantity(result.parsed, result.item)
+    sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
     await turn.add(line, result, sold.quantity, note=sold.note)
 
 

@@ -81,9 +81,33 @@ def _sells_by_measure(item: CatalogItem) -> bool:
     return (item.unit or "").lower() in _MEASURED_SELLING_UNITS
 
 
-def selling_quantity(parsed: ParsedLine | None, item: CatalogItem | None) -> Conversion:
-    """The line's quantity in `item`'s selling unit, converted only where the pack says how."""
+def _share_of_parent(quantity: Decimal, item: CatalogItem, parent: CatalogItem | None
+                     ) -> Decimal | None:
+    """ "medio saco" that chose the 25 lb variant of a 50 lb sack: one of the variant."""
+    if parent is None or quantity == quantity.to_integral_value():
+        return None
+    mine, theirs = pack_contents(item), pack_contents(parent)
+    for dim, inside in mine.items():
+        if theirs.get(dim) and inside:
+            units = quantity * theirs[dim] / inside
+            whole = units.to_integral_value()
+            if abs(units - whole) < Decimal("0.01") and whole >= 1:
+                return whole
+    return None
+
+
+def selling_quantity(parsed: ParsedLine | None, item: CatalogItem | None,
+                     parent: CatalogItem | None = None) -> Conversion:
+    """The line's quantity in `item`'s selling unit, converted only where the pack says how.
+
+    `parent` is the product when `item` is one of its variants: half of the product's
+    pack may be exactly one of the variant's.
+    """
     quantity = parsed.quantity if parsed else None
+    if item is not None and quantity is not None:
+        share = _share_of_parent(quantity, item, parent)
+        if share is not None:
+            return Conversion(share)
     if parsed is None or item is None or quantity is None or parsed.unit is None:
         return Conversion(quantity)
     measure = _CUSTOMER_UNITS.get(parsed.unit)

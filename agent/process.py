@@ -86,7 +86,7 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
             turn.outcome.unknown_targets.append(change.target)
     for line in ext.items:
         result = await match(line)
-        sold = selling_quantity(result.parsed, result.item)
+        sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
         await turn.add(line, result, sold.quantity, note=sold.note)
     for change in later:  # "lids for those": after the lines they point at
         if not await apply_change(turn, change, match) and change.target:
