@@ -65,21 +65,43 @@ def fits(accessory: CatalogItem, target: str) -> float:
     return size + 0.1 * len(shared)
 
 
-def best_fitting(result: MatchResult, target: str) -> MatchResult:
-    """Among the matcher's candidates for an accessory, the one that fits `target` best; the
-    matcher's own choice when no other fits better."""
-    if result.item is None:
-        return result
-    pool = [(result.item, result.confidence), *result.alternatives[:FIT_CANDIDATES - 1]]
-    scored = [(fits(item, target), n, item) for n, (item, _) in enumerate(pool)]
-    best_fit, n, item = max(scored, key=lambda s: (s[0], -s[1]))
-    if n == 0 or best_fit <= scored[0][0]:
-        return result
-    others = [(i, c) for i, c in pool if i.sku != item.sku]
-    # the fit is the evidence now: as sure as the matcher was of its own first choice
-    return MatchResult(item=item, confidence=result.confidence, method=result.method,
-                       score=result.score, alternatives=others, parsed=result.parsed,
-                       needs_review=result.needs_review, llm_call=result.llm_call)
+def _names(accessory: str, item: CatalogItem) -> bool:
+    """Whether the item's name carries a word of the accessory ("lids" -> "Lid Dome ...")."""
+    name = {w.rstrip("s") for w in re.findall(r"[a-z]+", item.name.lower())}
+    return any(w.rstrip("s") in name for w in re.findall(r"[a-z]+", accessory.lower())
+               if len(w) > 2 and w not in _GENERIC)
+
+
+def best_fitting(results: list[MatchResult], target: OrderSessionItem,
+                 accessory: str = "") -> MatchResult | None:
+    """The accessory that fits `target` best among the matcher's candidates for it.
+
+    An accessory is never the product it is for ("lids 16oz hot" must not be the 16oz hot
+    cup), so the target's own sku is out; then the best size fit, then the matcher's order.
+    """
+    words = f"{text_of(target)} {target.product_name}"
+    pool: dict[str, tuple[CatalogItem, float]] = {}
+    for result in results:
+        if result.item is not None:
+            pool.setdefault(result.item.sku, (result.item, result.confidence))
+        for item, conf in result.alternatives[:FIT_CANDIDATES]:
+            pool.setdefault(item.sku, (item, conf))
+    same = {target.product_code}
+    ranked = sorted(((fits(item, words) + 0.5 * _names(accessory, item), conf, n, item)
+                     for n, (item, conf) in enumerate(pool.values()) if item.sku not in same),
+                    key=lambda r: (r[0] > 0, r[0], -r[2]), reverse=True)
+    if not ranked:
+        return None
+    _, conf, _, item = ranked[0]
+    first = next(r for r in results if r.item is not None) if any(
+        r.item is not None for r in results) else results[0]
+    if first is results[0] and first.item is not None and first.item.sku == item.sku:
+        return first
+    # the fit is the evidence for this one: as sure as the matcher was of its first choice
+    return MatchResult(item=item, confidence=max(conf, first.confidence), method=first.method,
+                       score=first.score,
+                       alternatives=[(i, c) for i, c in pool.values() if i.sku != item.sku],
+                       parsed=results[0].parsed, needs_review=first.needs_review)
 
 
 async def _add_line(turn: Turn, line: str, result: MatchResult) -> None:
@@ -101,9 +123,12 @@ async def _add_for(turn: Turn, change: Change, match: Match) -> bool:
         await _add_line(turn, line, await match(line))
         return True
     fitted = []
+    alone = await match(accessory)
     for target in targets:
         line = accessory_line(accessory, text_of(target), change.quantity, change.unit)
-        result = best_fitting(await match(line), f"{text_of(target)} {target.product_name}")
+        result = best_fitting([await match(line), alone], target, accessory)
+        if result is None:
+            continue
         fitted.append((fits(result.item, target.product_name) if result.item else -9, line,
                        result))
     # "lids for those" after cups and bread: the lines a lid fits, else the last one

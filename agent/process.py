@@ -8,6 +8,7 @@ processes it once.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Collection
@@ -41,6 +42,7 @@ from db.models.enums import AgentType, SessionStatus
 from mailroom.outbox import message_created, queue_reply
 from matching.parse import parse_line
 from matching.resolve import match_line
+from matching.units import fmt_number
 from reading.extract import extract
 from reading.types import Extraction, Intent, QuestionKind
 
@@ -104,20 +106,38 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
 
 
+# words that leave a quantity bare: "3 cases then", "2 of those please", "ok 2 cs"
+_FILLER = frozenset({"please", "pls", "plz", "then", "thanks", "thx", "of", "it", "them", "those",
+                     "these", "that", "ok", "okay", "the", "same", "por", "favor", "porfa",
+                     "entonces", "de", "esos", "esas", "eso", "gracias", "y", "and"})
+
+
 def _bare_quantity(text: str) -> bool:
     parsed = parse_line(text)
-    return parsed.quantity is not None and parsed.mention.strip() in ("", "please", "pls")
+    words = re.findall(r"[^\W\d_]+", parsed.mention.lower())
+    return parsed.quantity is not None and all(w in _FILLER for w in words)
+
+
+def _with_asked(text: str, asked: str) -> str:
+    """ "3 cases then" + "pumpkin puree" -> "3 case pumpkin puree"."""
+    parsed = parse_line(text)
+    unit = f" {parsed.unit}" if parsed.unit else ""
+    return f"{fmt_number(parsed.quantity)}{unit} {asked}" if parsed.quantity is not None \
+        else f"{text} {asked}"
 
 
 def _answer_to_question(ext: Extraction, asked: str | None) -> Extraction:
-    """ "ok 2 cs please" right after asking about cold brew orders 2 cs of cold brew."""
-    if asked is None or ext.items or ext.changes:
+    """ "ok 2 cs please" right after asking about cold brew orders 2 cs of cold brew, also
+    beside other lines ("ok, 2 cases. also 1 case croissants")."""
+    if asked is None or ext.changes:
         return ext
+    bare_items = [i for i in ext.items if _bare_quantity(i)]
     bare = [u for u in ext.unparsed if _bare_quantity(u)]
-    if not bare:
+    if not bare and not bare_items:
         return ext
-    items = [f"{parse_line(u).raw.strip()} {asked}" for u in bare]
-    return replace(ext, intent=Intent.ORDER, items=items,
+    items = [_with_asked(i, asked) if i in bare_items else i for i in ext.items]
+    items += [_with_asked(u, asked) for u in bare]
+    return replace(ext, intent=ext.intent if ext.items else Intent.ORDER, items=items,
                    unparsed=[u for u in ext.unparsed if u not in bare],
                    confidence=max(ext.confidence, 0.8))
 
@@ -136,8 +156,13 @@ async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
     """Answer a stock or price question from the catalog, or pass it on to staff."""
     lang = str(ext.language)
     if ext.question_kind in (QuestionKind.STOCK, QuestionKind.PRICE) and ext.question_mention:
-        result = match_line(turn.catalog.index, ext.question_mention,
-                            threshold=float(turn.threshold))
+        # "pumpkin puree in yet", "the Plugra butter sheet case": trailing words may be the
+        # question's, not the product's; the reading the catalog is surest of answers
+        words = ext.question_mention.split()
+        result = max((match_line(turn.catalog.index, " ".join(words[:n]),
+                                 threshold=float(turn.threshold))
+                      for n in range(len(words), max(0, len(words) - 3), -1)),
+                     key=lambda r: r.confidence)
         if result.item is not None and result.confidence >= float(turn.threshold):
             turn.outcome.answers.append(replies.product_info(result.item, currency, lang))
             turn.outcome.understood = True
