@@ -46,20 +46,30 @@ def last_lines(turn: Turn) -> list[OrderSessionItem]:
     return [i for i in read if i.source_message_id == newest]
 
 
+def _is_ranged(name: str) -> bool:
+    """A product made to fit a range of sizes ("Sleeve Hot Cup 12-20oz")."""
+    return any(lo != hi for lo, hi, _ in _sizes(name))
+
+
 def _sizes(text: str) -> list[tuple[Decimal, Decimal, str]]:
     unit = {"\"": "in"}
     return [(Decimal(m[1]), Decimal(m[2] or m[1]), unit.get(m[3].lower(), m[3].lower()))
             for m in _SIZE.finditer(text)]
 
 
-def fits(accessory: CatalogItem, target: str) -> float:
-    """How well an accessory fits a line: +1 a size it is made for, -1 another size, 0 none
-    said; plus a little for each word the two share ("hot", "PET", "foam")."""
+def size_fit(accessory: CatalogItem, target: str) -> float:
+    """+1 when the accessory is made for the line's size, -1 for another size, 0 unsaid."""
     mine, theirs = _sizes(accessory.name), _sizes(target)
-    size = 0.0
-    if mine and theirs:
-        size = 1.0 if any(lo <= t_lo and t_hi <= hi and u == tu for lo, hi, u in mine
-                          for t_lo, t_hi, tu in theirs) else -1.0
+    if not (mine and theirs):
+        return 0.0
+    return 1.0 if any(lo <= t_lo and t_hi <= hi and u == tu for lo, hi, u in mine
+                      for t_lo, t_hi, tu in theirs) else -1.0
+
+
+def fits(accessory: CatalogItem, target: str) -> float:
+    """How well an accessory fits a line: its size fit, plus a little for each word the
+    two share ("hot", "PET", "foam")."""
+    size = size_fit(accessory, target)
     words = {w for w in re.findall(r"[a-z]+", target.lower()) if w not in _GENERIC}
     shared = words & {w for w in re.findall(r"[a-z]+", accessory.name.lower())}
     return size + 0.1 * len(shared)
@@ -129,11 +139,16 @@ async def _add_for(turn: Turn, change: Change, match: Match) -> bool:
         result = best_fitting([await match(line), alone], target, accessory)
         if result is None:
             continue
-        fitted.append((fits(result.item, target.product_name) if result.item else -9, line,
-                       result))
-    # "lids for those" after cups and bread: the lines a lid fits, else the last one
-    keep = [f for f in fitted if f[0] > 0] or fitted[-1:]
-    for _, line, result in keep:
+        fitted.append((size_fit(result.item, target.product_name) if result.item else -9,
+                       fits(result.item, target.product_name) if result.item else -9, line,
+                       result, target))
+    # "lids for those" after cups and bread: the lines whose size a lid fits, else those it
+    # shares words with, else the last one; a
+    # line that is itself made to fit a range of sizes (sleeves 12-20oz) is an accessory
+    # too, and lids are not for it while a line of one size is there
+    keep = [f for f in fitted if f[0] > 0] or [f for f in fitted if f[1] > 0] or fitted[-1:]
+    keep = [f for f in keep if not _is_ranged(f[4].product_name)] or keep
+    for _, _, line, result, _ in keep:
         await _add_line(turn, line, result)
     return True
 

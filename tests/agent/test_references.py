@@ -77,3 +77,11 @@ async def test_a_confirmation_before_any_summary_shows_the_summary(database, dem
     """A first message that orders and says 'confirm' gets the summary, not an order."""
     reply = await chat(database, demo, "2 cs whole milk, please confirm")
     assert "YES" in reply and await _orders(database, demo) == []
+
+
+async def test_lids_for_them_go_with_the_cups_not_the_sleeves(database, demo) -> None:
+    """'the lids for them' after cups and sleeves: 2 lids, for the 2 cases of cups."""
+    await chat(database, demo, "2 cs 12 oz hot cups, 1 cs hot cup sleeves")
+    reply = await chat(database, demo, "and the lids for them")
+    assert "- 2 x Hot Cup Lid Sip Through fits 12-20 oz" in reply
+    assert reply.count("Lid Sip Through") == 1
