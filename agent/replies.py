@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import prompts
-from agent.turn import Outcome, line_total
+from agent.orders import line_total
+from agent.turn import Outcome
 from db.models import OrderSessionItem
 from matching.catalog import CatalogItem
 
