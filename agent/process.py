@@ -22,8 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
 from agent.catalog import line_scorer
-from agent.changes import ADDING, apply_change
+from agent.changes import ADDING, apply_change, text_of
 from agent.context import AgentContext
+from agent.ellipsis import RECENT_LINES, complete
 from agent.packs import selling_quantity
 from agent.pii import record_findings
 from agent.turn import Outcome, Turn
@@ -77,7 +78,7 @@ async def _load_turn(db: AsyncSession, conv: Conversation, ctx: AgentContext) ->
 
 
 async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
-                 match: LineMatcher) -> None:
+                 match: LineMatcher, asked: str | None = None) -> None:
     """Apply one message's extraction to the session."""
     if ext.handoff:
         # staff take over, but what the customer asked for is kept for them
@@ -86,8 +87,13 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
     for change in [c for c in ext.changes if c.kind not in ADDING]:
         if not await apply_change(turn, change, match) and change.target:
             turn.outcome.unknown_targets.append(change.target)
-    for line in ext.items:
+    recent = [text_of(i) for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
+    for n, line in enumerate(ext.items):
         result = await match(line)
+        # "5 de piña" after "5 cajas de Jarritos de tamarindo": the product is the earlier
+        # line's, this line names what differs
+        templates = [*reversed(ext.items[:n]), *recent, *([asked] if asked else [])]
+        line, result = await complete(line, templates, match, result, float(turn.threshold))
         sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
         await turn.add(line, result, sold.quantity, note=sold.note)
     for change in later:  # "lids for those": after the lines they point at
@@ -247,12 +253,14 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         ext = _answer_to_question(ext, asked)
         if llm is not None and not was_handed_off and rules_unsure(ext):
             ext = await llm_reading(llm, ai, ext)
-        asked = ext.question_mention or (None if ext.items or ext.changes else asked)
+        context, asked = asked, ext.question_mention or (None if ext.items or ext.changes
+                                                          else asked)
         if ext.text:
             lang = str(ext.language)
         match = LineMatcher(turn, ai, llm)
         if not was_handed_off:
-            await _apply(turn, ext, msg.content, dist.currency, match)
+            await _apply(turn, ext, msg.content, dist.currency, match,
+                         asked=ext.question_mention or context)
         matched = match.matched
         confidence = min([m["confidence"] for m in matched] + [ext.confidence])
         msg.ai_processed = True

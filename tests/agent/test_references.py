@@ -85,3 +85,13 @@ async def test_lids_for_them_go_with_the_cups_not_the_sleeves(database, demo) ->
     reply = await chat(database, demo, "and the lids for them")
     assert "- 2 x Hot Cup Lid Sip Through fits 12-20 oz" in reply
     assert reply.count("Lid Sip Through") == 1
+
+
+async def test_a_line_that_names_only_what_differs_borrows_the_product(database, demo
+                                                                        ) -> None:
+    """'3 of the everything' after plain bagels is everything bagels, by the dozen."""
+    reply = await chat(database, demo, "2 dozen plain bagels, 3 of the everything")
+    assert "- 2 x Plain Bagels" in reply
+    line = next(ln for ln in reply.splitlines() if "Everything Bagels" in ln)
+    # read as "3 everything bagels", the catalog is sure of it: nothing to check
+    assert line.startswith("- 3 x Everything Bagels") and "check" not in line
