@@ -74,12 +74,19 @@ async def complete(line: str, templates: list[str], match: Match, plain: MatchRe
     if shape is None or not templates:
         return line, plain
     head, modifier = shape
+    number = re.match(_NUM, modifier)
     best = (line, plain)
     for template in dict.fromkeys(templates):
         for body in rewrites(modifier, template):
             candidate = f"{head} {body}"
             result = await match(candidate)
-            if result.item is not None and result.confidence >= threshold \
-                    and result.confidence > best[1].confidence:
-                best = (candidate, result)
+            if result.item is None or result.confidence < threshold \
+                    or result.confidence <= best[1].confidence:
+                continue
+            # a number said is the size that tells the products apart ("la de 10"): the
+            # product chosen must carry it
+            if number and not re.search(rf"(?<![\d.]){re.escape(number[0])}(?![\d])",
+                                        result.item.name):
+                continue
+            best = (candidate, result)
     return best
