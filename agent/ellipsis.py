@@ -85,7 +85,7 @@ async def complete(line: str, templates: list[str], match: Match, plain: MatchRe
                 continue
             # a number said is the size that tells the products apart ("la de 10"): the
             # product chosen must carry it
-            if number and not re.search(rf"(?<![\d.]){re.escape(number[0])}(?![\d])",
+            if number and not re.search(rf"(?<![\d./]){re.escape(number[0])}(?![\d])",
                                         result.item.name):
                 continue
             best = (candidate, result)
