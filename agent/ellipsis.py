@@ -84,8 +84,8 @@ async def complete(line: str, templates: list[str], match: Match, plain: MatchRe
                     or result.confidence <= best[1].confidence:
                 continue
             # a number said is the size that tells the products apart ("la de 10"): the
-            # product chosen must carry it
-            if number and not re.search(rf"(?<![\d./]){re.escape(number[0])}(?![\d])",
+            # product chosen must carry it as a size (not in "8/10CT" or "#10")
+            if number and not re.search(rf"(?<![\d./#]){re.escape(number[0])}(?![\d])",
                                         result.item.name):
                 continue
             best = (candidate, result)
