@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from matching.normalize import MAX_TEXT, fold, lex
 from matching.numbers import number_words_to_digits
@@ -24,17 +25,19 @@ from matching.units import (
 
 MAX_QUANTITY = Decimal(10_000)
 # Selling-unit words of distribution talk that `units.SELLING_UNITS` lacks (Spanish "saco",
-# "bulto"; "pouch"), on top of it. They belong in units.py; kept here until they move.
+# "bulto"), on top of it; they belong in units.py and are kept here until they move.
+# ("pouch" stays a word of the name: catalogs write "1 lb Pouch".)
 # fmt: off
 UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(("saco", "sacos", "bulto", "bultos"), "bag"),
-    **dict.fromkeys(("pouch", "pouches", "bolsita", "bolsitas"), "each"),
     **dict.fromkeys(("cajita", "cajitas"), "box"),
     **SELLING_UNITS,
 }
 # fmt: on
-# Units a customer names after the product with no number of their own ("3 avocados cs").
-_CONTAINER_UNITS = frozenset({"case", "bag", "box", "each", "pack", "bunch", "pail", "tray"})
+# Case words a customer writes after the product with no number of their own ("3 avocados
+# cs 48ct"); "pieces" or "bags" there are more often part of the name ("tea bags").
+_AFTER_UNITS = frozenset({"cs", "cse", "case", "cases", "caja", "cajas", "cj", "ctn", "ctns",
+                          "sack", "sacks", "saco", "sacos", "bx"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +166,10 @@ def _sizes(w: _Walk, *, query: bool) -> None:
         unit = _size_unit(t, i + 1)
         if amount is None or amount <= 0 or unit is None:
             continue
+        start = i
+        if "/" in tok and i and w.free(i - 1) and t[i - 1].isdigit():
+            # "1 1/2 lb": a mixed number is one amount, not a count and a size
+            amount, start, tok = amount + Decimal(t[i - 1]), i - 1, t[i - 1]
         name, span = unit
         end = i + 1 + span
         container = t[end] if w.free(end) and t[end] in CONTAINER_WORDS else None
@@ -176,14 +183,16 @@ def _sizes(w: _Walk, *, query: bool) -> None:
             and "x" not in tok
             and container is None
         )
-        w.sizes.append((i, Size(amount, name, upper), measure, UNIT_WORDS.get(container or "")))
-        w.take(*range(i, end + (container is not None)))
+        w.sizes.append((start, Size(amount, name, upper), measure,
+                        UNIT_WORDS.get(container or "")))
+        w.take(*range(start, end + (container is not None)))
         # "3 x 16 oz": the count in front of a pack size
-        if i >= 2 and t[i - 1] == "x" and _is_num(t[i - 2]) and w.free(i - 2):
+        count = _number(t[i - 2]) if i >= 2 and t[i - 1] == "x" and w.free(i - 2) else None
+        if count is not None and count >= 1:
             if query:
-                w.quantities.append((3, i - 2, Decimal(t[i - 2]), None))
+                w.quantities.append((3, i - 2, count, None))
             else:  # the catalog's "24 x 12 oz cans" is also a 24 count
-                w.sizes.append((i - 2, Size(Decimal(t[i - 2]), "ct"), False, None))
+                w.sizes.append((i - 2, Size(count, "ct"), False, None))
             w.take(i - 2, i - 1)
 
 
@@ -258,10 +267,9 @@ def _unit_without_number(w: _Walk) -> str | None:
 def _unit_after(w: _Walk) -> str | None:
     """A unit word standing alone after the quantity ("3 avocados cs", "onion x2 sacks")."""
     for i, tok in enumerate(w.tokens):
-        unit = UNIT_WORDS.get(tok)
-        if w.free(i) and unit in _CONTAINER_UNITS and tok != "can":
+        if w.free(i) and tok in _AFTER_UNITS:
             w.take(i)
-            return unit
+            return UNIT_WORDS[tok]
     return None
 
 
@@ -303,7 +311,12 @@ def split_sizes(text: str) -> tuple[list[str], list[Size]]:
 
 def parse_line(text: str) -> ParsedLine:
     """Parse one order line ("2 cs 16oz hot cups") into quantity, unit, size and mention."""
-    raw = text if isinstance(text, str) else ""
+    return _parse_line(text if isinstance(text, str) else "")
+
+
+@lru_cache(maxsize=4096)
+def _parse_line(raw: str) -> ParsedLine:
+    # Cached: reading asks about the same clause several times (ParsedLine is frozen).
     walk = _walk(raw, query=True)
     _quantities(walk)
     quantity: Decimal | None = None

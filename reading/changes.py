@@ -6,7 +6,18 @@ import re
 from decimal import Decimal
 
 from reading.fillers import _strip_trailing
-from reading.grammar import _ART, _IT, _NUM, _SIZE_ONLY, _SIZE_UNIT, _SIZED, _UNIT, _number, _rx
+from reading.grammar import (
+    _ART,
+    _IT,
+    _NUM,
+    _SIZE_ONLY,
+    _SIZE_UNIT,
+    _SIZED,
+    _UNIT,
+    _number,
+    _rx,
+    _words,
+)
 from reading.types import Change, ChangeKind
 
 # --- Changes to lines already ordered -----------------------------------------------------
@@ -19,7 +30,7 @@ _SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|dr
               r"|ajusta|modifica)")
 _REMOVE_VERBS = (
     r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
-    r"|leave out|get rid of|hold off on|hold(?! on\b)|no need for"
+    r"|leave out|get rid of|hold off on|hold(?:\s+on)?|no need for"
     r"|(?:(?:i|we)\s+)?(?:don'?t|do not)\s+"
     r"(?:need|want|send)|quita|quitar|qu[ií]tame|qu[ií]tale|quiten|saca|sacar|s[aá]came"
     r"|elimina|eliminar|elim[ií]name|borra|borrar|b[oó]rrame|cancela|cancelar|canc[eé]lame"
@@ -37,7 +48,7 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REPLACE, _rx(
         r"^(?:(?:sorry|actually|oops|wait|correction|i meant|i mean|perd[oó]n|mejor|no)[\s,:]+)*"
         r"(?:(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?)?(?P<r>[^\W\d][^\d]*?)\s+"
-        r"(?:not|instead of|rather than|en vez de|en lugar de|y no|no)\s+(?:the\s+|el\s+|la\s+"
+        r"(?:not|instead of|rather than|en vez de|en lugar de|y no)\s+(?:the\s+|el\s+|la\s+"
         r"|los\s+|las\s+)?(?P<t>[^\W\d][^\d]*?)$")),
     # "make the lime ones pineapple", "haz las de piña de mango"
     (ChangeKind.REPLACE, _rx(
@@ -104,18 +115,26 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
         r"|not anymore|no more|off the order|ya no|no)$")),
 ]
+# "coke with no ice" and "tacos sin cebolla" describe one line; they swap nothing.
+_DESCRIBES = re.compile(r"\b(?:with|without|con|sin|w/o|no)\b", re.I)
 # Targets that make a "remove"/"no" clause something else ("no thanks", "cancel my order").
 _NOT_TARGETS = re.compile(
     r"^(thanks?|thank you|thx|problem|problema|worries|rush|prob|need|order|the order|pedido"
     r"|el pedido|orden|everything|todo|all|nada|whole order|whole thing|gracias|way|sir|se[nñ]or"
     r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes|needed|necessary|required|available"
-    r"|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
+    r"|on|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
     r"|lo siguiente)$",
     re.I,
 )
 
 
-_VERB_LED = re.compile(r"(please|pls|can|could|change|make|set|update|i|we|quiero)\b", re.I)
+# "hold on, let me check": a pause, not a removal of "let me check".
+# Size words a line may be told apart by ("gloves lg" / "gloves med"), both languages.
+SIZE_WORDS = _words(
+    "xs s sm sml small m md med medium l lg lrg large xl xxl xlarge x-large jumbo chica chico "
+    "chicas chicos mediana mediano medianas medianos grande grandes")
+_VERB_LED = re.compile(r"(please|pls|can|could|change|make|set|update|i|we|quiero|let|lemme"
+                       r"|a sec|one sec|a second|a minute|a moment|one moment|tight|up)\b", re.I)
 
 
 def complete_replacement(short: str, full: str, target: str | None = None) -> str:
@@ -125,6 +144,12 @@ def complete_replacement(short: str, full: str, target: str | None = None) -> st
     for `short` in place: ("caramel", "2 cs vanilla syrup", "vanilla") → "2 cs caramel syrup".
     """
     s_toks, f_toks = short.split(), full.split()
+    if short.lower() in SIZE_WORDS:
+        # "med" for "2 cs gloves lg": the size word changes, wherever it stands
+        for i, tok in enumerate(f_toks):
+            if tok.lower() in SIZE_WORDS:
+                return " ".join([*f_toks[:i], short, *f_toks[i + 1 :]])
+        return f"{full} {short}"
     if target and (m := re.search(rf"(?<!\w){re.escape(target)}(?!\w)", full, re.I)) \
             and len(s_toks) <= 3:
         return f"{full[: m.start()]}{short}{full[m.end() :]}"
@@ -152,6 +177,8 @@ def _change(clause: str, previous: Change | None) -> Change | None:
         target = _strip_trailing(groups.get("t") or "")
         if _VERB_LED.match(target):
             continue  # "pls change the mozz" is a request, not a product
+        if kind is ChangeKind.REPLACE and _DESCRIBES.search(groups.get("r") or ""):
+            continue
         if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)):
             continue
         if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \

@@ -15,7 +15,14 @@ from matching.parse import parse_line
 from reading.corrections import drop_self_corrections
 from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
 from reading.grammar import _number, _rx
-from reading.intents import _handoff, _question, _whole_message, cancel_reason, explicit_confirm
+from reading.intents import (
+    _complaint,
+    _handoff,
+    _question,
+    _whole_message,
+    cancel_reason,
+    explicit_confirm,
+)
 from reading.lines import (
     _HANDOFF_CONFIDENCE,
     _INSTEAD_FIRST,
@@ -28,7 +35,7 @@ from reading.lines import (
     _strip_closing_name,
 )
 from reading.references import accessory_line, like_line
-from reading.segment import LineScore, rejoin
+from reading.segment import LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
     Language,
@@ -42,7 +49,7 @@ from reading.text import (
     strip_quoted,
     strip_signature,
 )
-from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
+from reading.types import Change, ChangeKind, Extraction, HandoffReason, Intent, QuestionKind
 
 # A removal whose target is the order itself is a cancellation.
 _WHOLE_ORDER = re.compile(r"^(?:the |my |our |this |that )?(?:whole |entire )?(?:order|everything"
@@ -101,21 +108,49 @@ _IF_UNAVAILABLE = re.compile(
     r"|est[aá] disponible)\b", re.I)
 
 
+# "how much is the X? and the Y?": the second asks the same about another product.
+_FOLLOW_UP = _rx(r"^(?:and|y|or|o|also|tambi[eé]n|what about|how about|qu[eé] tal|and what about)"
+                 r"\s+{ART}(?P<m>[^\d?]{1,40})\?$")
+
+
+def _questions(sentences: list[str]) -> list[tuple[QuestionKind, str | None] | None]:
+    """The question each sentence asks, a follow-up "and the Y?" taking the one before's kind."""
+    out: list[tuple[QuestionKind, str | None] | None] = []
+    for sentence in sentences:
+        q = _question(sentence)
+        if q is None and out and out[-1] and (m := _FOLLOW_UP.match(sentence.strip())):
+            q = (out[-1][0], m["m"].strip())
+        out.append(q)
+    return out
+
+
+_PRICE_REQUEST = re.compile(
+    r"\b(?:send|give|get|email|quote)\s+(?:me|us)\s+(?:the\s+|your\s+|some\s+)?(?:pricing|prices"
+    r"|price list|a quote|quotes|a price)\b|\bpricing (?:for|on) the following\b"
+    r"|\b(?:cot[ií]zame|cot[ií]zanos|me pasas? (?:los )?precios|p[aá]same (?:los )?precios)\b",
+    re.I)
+# "quote and hold the following": reserve it, the lines stand
+_HOLD = re.compile(r"\b(?:hold|reserve|set aside|put aside|ap[aá]rtame|reserva)\b", re.I)
+_ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE})
+
+
 def _within_message(change: Change, items: list[str]) -> str | None:
     """An accessory or look-alike of a line of this same message, as an order line."""
     if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
         return like_line(change.said, items[-1], change.quantity, change.unit)
-    if change.kind is not ChangeKind.ADD_FOR or not change.replacement:
+    if change.kind is not ChangeKind.ADD_FOR or not change.replacement or not items:
         return None
-    target = items[-1] if items and change.target is None else None
+    target = items[-1]
     if change.target:
         words = set(change.target.lower().split())
-        target = next((i for i in reversed(items) if words & set(i.lower().split())), None)
-        if target is None:  # "2 cs napkins for the dining room": a purpose, not a line
+        named = next((i for i in reversed(items) if words & set(i.lower().split())), None)
+        if named is None:  # "2 cs napkins for the dining room": a purpose, not a line
             qty = f"{change.quantity} {change.unit or ''} " if change.quantity else ""
             return f"{qty}{change.replacement}".strip()
-    return accessory_line(change.replacement, target, change.quantity, change.unit) \
-        if target else None
+        target = named
+    # Replayed with the agent's ADD_FOR resolution too: the line built here matched the
+    # fitting accessory more often, so a reference within one message is resolved here.
+    return accessory_line(change.replacement, target, change.quantity, change.unit)
 
 
 def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
@@ -138,8 +173,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                           confidence=0.95 if greeting else 0.3, **common)
 
     sentences = _sentences(_strip_closing_name(cleaned))
-    asked = [(s, q) for s in sentences if (q := _question(s))]
-    rest = [s for s in sentences if not _question(s)]
+    kinds = _questions(sentences)
+    asked = [(s, q) for s, q in zip(sentences, kinds, strict=True) if q]
+    rest = [s for s, q in zip(sentences, kinds, strict=True) if not q]
     question = {}
     if asked:
         (q_text, (kind, mention)) = asked[0]
@@ -204,6 +240,8 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             items += lines
             unparsed += [leftover] if leftover else []
 
+    if line_score is not None and len(items) > 1:
+        items = carry_label(items, line_score)
     if question.get("question_mention"):
         # "do you have burrata? if so I'll take 2": the line's product is the one asked about
         items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]
@@ -215,12 +253,24 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     if (cancelled or cancel_reason(cleaned)) and not changes and not explicit \
             and all(parse_line(i).quantity is None for i in items):
         unparsed, items = unparsed + items, []  # "forget it, we got it elsewhere": no lines
+    if items and not changes and _PRICE_REQUEST.search(cleaned) and not _HOLD.search(cleaned):
+        # "send me pricing for the following: ...": a list to price, not yet an order
+        question = {"question": cleaned, "question_kind": QuestionKind.PRICE,
+                    "question_mention": None}
+        asked, unparsed, items = [(cleaned, (QuestionKind.PRICE, None))], unparsed + items, []
+    if reason is HandoffReason.ANGRY or (reason and _complaint(cleaned)):
+        # "two cases of cheese never came", "you sent diet instead of regular": what a
+        # complaint names is not an order, nor a change to one
+        unparsed, items, changes = unparsed + items, [], []
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
     elif not items and not changes and not explicit and (cancelled or cancel_reason(cleaned)):
         intent, confidence = Intent.CANCEL, 0.8
     elif (confirmed or explicit) and not items and not changes:
         intent, confidence = Intent.CONFIRM, 0.7  # a yes plus a note: sure enough to ask
+    elif changes and {c.kind for c in changes} <= _ADDING and items:
+        # "cups and the lids for them": lines, and an accessory the agent adds after them
+        intent, confidence = (Intent.ADD if adding else Intent.ORDER), 0.85
     elif changes:
         kinds = {c.kind for c in changes}
         intent = Intent.REMOVE if kinds == {ChangeKind.REMOVE} and not items else \

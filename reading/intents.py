@@ -103,7 +103,9 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"(call|contact|phone|reach out to|get back to|give) me\b"
         r"|\b(someone|somebody|a person|a human) (i|we) can (speak|talk) (to|with)\b"
         r"|\bcomunica(r|rme|rnos)? con\b|\b(falar|parlare|parler) (com|con|avec)\b"
-        r"|\bhablar con (una|un|el|la|alg[uú]n)\b",
+        r"|\bhablar con (una|un|el|la|alg[uú]n)\b"
+        r"|\bwho (do|should|can|could) (i|we) (talk|speak|reach out) (to|with)\b"
+        r"|\b(talk|speak) (to|with) (him|her|them)\b|\bcon qui[eé]n (hablo|puedo hablar)\b",
         re.I)),
     (HandoffReason.ANGRY, re.compile(
         r"\b(wrong again|again wrong|every (single )?time|always wrong|unacceptable|ridiculous"
@@ -124,6 +126,12 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|echado a perder|(mandaron|enviaron|trajeron) (mal|lo que no))\b",
         re.I)),
 ]
+
+
+def _complaint(text: str) -> bool:
+    """True when the text complains about an earlier delivery or charge."""
+    return any(rule.search(text) for reason, rule in _HANDOFF_RULES
+               if reason is HandoffReason.COMPLAINT)
 
 
 def _handoff(text: str) -> HandoffReason | None:

@@ -9,7 +9,7 @@ from matching.parse import parse_line
 from reading.changes import _change
 from reading.fillers import _strip_leading, _strip_trailing
 from reading.grammar import _NUM, _words
-from reading.references import read_reference
+from reading.references import like_line, read_reference
 from reading.segment import LineScore, best_split
 from reading.text import (
     compound_pattern,
@@ -18,7 +18,7 @@ from reading.text import (
     split_sentences,
     strip_name_lines,
 )
-from reading.types import Change, HandoffReason
+from reading.types import Change, ChangeKind, HandoffReason
 
 # --- Order lines --------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ _CHATTER = _words(
     "qty quantity item items description cantidad producto no nope nah same last usual "
     "mi mis te le les nos aviso avisamos déjame dejame espérame esperame ahorita luego después "
     "despues pregunto preguntarle preguntar check ask let more come stuff things understood "
-    "noted entendido ver"
+    "noted entendido ver sec second minute moment momento quote quoted pricing prices"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
@@ -136,6 +136,10 @@ def _read_clause(clause: str, previous: Change | None, line_score: LineScore | N
     text = _strip_leading(clause.strip())
     pieces = (best_split(text, line_score) if line_score else None) or split_run_on(text)
     for piece in pieces:
+        ref = read_reference(piece) if lines else None
+        if ref and ref.kind is ChangeKind.ADD_LIKE and ref.said:
+            lines.append(like_line(ref.said, lines[-1], ref.quantity, ref.unit))
+            continue  # "2 cs gloves lg 1 cs med": the medium gloves
         line, leftover = _item(piece)
         lines += [line] if line else []
         leftovers += [leftover] if leftover else []

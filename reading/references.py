@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from matching.parse import parse_line
 from matching.units import fmt_number
-from reading.changes import complete_replacement
+from reading.changes import SIZE_WORDS, complete_replacement
 from reading.grammar import _number, _rx
 from reading.types import Change, ChangeKind
 
@@ -23,7 +23,7 @@ _POINTER = (r"(?:them|those|these|em|'em|it|that|this|those ones|these ones|the 
 _QTY = r"(?:(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?)?"
 _ACCESSORY_RULES = [
     # "2 cs lids for those", "tapas para esos mismos", "black lids for the 12oz cups"
-    _rx(r"^" + _QTY + r"(?:the\s+|las\s+|los\s+)?(?P<acc>[^\d,]+?)\s+(?:for|to go with|that fit"
+    _rx(r"^" + _QTY + r"(?:the\s+|las\s+|los\s+)?(?P<acc>[^\d,]+?)\s+(?:for|that fit"
         r"|to fit|to match|para|que le queden a)\s+(?P<ref>" + _POINTER + r"|(?:the|las|los"
         r"|my|our)\s+[^,:\d]+?)(?:\s+(?:too|as well|tambi[eé]n))?$"),
     # "the matching lids", "matching lids, 3 cs"
@@ -71,6 +71,10 @@ def read_reference(clause: str) -> Change | None:
             quantity, unit = _quantity(m)
             return Change(ChangeKind.ADD_LIKE, None, quantity, unit, None, m["said"].strip())
     parsed = parse_line(text)
+    if parsed.quantity is not None and parsed.mention.strip().lower() in SIZE_WORDS:
+        # "1 cs med" after "2 cs gloves lg": the same product in another size
+        return Change(ChangeKind.ADD_LIKE, None, parsed.quantity, parsed.unit, None,
+                      parsed.mention.strip())
     if parsed.quantity is not None and parsed.size is not None and not parsed.mention.strip():
         # "1 cs 24oz" after a line of cups: the same product in another size
         size = re.search(r"\d+(?:[.,/]\d+)?\s*(?:oz|lb|in|\"|gal|ct|l|ml|kg|g|qt)\b", text, re.I)

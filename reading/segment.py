@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import cache
 from itertools import pairwise
 
+from matching.parse import parse_line
 from reading.text import _is_qty, _is_word, unglue
 
 # How well one candidate order line names one catalog product, 0..1.
@@ -79,4 +80,27 @@ def rejoin(clauses: list[str], sentence: str, line_score: LineScore) -> list[str
                     out[-1] = whole
                     continue
         out.append(clause)
+    return out
+
+
+_CARRY_GAIN = 0.15
+
+
+def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
+    """ "torani vanilla x6, hazelnut x4": a bare flavour takes the brand of the line before.
+
+    A short line (one or two words after its count) is tried with the first word of the
+    previous line's product in front; the catalog keeps it only when it reads clearly better.
+    """
+    out: list[str] = []
+    for line in lines:
+        parsed = parse_line(line)
+        words = parsed.mention.split()
+        if out and parsed.quantity is not None and 1 <= len(words) <= 2:
+            label = parse_line(out[-1]).mention.split()[:1]
+            if label and label[0] not in words:
+                candidate = f"{line} {label[0]}"
+                if line_score(candidate) > line_score(line) + _CARRY_GAIN:
+                    line = candidate
+        out.append(line)
     return out

@@ -31,8 +31,9 @@ _STREET = (r"St|Street|Ave|Avenue|Blvd|Boulevard|Dr|Drive|Rd|Road|Hwy|Highway|Ln
 _ADDRESS = re.compile(
     rf"^\d+[A-Za-z-]?\s+(?:[NSEW]{{1,2}}\.?\s+)?(?:(?:\d+(?:st|nd|rd|th)|[A-Z][\w.']*)\s+){{0,4}}"
     rf"(?:{_STREET})\b|\b[A-Z]{{2}},?\s+\d{{5}}(?:-\d{{4}})?\b|\bP\.?O\.? Box\b")
-_DEVICE = re.compile(r"^(?:sent from my|sent via|get outlook for|enviado desde mi|enviado con"
-                     r"|obtener outlook|envoyé de mon|inviato da)\b", re.I)
+_DEVICE = re.compile(r"^(?:-{2,}|_{3,})\s*$|^(?:sent from my|sent via|get outlook for"
+                     r"|enviado desde mi|enviado con|obtener outlook|envoyé de mon|inviato da)\b",
+                     re.I)
 _DISCLAIMER = re.compile(r"confidential|intended recipient|privileged|this e-?mail and any"
                          r"|aviso de confidencialidad|confidencial|unsubscribe", re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-ZÁÉÍÓÚÑÜ][\w.'’&-]*|de|del|la|las|los|y|e|and|of|the|da|do|dos"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching.parse import parse_line, split_sizes
 
@@ -123,3 +125,61 @@ def test_catalog_sizes_are_split_from_names() -> None:
     assert "oz" not in tokens and str(sizes[0]) == "12-20 oz"
     assert str(split_sizes("Heavy Whipping Cream 36% Quart")[1][0]) == "1 qt"
     assert str(split_sizes("Chocolate Milk Half Pint")[1][0]) == "1/2 pt"
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit", "mention"),
+    [
+        ("brisket 40 lbs", "40", "lb", "brisket"),
+        ("tomatoes - 3 cs", "3", "case", "tomatoes"),
+        ("short rib 25#", "25", "lb", "short rib"),
+        ("qty: 4 limes", "4", None, "limes"),
+        ("limes ×3", "3", None, "limes"),
+        ("yellow onion x2 sacks", "2", "bag", "yellow onion"),
+        ("medio saco de papa", "0.5", "bag", "papa"),
+        ("tres sacos de arroz", "3", "bag", "arroz"),
+        ("4 mangos cs 9ct", "4", "case", "mangos"),
+        ("Rice - 2 sacos de 50 lb", "2", "bag", "rice"),
+    ],
+)
+def test_quantity_forms_after_the_product_and_in_other_words(
+    text: str, quantity: str, unit: str | None, mention: str
+) -> None:
+    """Quantities after the product, "x2 sacks", "#" for pounds, Spanish units and halves."""
+    parsed = parse_line(text)
+    assert (parsed.quantity, parsed.unit, parsed.mention) == (Decimal(quantity), unit, mention)
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        ("CHICKEN WING JUMBO 4/10#", [("10", "lb"), ("4", "ct")]),
+        ("BLUEBERRY 12/1# FLAT", [("1", "lb"), ("12", "ct")]),
+        ("SALMON FILLET 3-4#", [("3", "lb")]),
+    ],
+)
+def test_pack_and_range_pound_notation_in_catalog_names(text: str, sizes: list) -> None:
+    """ "4/10#" is four 10 lb packs and "3-4#" a 3 to 4 lb range; neither breaks the parse."""
+    _, got = split_sizes(text)
+    assert [(str(s.amount), s.unit) for s in got] == sizes
+
+
+def test_a_pack_weight_in_an_order_line_is_a_size_not_the_count() -> None:
+    """ "2 cs wings 4/10#": two cases, the 4/10# only describes them."""
+    parsed = parse_line("2 cs wings 4/10#")
+    assert (parsed.quantity, parsed.unit, parsed.size.amount) == (Decimal(2), "case", Decimal(10))
+
+
+_TOKENS = ["2", "4/1", "1/2", "3-4", "12-20", "x", "#", "#10", "half", "gal", "lb", "oz", "cs",
+           "4x1", "10#", "8/1#", "dozen", "case", "milk", "de", "media", "saco", "ct", "9/cs",
+           "1.5", "0", "qty", "×3"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=8))
+def test_any_mix_of_numbers_and_units_parses_without_error(tokens: list[str]) -> None:
+    """ERP names and order lines mixing packs, fractions, ranges and '#' never raise."""
+    text = " ".join(tokens)
+    split_sizes(text)
+    parsed = parse_line(text)
+    assert parsed.quantity is None or parsed.quantity > 0

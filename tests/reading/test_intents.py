@@ -1,4 +1,4 @@
-"""Closing intents read from phrasings, not keywords: confirm, confirm with a change, cancel, handoff.
+"""Closing intents read from phrasings, not keywords: confirm, confirm + change, cancel, handoff.
 
 The phrasings here were written before the rules (and a second list, in
 test_intents_heldback.py, was kept back and only run once the rules were done), so they
@@ -115,3 +115,10 @@ def test_confirmation_with_an_added_line() -> None:
     """ "confirm, and add 2 bags rice": the line is added, then the order confirmed."""
     ext = extract("confirmo, pero agrégale 2 bolsas de arroz")
     assert ext.confirm and ext.items == ["2 bolsas de arroz"]
+
+
+@pytest.mark.parametrize("text", ["confirmado, gracias 🙏", "ok 👍 thx", "ugh fine, send it"])
+def test_emoji_and_interjections_around_a_yes(text: str) -> None:
+    """Regression: a 🙏 or an "ugh" next to a yes must not turn it into an order line."""
+    ext = extract(text)
+    assert ext.intent is Intent.CONFIRM and ext.confirm and not ext.items, (text, ext)
