@@ -20,8 +20,8 @@ WORDS = {
            "review": " Our team will double-check the marked lines.",
            "did_you_mean": "did you mean {options}?", "or": "or",
            "unknown_target": "I could not tell which line you meant",
-           "left_out_ask": " (the lines I could not find are left out)",
-           "left_out_done": "\nLeft out, not found in our catalog: {lines}.",
+           "left_out_ask": " (our team will check the lines I could not find)",
+           "left_out_done": "\nNot found in our catalog, our team will check: {lines}.",
            "pack": "you asked for {asked}; it is sold by the {selling_unit} of {per_unit} "
                    "{unit}: how many {selling_unit}s?"},
     "es": {"check": "por favor confirma", "not_found": "No encontrado en el catálogo",
@@ -29,8 +29,8 @@ WORDS = {
            "review": " Nuestro equipo revisará las líneas marcadas.",
            "did_you_mean": "¿quisiste decir {options}?", "or": "o",
            "unknown_target": "No supe a qué línea te referías",
-           "left_out_ask": " (lo que no encontré queda fuera)",
-           "left_out_done": "\nQuedó fuera, no está en el catálogo: {lines}.",
+           "left_out_ask": " (nuestro equipo revisará lo que no encontré)",
+           "left_out_done": "\nNo está en el catálogo, nuestro equipo lo revisará: {lines}.",
            "pack": "pediste {asked}; se vende por {selling_unit} de {per_unit} {unit}: "
                    "¿cuántos quieres?"},
 }
@@ -150,7 +150,7 @@ def product_info(item: CatalogItem, currency: str, lang: str) -> str:
 
 def confirmed(items: list[OrderSessionItem], total: Decimal, needs_review: bool,
               left_out: list[str], currency: str, lang: str) -> tuple[str, str]:
-    """The confirmation of a placed order: what will ship, and what was left out."""
+    """The confirmation of a placed order: what will ship, and what staff will check."""
     words = WORDS[language(lang)]
     lines, _ = summary_lines(items, Decimal(0), currency, lang)
     review = words["review"] if needs_review else ""

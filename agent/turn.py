@@ -58,7 +58,7 @@ class Outcome:
     nothing_to_confirm: bool = False
     # a confirmation while no line could be read: ask about each line instead
     nothing_resolved: bool = False
-    # lines that could not be read, left out of the confirmed order (their texts)
+    # lines that could not be read, on the confirmed order for staff to check (their texts)
     left_out: list[str] = field(default_factory=list)
     # questions passed on to staff without handing the conversation over
     referred: list[str] = field(default_factory=list)
@@ -271,14 +271,10 @@ class Turn:
         if session.status != S.REVIEWING:
             self.outcome.changed = True  # not seen a summary yet: show it first
             return
-        for item in [i for i in self.live_items if i.product_id is None]:
-            # what could not be read is not ordered; the reply names it as left out
-            item.status = ItemStatus.REMOVED
-            item.removed_at = self.now
-            self.outcome.left_out.append((item.item_metadata or {}).get("text")
-                                         or item.product_name)
-            self._emit(SessionEventType.ITEM_REMOVED, {"item_id": str(item.id), "sku": None,
-                                                       "reason": "not found, left out"})
+        # what could not be read goes to staff on the order (no sku: review), never
+        # shipped as a guess; the reply names it as theirs to check
+        self.outcome.left_out = [(i.item_metadata or {}).get("text") or i.product_name
+                                 for i in self.live_items if i.product_id is None]
         order = await create_order(self, source_text)
         for item in self.live_items:
             item.status = ItemStatus.CONFIRMED
