@@ -204,11 +204,12 @@ def test_a_missing_identity_is_a_bad_line(tmp_path) -> None:
 
 
 def _databases(server_url: str) -> set[str]:
+    """The replay's own databases on the server (others' tests come and go meanwhile)."""
     async def names() -> set[str]:
         engine = make_engine(server_url, pool_size=1)
         async with engine.connect() as conn:
             rows = await conn.execute(text("SELECT datname FROM pg_database"))
-            out = {r[0] for r in rows}
+            out = {r[0] for r in rows if r[0].startswith("orderagent_replay")}
         await engine.dispose()
         return out
     return asyncio.run(names())
