@@ -2,12 +2,18 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY orderagent orderagent
+COPY evaluation evaluation
+COPY api api
 COPY agent agent
 COPY channels channels
+COPY mailroom mailroom
+COPY reading reading
 COPY matching matching
-COPY db db
-COPY prompts prompts
 COPY privacy privacy
+COPY console console
+COPY db db
+COPY core core
+COPY prompts prompts
 RUN pip install --no-cache-dir .
 RUN useradd --create-home orderagent
 USER orderagent

@@ -31,7 +31,7 @@ from core.settings import Settings
 from db.models import AIError, AIResponse, AIUsageMetric, Distributor
 from db.models.enums import AgentType
 from matching.index import CatalogIndex
-from matching.llm import LLMCall, cost_usd, make_chat_model, match_line_async
+from matching.llm import LLMCall, Price, cost_usd, make_chat_model, match_line_async, price_of
 from matching.resolve import MatchResult
 from privacy.redact import redact
 
@@ -66,6 +66,8 @@ class AgentLLM:
     model: str
     timeout_s: float = 30.0
     answers: dict[tuple[Any, ...], Any] | None = None
+    # USD per million tokens; None: nobody knows what a call costs (refused under a budget)
+    price: Price | None = None
 
     def remembering(self) -> AgentLLM:
         """A copy that remembers its answers (for one conversation's processing)."""
@@ -82,7 +84,8 @@ class AgentLLM:
         """`match_line_async` with this model (fuzzy first; the model where it is unsure)."""
         # keyed by the index object: a catalog reloaded in between is a new index, a miss
         return await self._once(("match", id(index), line, threshold), lambda: match_line_async(
-            index, line, threshold=threshold, llm=self.chat, timeout_s=self.timeout_s))
+            index, line, threshold=threshold, llm=self.chat, timeout_s=self.timeout_s,
+            price=self.price))
 
     async def usable(self, session: AsyncSession, distributor: Distributor) -> bool:
         """AI is on for the distributor and this month's spend is under its budget."""
@@ -91,6 +94,11 @@ class AgentLLM:
         budget, cap = distributor.monthly_ai_budget_usd, distributor.max_monthly_ai_requests
         if budget is None and cap is None:
             return True
+        if budget is not None and self.price is None:
+            # a call we cannot price would count 0 and the budget would never trip
+            log.warning("distributor %s: model %s has no price and a monthly AI budget is "
+                        "set: not asking it", distributor.id, self.model)
+            return False
         month = datetime.now(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         spent, calls = (await session.execute(
             select(func.coalesce(func.sum(AIUsageMetric.cost_usd), 0),
@@ -122,7 +130,8 @@ class AgentLLM:
         tokens_out = sum(u.get("output_tokens", 0) for u in usage.usage_metadata.values())
         call = LLMCall(
             model=self.model, prompt_version=prompt.id, input_tokens=tokens_in,
-            output_tokens=tokens_out, cost_usd=cost_usd(self.model, tokens_in, tokens_out),
+            output_tokens=tokens_out,
+            cost_usd=cost_usd(self.model, tokens_in, tokens_out, price=self.price),
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
             confidence=reading.confidence if reading else None,
             decision=reading.model_dump() if reading else None,
@@ -137,7 +146,22 @@ def agent_llm(settings: Settings) -> AgentLLM | None:
     chat = make_chat_model(model=settings.llm_model,
                            api_key=settings.openai_api_key.get_secret_value(),
                            base_url=settings.openai_base_url, max_retries=MAX_RETRIES)
-    return AgentLLM(chat=chat, model=settings.llm_model)
+    return AgentLLM(chat=chat, model=settings.llm_model, price=llm_price(settings))
+
+
+def llm_price(settings: Settings) -> Price | None:
+    """The configured model's price: the explicit setting, else genai-prices (by
+    OPENAI_BASE_URL when set, else OpenAI's), else None, said once in the log."""
+    if settings.llm_input_usd_per_mtok is not None \
+            and settings.llm_output_usd_per_mtok is not None:
+        return Price(settings.llm_input_usd_per_mtok, settings.llm_output_usd_per_mtok,
+                     "settings")
+    price = price_of(settings.llm_model, api_url=settings.openai_base_url)
+    if price is None:
+        log.warning("no price known for model %s (set ORDERAGENT_LLM_INPUT_USD_PER_MTOK and "
+                    "ORDERAGENT_LLM_OUTPUT_USD_PER_MTOK): it is not used for distributors "
+                    "with a monthly AI budget", settings.llm_model)
+    return price
 
 
 def response_row(distributor_id: uuid.UUID, message_id: uuid.UUID, agent_type: AgentType,

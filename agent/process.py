@@ -26,7 +26,6 @@ from agent.changes import ADDING, apply_change, text_of
 from agent.context import AgentContext
 from agent.ellipsis import RECENT_LINES, complete
 from agent.packs import selling_quantity
-from agent.pii import record_findings
 from agent.turn import Outcome, Turn
 from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
 from db.models import (
@@ -41,6 +40,7 @@ from db.models import (
 )
 from db.models.enums import AgentType, SessionStatus
 from mailroom.outbox import message_created, queue_reply
+from mailroom.pii import record_findings
 from matching.parse import parse_line
 from matching.resolve import match_line
 from matching.units import fmt_number

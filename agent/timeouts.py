@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from agent import replies, states
 from agent.orders import line_total
@@ -41,8 +41,11 @@ def _due(now: datetime, *where: ColumnElement[bool]) -> Select[Any]:
                         Conversation.handoff_active.is_(False))),
                # a customer message still waiting (e.g. in the burst window) is
                # activity: the worker will answer it, not the sweep
-               ~exists().where(Message.conversation_id == Conversation.id,
-                               Message.is_from_customer, Message.ai_processed.is_(False)),
+               # (a named column, not `SELECT *`: the system role may not read a
+               # message's text, and * would ask for it)
+               ~select(Message.id).where(Message.conversation_id == Conversation.id,
+                                         Message.is_from_customer,
+                                         Message.ai_processed.is_(False)).exists(),
                *where))
 
 

@@ -33,11 +33,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agent.context import AgentContext
 from agent.process import Processed, process_conversation
 from agent.timeouts import sweep_timeouts
+from core import health, logs
 from core.errors import Contended
 from db.engine import UNAVAILABLE_ERRORS, Database, contended
 from db.models import Conversation
 from db.notify import INBOX
 from db.tenant import ALL, scope
+from mailroom import trace
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ MIN_WAIT_SECONDS = 0.05
 SWEEP_SECONDS = 30.0
 
 
+@logs.traced
 async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
                             max_wait_s: float | None = None) -> Processed | None:
     """Claim one ready conversation and process it in one transaction; None if none is ready."""
@@ -111,6 +114,7 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
             "SELECT distributor_id FROM conversations WHERE id = :id"),
             {"id": conversation_id})).scalar_one()
         await scope(session, tenant)
+        await trace.bind_turn(session, tenant, conversation_id, waiting)
         only = None
         if ctx.llm is not None:
             # the final write handles exactly what was asked about; later messages wait
@@ -121,7 +125,7 @@ async def claim_and_process(db: Database, ctx: AgentContext, *, window_s: float,
         for lock in LOCK_ROWS:
             await session.execute(lock, {"c": conversation_id})
         try:
-            async with session.begin_nested():
+            async with trace.turn(), session.begin_nested():
                 return await process_conversation(session, conversation_id, ctx, only=only)
         except UNAVAILABLE_ERRORS:
             raise  # the database is gone: nothing to record, the claim is retried
@@ -217,6 +221,7 @@ async def run_worker(db: Database, ctx: AgentContext, *, window_s: float, wakeup
     last_sweep = 0.0
     loop = asyncio.get_running_loop()
     while True:
+        health.beat(name)
         try:
             done = await claim_and_process(db, ctx, window_s=window_s)
             if done is not None:

@@ -26,6 +26,7 @@ from api.models import (
     StaffMessageOut,
     SuggestionsOut,
 )
+from channels.sender import window_refusal
 from core.errors import BadInput, Conflict
 from db.models import (
     AIResponse,
@@ -34,6 +35,7 @@ from db.models import (
     Customer,
     ExternalMessageMapping,
     Message,
+    Order,
 )
 from db.models.enums import AgentType, Channel, SessionEventType, SessionStatus
 from mailroom.outbox import queue_reply
@@ -84,6 +86,17 @@ async def list_conversations(ctx: Ctx) -> ConversationPage:
         stmt = stmt.where((Conversation.unread_count > 0) == q.unread)
     if q.handoff is not None:
         stmt = stmt.where(Conversation.handoff_active.is_(q.handoff))
+    if q.review is not None:
+        needs = exists(select(Order.id).where(Order.conversation_id == Conversation.id,
+                                              Order.distributor_id == ctx.tenant,
+                                              Order.requires_review))
+        stmt = stmt.where(needs if q.review else ~needs)
+    if q.open_session is not None:
+        open_ = exists(select(ConversationOrderSession.id).where(
+            ConversationOrderSession.conversation_id == Conversation.id,
+            ConversationOrderSession.distributor_id == ctx.tenant,
+            ConversationOrderSession.status != SessionStatus.CLOSED))
+        stmt = stmt.where(open_ if q.open_session else ~open_)
     if q.q:
         pattern = like(q.q)
         stmt = stmt.where(or_(
@@ -91,9 +104,9 @@ async def list_conversations(ctx: Ctx) -> ConversationPage:
             Customer.contact_person_name.ilike(pattern, escape="\\"),
             Customer.phone.ilike(pattern, escape="\\"),
             Customer.email.ilike(pattern, escape="\\"),
-            exists(select(Message.id).where(Message.conversation_id == Conversation.id,
-                                            Message.distributor_id == ctx.tenant,
-                                            Message.content.ilike(pattern, escape="\\")))))
+            # one set of matching threads from the trigram index: a database function, as
+            # row-level security would keep ILIKE off the index (migration 0004)
+            Conversation.id.in_(select(func.conversations_with_text(ctx.tenant, pattern)))))
     if q.cursor:
         key, last_id = pagination.decode(q.cursor, as_time=True)
         stmt = stmt.where(tuple_(sort, Conversation.id) < tuple_(key, last_id))
@@ -209,6 +222,9 @@ async def send_message(ctx: Ctx) -> StaffMessageOut:
     customer = await ctx.db.get(Customer, conv.customer_id)
     if customer is not None and _opted_out(customer, conv.channel):
         raise Conflict("the customer opted out of this channel; nothing can be sent until START")
+    refused = await window_refusal(ctx.db, conv)
+    if refused is not None:
+        raise Conflict(refused)
     used = None
     if body.suggestion_id is not None:
         used = (await ctx.db.execute(select(AIResponse).join(

@@ -35,6 +35,7 @@ from sqlalchemy import select
 
 from api.netguard import PrivateAddress, PublicOnlyResolver, check_url
 from channels._sanitize import clean_text
+from core.health import beat
 from db.crypto import DecryptionError, Keyring
 from db.engine import UNAVAILABLE_ERRORS, Database
 from db.models import WebhookDelivery, WebhookEndpoint
@@ -243,6 +244,7 @@ async def run_deliverer(db: Database, keyring: Keyring, *, poll_s: float = POLL_
     connector = aiohttp.TCPConnector(resolver=None if allow_private else PublicOnlyResolver())
     async with aiohttp.ClientSession(connector=connector) as http:
         while True:
+            beat(name)
             try:
                 if await deliver_due(db, keyring, http, allow_private=allow_private) >= BATCH:
                     continue

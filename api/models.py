@@ -51,6 +51,10 @@ class ConversationQuery(In):
                           "email or message text contains")
     unread: bool | None = Field(default=None, description="only threads with unread messages")
     handoff: bool | None = Field(default=None, description="only threads staff have")
+    review: bool | None = Field(default=None, description="only threads with an order that "
+                                "needs review")
+    open_session: bool | None = Field(default=None, description="only threads with an order "
+                                      "session still open")
     cursor: str | None = Field(default=None, max_length=300)
     limit: Limit = 50
 

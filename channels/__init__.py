@@ -16,6 +16,7 @@ from channels.mailgun import MailgunAdapter
 from channels.meta import MetaWhatsAppAdapter
 from channels.postmark import PostmarkAdapter
 from channels.sendgrid import SendGridAdapter
+from channels.smtp import SmtpAdapter
 from channels.twilio import TwilioAdapter
 from core.errors import NotFound
 
@@ -34,7 +35,7 @@ def _filled() -> dict[str, ChannelAdapter]:
     # filled on first use, not at import: importing the package does no work
     if not _REGISTRY:
         for adapter in (TwilioAdapter(), MetaWhatsAppAdapter(), SendGridAdapter(),
-                        MailgunAdapter(), PostmarkAdapter()):
+                        MailgunAdapter(), PostmarkAdapter(), SmtpAdapter()):
             _add(_REGISTRY, adapter)
     return _REGISTRY
 

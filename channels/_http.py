@@ -8,9 +8,11 @@ neither Twilio's Messages API nor the Graph API takes an idempotency key.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +30,32 @@ _MAX_BODY = 64 * 1024  # provider answers are small; never buffer an unbounded b
 # 504 is a gateway that gave up waiting for the provider, which may still have acted
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503})
 AMBIGUOUS_STATUSES = frozenset({504})
+# idle pooled connections are dropped sooner than providers drop them (60 s and up), so a
+# send never goes out on a connection the far end already closed
+KEEPALIVE_S = 15.0
+# one HTTP client per event loop (in practice: per process), shared by every provider send:
+# connections and TLS sessions are reused instead of opened for each message
+_SESSIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = \
+    weakref.WeakKeyDictionary()
+
+
+def client_session() -> aiohttp.ClientSession:
+    """The process's shared HTTP client session for provider calls (made on first use)."""
+    loop = asyncio.get_running_loop()
+    session = _SESSIONS.get(loop)
+    if session is None or session.closed:
+        session = aiohttp.ClientSession(
+            timeout=DEFAULT_TIMEOUT,
+            connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=KEEPALIVE_S))
+        _SESSIONS[loop] = session
+    return session
+
+
+async def close_client_session() -> None:
+    """Close this loop's shared session (at shutdown); the next send opens a new one."""
+    session = _SESSIONS.pop(asyncio.get_running_loop(), None)
+    if session is not None:
+        await session.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +120,8 @@ async def post(
 ) -> HttpReply | HttpFailure:
     """POST once and classify the outcome; never raises for network trouble."""
     try:
-        async with aiohttp.ClientSession(timeout=client_timeout) as session, session.post(
-            url, data=data, json=json_body, headers=headers
+        async with client_session().post(
+            url, data=data, json=json_body, headers=headers, timeout=client_timeout
         ) as response:
             raw = await response.content.read(_MAX_BODY)
             try:

@@ -205,7 +205,7 @@ def _message(provider: str, raw: Any, recipient: str, contacts: dict[str, dict[s
     )
 
 
-def _status(provider: str, raw: Any) -> StatusUpdate | None:
+def _status(provider: str, raw: Any, phone_number_id: str | None) -> StatusUpdate | None:
     status = _dict(raw)
     wamid, raw_status = _str(status.get("id")), _str(status.get("status"))
     mapped = _STATUS_MAP.get(raw_status or "")
@@ -221,6 +221,8 @@ def _status(provider: str, raw: Any) -> StatusUpdate | None:
         error_code=str(code) if isinstance(code, int | str) and not isinstance(code, bool)
         else None,
         error_message=_str(error.get("title")) or _str(error.get("message")),
+        recipient=phone_number_id,
+        message_hint=_str(status.get("biz_opaque_callback_data")),
     )
 
 
@@ -260,6 +262,6 @@ def parse_event(provider: str, body: bytes) -> ParsedWebhook:
                 if msg := _message(provider, raw, phone_number_id or "", contacts, base_meta):
                     messages.append(msg)
             for raw in _list(value.get("statuses"), "statuses"):
-                if update := _status(provider, raw):
+                if update := _status(provider, raw, phone_number_id):
                     statuses.append(update)
     return ParsedWebhook(messages=tuple(messages), statuses=tuple(statuses))

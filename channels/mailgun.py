@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from channels._forms import Form, parse_form
-from channels.base import ChannelNotConfigured, MalformedWebhook, ParsedWebhook
+from channels.base import Acknowledgement, ChannelNotConfigured, MalformedWebhook, ParsedWebhook
 from channels.email import email_message, from_mime, html_to_text
-from channels.smtp import send_smtp
-from core.messages import Attachment, OutboundMessage, SendResult
+from channels.smtp import prepare_email, send_smtp, sends_email
+from core.messages import Attachment, Channel, OutboundMessage, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,19 @@ class MailgunAdapter:
     """Mailgun inbound routes; replies over SMTP."""
 
     name = "mailgun"
+    inbound = True
+    batched = False
+    sends_on = frozenset({Channel.EMAIL})
+    preference = 3
+    opt_out_codes: frozenset[str] = frozenset()
+    acknowledgement = Acknowledgement()
+    refusal_status = 403
+    can_send = staticmethod(sends_email)
+    prepare = staticmethod(prepare_email)
+
+    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
+        """Mailgun signs inside the form body: only `verify` can tell."""
+        return True
 
     def __init__(self, clock: Callable[[], float] = time.time,
                  max_age_s: float = DEFAULT_MAX_AGE_S) -> None:
@@ -74,7 +87,8 @@ class MailgunAdapter:
         return hmac.compare_digest(expected.hexdigest().encode(),
                                    signature.lower().encode("utf-8", "replace"))
 
-    def parse(self, *, headers: Mapping[str, str], body: bytes) -> ParsedWebhook:
+    def parse(self, *, headers: Mapping[str, str], body: bytes,
+              query: Mapping[str, str] | None = None) -> ParsedWebhook:
         """One email from a parsed route post, or from `body-mime` for a raw route."""
         form = parse_form(headers, body)
         extra = {"signature_token": form.text("token")} if form.text("token") else {}

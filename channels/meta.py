@@ -15,21 +15,28 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from channels import _http
 from channels._meta_parse import parse_event
-from channels.base import ChannelNotConfigured, ParsedWebhook, header
-from core.messages import OutboundMessage, SendResult
+from channels.base import (
+    Acknowledgement,
+    ChannelNotConfigured,
+    ParsedWebhook,
+    SendRefused,
+    Thread,
+    header,
+    within_customer_window,
+)
+from core.messages import Channel, OutboundMessage, SendResult
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://graph.facebook.com"
 DEFAULT_API_VERSION = "v25.0"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
-CUSTOMER_WINDOW = timedelta(hours=24)
 _CHALLENGE = re.compile(r"[\w.-]{1,256}")
 # throttling (4, 80007, 130429, 131048, 131056) and temporary server errors (1, 2, 131000,
 # 133004) clear with time; 131047 (re-engagement: outside the 24 h window) never does
@@ -51,18 +58,6 @@ def verify_handshake(params: Mapping[str, str], verify_token: str | None) -> str
     return challenge
 
 
-def within_customer_window(last_inbound_at: datetime | None, now: datetime,
-                           margin: timedelta = timedelta(minutes=1)) -> bool:
-    """True while a free-form reply is allowed: under 24 h since the customer last wrote.
-
-    `margin` keeps a reply queued in the last minute from landing after the window closed
-    (Meta would fail it with 131047); the caller sends a template instead.
-    """
-    if last_inbound_at is None:
-        return False
-    return now - last_inbound_at < CUSTOMER_WINDOW - margin
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -73,6 +68,31 @@ class MetaWhatsAppAdapter:
     """Meta WhatsApp Cloud API."""
 
     name = "meta_whatsapp"
+    inbound = True
+    batched = True  # one POST may carry several phone numbers' events
+    sends_on = frozenset({Channel.WHATSAPP})
+    preference = 0
+    opt_out_codes: frozenset[str] = frozenset()
+    acknowledgement = Acknowledgement()
+    refusal_status = 403
+
+    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
+        """Meta signs every POST with X-Hub-Signature-256."""
+        return bool(header(headers, SIGNATURE_HEADER))
+
+    def can_send(self, config: Mapping[str, Any]) -> bool:
+        """Any active Meta integration can send (it is checked for its number at send time)."""
+        return True
+
+    def prepare(self, message: OutboundMessage, *, config: Mapping[str, Any],
+                thread: Thread) -> tuple[OutboundMessage, Mapping[str, Any]]:
+        """Outside the 24 h window only the integration's re-engagement template may go."""
+        if not within_customer_window(thread.last_customer_message_at, thread.now):
+            template = config.get("reengagement_template")
+            if not isinstance(template, dict) or not template:
+                raise SendRefused("outside 24h window")
+            message = replace(message, metadata={**message.metadata, "template": template})
+        return message, config
 
     def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
                credentials: Mapping[str, str]) -> bool:
@@ -87,7 +107,8 @@ class MetaWhatsAppAdapter:
         expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected.encode(), digest.lower().encode("utf-8", "replace"))
 
-    def parse(self, *, headers: Mapping[str, str], body: bytes) -> ParsedWebhook:
+    def parse(self, *, headers: Mapping[str, str], body: bytes,
+              query: Mapping[str, str] | None = None) -> ParsedWebhook:
         """Every message and status in every entry and change of one POST."""
         return parse_event(self.name, body)
 

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from channels._forms import shared_secret_ok
-from channels.base import MalformedWebhook, ParsedWebhook
+from channels.base import Acknowledgement, MalformedWebhook, ParsedWebhook, header
 from channels.email import email_message, html_to_text
-from channels.smtp import send_smtp
-from core.messages import Attachment, OutboundMessage, SendResult
+from channels.smtp import prepare_email, send_smtp, sends_email
+from core.messages import Attachment, Channel, OutboundMessage, SendResult
 
 
 def _s(value: Any) -> str | None:
@@ -30,6 +30,19 @@ class PostmarkAdapter:
     """Postmark inbound webhook; replies over SMTP."""
 
     name = "postmark"
+    inbound = True
+    batched = False
+    sends_on = frozenset({Channel.EMAIL})
+    preference = 1
+    opt_out_codes: frozenset[str] = frozenset()
+    acknowledgement = Acknowledgement()
+    refusal_status = 401  # 401: Postmark stops retrying at once on 403, dropping mail
+    can_send = staticmethod(sends_email)
+    prepare = staticmethod(prepare_email)
+
+    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
+        """The secret comes as basic auth or `?token=`: without either, refuse before parsing."""
+        return bool(header(headers, "Authorization") or query.get("token"))
 
     def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
                credentials: Mapping[str, str]) -> bool:
@@ -37,7 +50,8 @@ class PostmarkAdapter:
         return shared_secret_ok(url=url, headers=headers, credentials=credentials,
                                 provider=self.name)
 
-    def parse(self, *, headers: Mapping[str, str], body: bytes) -> ParsedWebhook:
+    def parse(self, *, headers: Mapping[str, str], body: bytes,
+              query: Mapping[str, str] | None = None) -> ParsedWebhook:
         """The email in one Postmark inbound post."""
         try:
             data = json.loads(body)

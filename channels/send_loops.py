@@ -15,6 +15,7 @@ import asyncpg
 from sqlalchemy import text
 
 from channels.sender import SenderOptions, send_next
+from core.health import beat
 from db.crypto import Keyring
 from db.engine import UNAVAILABLE_ERRORS, Database
 from db.notify import OUTBOX
@@ -38,6 +39,7 @@ async def run_sender(db: Database, keyring: Keyring, options: SenderOptions, *,
                      wakeup: asyncio.Event, poll_s: float = 0.5, name: str = "sender") -> None:
     """Send due messages until cancelled; survives database outages."""
     while True:
+        beat(name)
         try:
             if await send_next(db, keyring, options) is not None:
                 continue

@@ -29,13 +29,13 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from channels import get_adapter
-from channels.base import ChannelNotConfigured
+from channels import get_adapter, registry
+from channels.base import ChannelNotConfigured, SendRefused, Thread
 from channels.consent import set_opted_out
-from channels.meta import within_customer_window
 from channels.retry import RetryPolicy, backoff_delay, longest_send_s, send_with_retries
-from channels.smtp import send_smtp
+from core import logs
 from core.messages import Channel, OutboundMessage, SendResult
+from core.metrics import send_result
 from db.crypto import Keyring
 from db.engine import Database
 from db.models import Conversation, Customer, ExternalIntegration, ExternalMessageMapping, Message
@@ -44,13 +44,6 @@ from db.tenant import ALL, scope
 
 log = logging.getLogger(__name__)
 
-# providers that can send on a channel, preferred first ("WhatsApp via Meta if it has it")
-SENDERS: dict[Channel, tuple[str, ...]] = {
-    Channel.SMS: ("twilio",),
-    Channel.WHATSAPP: ("meta_whatsapp", "twilio"),
-    Channel.EMAIL: ("smtp", "postmark", "sendgrid", "mailgun"),
-}
-OPT_OUT_ERROR_CODES = frozenset({"21610"})  # Twilio: the recipient replied STOP earlier
 CLAIM = text("""
 SELECT m.id, m.distributor_id FROM messages m
 WHERE NOT m.is_from_customer AND m.status = 'QUEUED'
@@ -106,16 +99,6 @@ class _Claim:
     attempt: int
 
 
-class _SMTPSender:
-    """The `smtp` provider only sends (it has no inbound webhook, so no adapter)."""
-
-    name = "smtp"
-
-    async def send(self, message: OutboundMessage, *, config: Mapping[str, Any],
-                   credentials: Mapping[str, str]) -> SendResult:
-        return await send_smtp(message, config=config, credentials=credentials)
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -139,36 +122,45 @@ async def _integration(session: AsyncSession, conv: Conversation) -> ExternalInt
     Strict on purpose: a thread that came in elsewhere (`orderagent chat` stores "local")
     must never go out through some other number of the distributor.
     """
-    providers = SENDERS[Channel(conv.channel)]
+    senders = {name: adapter for name, adapter in registry().items()
+               if Channel(conv.channel) in adapter.sends_on}
     stmt = select(ExternalIntegration).where(
-        ExternalIntegration.provider.in_(providers),
+        ExternalIntegration.provider.in_(senders),
         ExternalIntegration.status == IntegrationStatus.ACTIVE)
     if conv.channel_address is not None:
         stmt = stmt.where(ExternalIntegration.route_key == conv.channel_address)
     rows = (await session.execute(stmt)).scalars().all()
-    if conv.channel == Channel.EMAIL:
-        rows = [r for r in rows if (r.config or {}).get("smtp_host")]
-    rows = sorted(rows, key=lambda r: (providers.index(r.provider), str(r.id)))
+    rows = sorted((r for r in rows if senders[r.provider].can_send(r.config or {})),
+                  key=lambda r: (senders[r.provider].preference, r.provider, str(r.id)))
     return rows[0] if rows else None
 
 
-def _template(integration: ExternalIntegration) -> dict[str, Any] | None:
-    """Outbound metadata for the integration's re-engagement template, if it names one."""
-    template = (integration.config or {}).get("reengagement_template")
-    if not template:
-        return None
-    if integration.provider == "meta_whatsapp":
-        return {"template": template} if isinstance(template, dict) else None
-    if isinstance(template, str):
-        return {"content_sid": template}
-    if isinstance(template, dict) and template.get("content_sid"):
-        return {"content_sid": template["content_sid"],
-                "content_variables": template.get("content_variables")}
+async def window_refusal(session: AsyncSession, conv: Conversation) -> str | None:
+    """Why a reply cannot go out on this thread now (the provider's rules, e.g. WhatsApp's
+    closed 24-hour window with no template configured), or None: what staff see at once
+    instead of a send that fails later."""
+    integration = await _integration(session, conv)
+    if integration is None:
+        return None  # the sender fails it with its own reason
+    thread = Thread(message_id="", public_url="", automated=False,
+                    last_customer_message_at=conv.last_customer_message_at, now=_now(),
+                    subject=conv.subject)
+    probe = OutboundMessage(channel=Channel(conv.channel), recipient="", text="")
+    try:
+        get_adapter(integration.provider).prepare(
+            probe, config=dict(integration.config or {}), thread=thread)
+    except SendRefused as exc:
+        return _REFUSALS.get(str(exc), str(exc))
     return None
 
 
-async def _email_thread(session: AsyncSession, conv: Conversation) -> dict[str, Any]:
-    """The customer's latest email's metadata: the parent our reply threads under."""
+_REFUSALS = {"outside 24h window": (
+    "outside WhatsApp's 24-hour window: the customer last wrote over a day ago, so only a "
+    "template may be sent, and none is configured")}
+
+
+async def _latest_inbound(session: AsyncSession, conv: Conversation) -> dict[str, Any]:
+    """The customer's latest message's metadata: the parent an email reply threads under."""
     meta = (await session.execute(select(Message.external_metadata).where(
         Message.conversation_id == conv.id, Message.is_from_customer)
         .order_by(Message.created_at.desc()).limit(1))).scalar_one_or_none()
@@ -183,6 +175,8 @@ async def _claim(db: Database, keyring: Keyring, options: SenderOptions
             return None
         await scope(session, row.distributor_id)  # from here on: that tenant's data only
         msg = (await session.execute(select(Message).where(Message.id == row.id))).scalar_one()
+        logs.bind(distributor_id=row.distributor_id, conversation_id=msg.conversation_id,
+                  message_id=msg.id, request_id=(msg.external_metadata or {}).get("request_id"))
         conv = (await session.execute(select(Conversation).where(
             Conversation.id == msg.conversation_id))).scalar_one()
         customer = (await session.execute(select(Customer).where(
@@ -207,44 +201,36 @@ async def _claim(db: Database, keyring: Keyring, options: SenderOptions
         if integration is None:
             return _fail(msg, f"no active {channel} integration owns "
                               f"{conv.channel_address or 'this thread'}")
-        metadata: dict[str, Any] = {}
-        if channel is Channel.WHATSAPP and not within_customer_window(
-                conv.last_customer_message_at, _now()):
-            template = _template(integration)
-            if template is None:
-                return _fail(msg, "outside 24h window")
-            metadata.update(template)
-        if channel is Channel.EMAIL:
-            thread = await _email_thread(session, conv)
-            metadata.update(thread=thread, subject=thread.get("subject") or conv.subject)
-            if msg.sent_by in (None, "agent", "consent"):
-                metadata["auto_submitted"] = "auto-replied"  # RFC 3834: not from a person
+        adapter = get_adapter(integration.provider)
+        thread = Thread(message_id=str(msg.id), public_url=options.public_url,
+                        automated=msg.sent_by in (None, "agent", "consent"),
+                        last_customer_message_at=conv.last_customer_message_at, now=_now(),
+                        subject=conv.subject, latest_inbound=await _latest_inbound(session, conv))
+        try:
+            outbound, config = adapter.prepare(
+                OutboundMessage(channel=channel, recipient=recipient, text=msg.content,
+                                message_id=str(msg.id)),
+                config=dict(integration.config or {}), thread=thread)
+        except SendRefused as exc:
+            return _fail(msg, str(exc))
         try:
             credentials = await keyring.decrypt_json(session, row.distributor_id,
                                                      integration.credentials or {})
         except ValueError as exc:
             return _fail(msg, f"integration credentials unreadable: {exc}")
-        config = dict(integration.config or {})
-        if integration.provider == "twilio" and not config.get("status_callback_url"):
-            # our id in the URL (it is signed) finds the message even if a callback
-            # beats the record step
-            config["status_callback_url"] = (
-                f"{options.public_url.rstrip('/')}/webhooks/twilio/status?m={msg.id}")
         msg.send_attempts += 1
         # the lease outlasts the longest send, so no second sender takes it meanwhile
         lease_s = max(options.lease_s, longest_send_s(options.policy) + 30)
         msg.next_attempt_at = _now() + timedelta(seconds=lease_s)
         msg.external_metadata = {**(msg.external_metadata or {}), "send_in_flight": {
             "attempt": msg.send_attempts, "since": _now().isoformat()}}
-        outbound = OutboundMessage(channel=channel, recipient=recipient, text=msg.content,
-                                   message_id=str(msg.id), metadata=metadata)
         return _Claim(msg.id, row.distributor_id, customer.id, integration, credentials,
                       config, outbound, msg.send_attempts)
 
 
 async def _send(claim: _Claim, options: SenderOptions) -> SendResult:
     provider = claim.integration.provider
-    adapter = _SMTPSender() if provider == "smtp" else get_adapter(provider)
+    adapter = get_adapter(provider)
     try:
         return await send_with_retries(adapter, claim.outbound, config=claim.config,
                                        credentials=claim.credentials, policy=options.policy,
@@ -294,7 +280,10 @@ async def _record(db: Database, claim: _Claim, result: SendResult,
                                                      "external_id"]))
             log.info("outbound message %s sent via %s", msg.id, claim.integration.provider)
             return SendOutcome(msg.id, MessageStatus.SENT, external_id=result.external_id)
-        msg.external_metadata = meta
+        msg.external_metadata = {**meta, "last_failure": {  # `orderagent messages retry` reads it
+            "provider": claim.integration.provider, "ambiguous": result.ambiguous,
+            "code": str(result.error_code or result.status_code or ""),
+            "retryable": result.retryable}}
         if result.retryable and not result.ambiguous and claim.attempt < options.max_attempts:
             policy = RetryPolicy(base_delay_s=options.retry_base_s,
                                  max_delay_s=options.retry_max_s,
@@ -306,7 +295,7 @@ async def _record(db: Database, claim: _Claim, result: SendResult,
             msg.last_error = f"attempt {claim.attempt}: {_describe(result)}"[:1000]
             log.info("outbound message %s retries in %.0fs", msg.id, delay)
             return SendOutcome(msg.id, MessageStatus.QUEUED, error=msg.last_error)
-        if result.error_code in OPT_OUT_ERROR_CODES:
+        if result.error_code in get_adapter(claim.integration.provider).opt_out_codes:
             await set_opted_out(session, claim.customer_id, claim.outbound.channel,
                                 f"provider:{result.error_code}")
             return _fail(msg, f"opted out ({_describe(result)})",
@@ -314,6 +303,7 @@ async def _record(db: Database, claim: _Claim, result: SendResult,
         return _fail(msg, _describe(result), logged=_codes(result))
 
 
+@logs.traced
 async def send_next(db: Database, keyring: Keyring, options: SenderOptions
                     ) -> SendOutcome | None:
     """Claim, send and record one due outbound message; None when nothing is due."""
@@ -321,4 +311,6 @@ async def send_next(db: Database, keyring: Keyring, options: SenderOptions
     if not isinstance(claim, _Claim):
         return claim
     result = await _send(claim, options)
-    return await _record(db, claim, result, options)
+    outcome = await _record(db, claim, result, options)
+    send_result(claim.integration.provider, outcome.status, result.error_code)
+    return outcome

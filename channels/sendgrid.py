@@ -13,10 +13,10 @@ from email.policy import default as default_policy
 from typing import Any
 
 from channels._forms import Form, parse_form, shared_secret_ok
-from channels.base import MalformedWebhook, ParsedWebhook
+from channels.base import Acknowledgement, MalformedWebhook, ParsedWebhook, header
 from channels.email import HEADER_ERRORS, email_message, from_mime, header_text, html_to_text
-from channels.smtp import send_smtp
-from core.messages import Attachment, InboundMessage, OutboundMessage, SendResult
+from channels.smtp import prepare_email, send_smtp, sends_email
+from core.messages import Attachment, Channel, InboundMessage, OutboundMessage, SendResult
 
 
 def _attachments(form: Form) -> tuple[Attachment, ...]:
@@ -63,6 +63,19 @@ class SendGridAdapter:
     """SendGrid Inbound Parse webhook; replies over SMTP."""
 
     name = "sendgrid"
+    inbound = True
+    batched = False
+    sends_on = frozenset({Channel.EMAIL})
+    preference = 2
+    opt_out_codes: frozenset[str] = frozenset()
+    acknowledgement = Acknowledgement()
+    refusal_status = 403
+    can_send = staticmethod(sends_email)
+    prepare = staticmethod(prepare_email)
+
+    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
+        """The secret comes as basic auth or `?token=`: without either, refuse before parsing."""
+        return bool(header(headers, "Authorization") or query.get("token"))
 
     def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
                credentials: Mapping[str, str]) -> bool:
@@ -70,7 +83,8 @@ class SendGridAdapter:
         return shared_secret_ok(url=url, headers=headers, credentials=credentials,
                                 provider=self.name)
 
-    def parse(self, *, headers: Mapping[str, str], body: bytes) -> ParsedWebhook:
+    def parse(self, *, headers: Mapping[str, str], body: bytes,
+              query: Mapping[str, str] | None = None) -> ParsedWebhook:
         """One email from a parsed-mode or raw-mode post."""
         form = parse_form(headers, body)
         charsets = form.json("charsets")

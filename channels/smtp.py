@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -20,9 +21,15 @@ from typing import Any
 import aiosmtplib
 
 from channels._http import MAX_TIMEOUT_S
-from channels.base import ChannelNotConfigured
+from channels.base import (
+    Acknowledgement,
+    ChannelNotConfigured,
+    MalformedWebhook,
+    ParsedWebhook,
+    Thread,
+)
 from channels.email import message_ids, sender_address
-from core.messages import OutboundMessage, SendResult
+from core.messages import Channel, OutboundMessage, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -148,3 +155,55 @@ async def send_smtp(message: OutboundMessage, *, config: Mapping[str, Any],
         log.warning("smtp send failed: %s (retryable=%s ambiguous=%s)",
                     result.error_code or result.error, result.retryable, result.ambiguous)
     return result
+
+
+def prepare_email(message: OutboundMessage, *, config: Mapping[str, Any],
+                  thread: Thread) -> tuple[OutboundMessage, Mapping[str, Any]]:
+    """An email reply threads under the customer's latest email and says if it is automated."""
+    parent = dict(thread.latest_inbound)
+    metadata = {**message.metadata, "thread": parent,
+                "subject": parent.get("subject") or thread.subject}
+    if thread.automated:
+        metadata["auto_submitted"] = "auto-replied"  # RFC 3834: not from a person
+    return replace(message, metadata=metadata), config
+
+
+def sends_email(config: Mapping[str, Any]) -> bool:
+    """An email integration sends only when it names an SMTP server."""
+    return bool(config.get("smtp_host"))
+
+
+class SmtpAdapter:
+    """The `smtp` provider: sends email replies, has no inbound webhook."""
+
+    name = "smtp"
+    inbound = False
+    batched = False
+    sends_on = frozenset({Channel.EMAIL})
+    preference = 0  # a plain SMTP integration first, then the inbound providers' own
+    opt_out_codes: frozenset[str] = frozenset()
+    acknowledgement = Acknowledgement()
+    refusal_status = 403
+
+    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
+        """Nothing is ever posted to this provider."""
+        return False
+
+    def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
+               credentials: Mapping[str, str]) -> bool:
+        """No webhook: nothing verifies."""
+        return False
+
+    def parse(self, *, headers: Mapping[str, str], body: bytes,
+              query: Mapping[str, str] | None = None) -> ParsedWebhook:
+        """No webhook: every request is malformed."""
+        raise MalformedWebhook("the smtp provider has no inbound webhook")
+
+    can_send = staticmethod(sends_email)
+    prepare = staticmethod(prepare_email)
+
+    async def send(self, message: OutboundMessage, *, config: Mapping[str, Any],
+                   credentials: Mapping[str, str]) -> SendResult:
+        """Send over the integration's SMTP server."""
+        return await send_smtp(message, config=config, credentials=credentials)
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
@@ -27,11 +28,15 @@ from twilio.request_validator import (
 
 from channels import _http
 from channels.base import (
+    Acknowledgement,
     ChannelNotConfigured,
     MalformedWebhook,
     ParsedWebhook,
+    SendRefused,
+    Thread,
     header,
     message_type_for,
+    within_customer_window,
 )
 from core.messages import (
     Attachment,
@@ -114,10 +119,31 @@ def _address(value: str) -> tuple[Channel, str]:
     raise MalformedWebhook(f"unsupported Twilio channel {prefix[:20]!r}")
 
 
+def _template(template: Any) -> dict[str, Any] | None:
+    """A Content API template (`content_sid`) from the integration's config, if it names one."""
+    if isinstance(template, str) and template:
+        return {"content_sid": template}
+    if isinstance(template, dict) and template.get("content_sid"):
+        return {"content_sid": template["content_sid"],
+                "content_variables": template.get("content_variables")}
+    return None
+
+
 class TwilioAdapter:
     """Twilio Messaging: SMS and WhatsApp."""
 
     name = "twilio"
+    inbound = True
+    batched = False
+    sends_on = frozenset({Channel.SMS, Channel.WHATSAPP})
+    preference = 1  # WhatsApp through Meta's own API first, when the distributor has it
+    opt_out_codes = frozenset({"21610"})  # the recipient replied STOP earlier
+    acknowledgement = Acknowledgement(EMPTY_TWIML, "text/xml")
+    refusal_status = 403
+
+    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
+        """Twilio signs every request with X-Twilio-Signature."""
+        return bool(header(headers, SIGNATURE_HEADER))
 
     def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
                credentials: Mapping[str, str]) -> bool:
@@ -149,7 +175,8 @@ class TwilioAdapter:
                 return False
         return RequestValidator(key).validate(url, params, signature, algorithm=algorithm)
 
-    def parse(self, *, headers: Mapping[str, str], body: bytes) -> ParsedWebhook:
+    def parse(self, *, headers: Mapping[str, str], body: bytes,
+              query: Mapping[str, str] | None = None) -> ParsedWebhook:
         """An inbound message or a status callback (both are form posts)."""
         form = _form(body)
         message_sid = form.get("MessageSid") or form.get("SmsMessageSid") or form.get("SmsSid")
@@ -157,10 +184,16 @@ class TwilioAdapter:
             raise MalformedWebhook("no MessageSid")
         status = (form.get("MessageStatus") or "").strip().lower()
         if status and status not in _INBOUND_STATUSES:
-            return ParsedWebhook(statuses=self._status(form, message_sid, status))
+            return ParsedWebhook(statuses=self._status(form, message_sid, status,
+                                                       (query or {}).get("m")))
         return ParsedWebhook(messages=(self._message(form, message_sid, headers),))
 
-    def _status(self, form: MultiDict[str], sid: str, raw: str) -> tuple[StatusUpdate, ...]:
+    def _status(self, form: MultiDict[str], sid: str, raw: str,
+                 hint: str | None) -> tuple[StatusUpdate, ...]:
+        # a status callback comes from our number: `From` finds the distributor
+        ours = (form.get("From") or "").removeprefix("whatsapp:").strip()
+        if not ours:
+            raise MalformedWebhook("status callback without From")
         mapped = _STATUS_MAP.get(raw)
         if mapped is None:
             log.info("twilio status %r ignored for %s", raw[:20], sid)
@@ -170,6 +203,7 @@ class TwilioAdapter:
             provider=self.name, external_id=sid, status=mapped, raw_status=raw,
             error_code=error_code,
             error_message=form.get("ChannelStatusMessage") or None,
+            recipient=ours, message_hint=hint,
         ),)
 
     def _message(self, form: MultiDict[str], sid: str,
@@ -233,6 +267,26 @@ class TwilioAdapter:
                     url=url,
                 ))
         return tuple(media)
+
+    def can_send(self, config: Mapping[str, Any]) -> bool:
+        """Any active Twilio integration can send."""
+        return True
+
+    def prepare(self, message: OutboundMessage, *, config: Mapping[str, Any],
+                thread: Thread) -> tuple[OutboundMessage, Mapping[str, Any]]:
+        """A template outside WhatsApp's 24 h window; our id in the status callback URL."""
+        if message.channel is Channel.WHATSAPP and not within_customer_window(
+                thread.last_customer_message_at, thread.now):
+            template = _template(config.get("reengagement_template"))
+            if template is None:
+                raise SendRefused("outside 24h window")
+            message = replace(message, metadata={**message.metadata, **template})
+        if not config.get("status_callback_url"):
+            # our id in the URL (it is signed) finds the message even if a callback beats
+            # the sender's record step
+            config = {**config, "status_callback_url": (
+                f"{thread.public_url.rstrip('/')}/webhooks/twilio/status?m={thread.message_id}")}
+        return message, config
 
     async def send(self, message: OutboundMessage, *, config: Mapping[str, Any],
                    credentials: Mapping[str, str]) -> SendResult:

@@ -97,6 +97,10 @@ class StatusUpdate:
     error_message: str | None = None
     # the provider's own word (Twilio "undelivered", Meta "failed"): part of the dedupe key
     raw_status: str | None = None
+    # our number or phone_number_id the message went out from: finds the distributor
+    recipient: str | None = None
+    # our messages.id, when the provider echoes it (Twilio's callback URL, Meta's opaque data)
+    message_hint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

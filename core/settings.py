@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "xxx", "todo", "your-key-here"}
@@ -33,11 +35,34 @@ class Settings(BaseSettings):
     # the latest one before answering, so a burst gets one reply
     burst_window_ms: int = Field(default=1500, ge=0)
     log_level: str = "INFO"
+    # "json" (one object per line), "console" (readable), or "auto": console on a terminal
+    log_format: Literal["auto", "json", "console"] = "auto"
+    # /metrics labels database gauges by distributor while there are at most this many
+    # (0: never); beyond it they are summed, so the number of series stays bounded
+    metrics_per_distributor: int = Field(default=0, ge=0)
     # outbound webhooks may reach private/loopback addresses (a self-hosted distributor's
     # ERP on its own network); off by default, so a URL cannot reach our own network
     webhooks_allow_private: bool = False
     # failed API key attempts one client address may make per minute before it gets 429s
     api_auth_failures_per_minute: int = Field(default=30, ge=1)
+    # the tables' owner, who migrates; DATABASE_URL is then the runtime role, which owns
+    # nothing (README, "Database roles"). Unset: migrations run as DATABASE_URL's user
+    owner_database_url: str | None = None
+    # run even though PostgreSQL's tenant wall is not in force (a superuser or the
+    # tables' owner as DATABASE_URL, roles missing, RLS not forced): the ORM filter alone
+    allow_no_rls: bool = False
+    # the price of `llm_model` in USD per million tokens, for a model genai-prices does not
+    # know (private, self-hosted, behind OPENAI_BASE_URL); both or neither. An unpriced
+    # model is refused for distributors with a monthly AI budget
+    llm_input_usd_per_mtok: Decimal | None = Field(default=None, ge=0)
+    llm_output_usd_per_mtok: Decimal | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _both_prices_or_neither(self) -> Settings:
+        if (self.llm_input_usd_per_mtok is None) != (self.llm_output_usd_per_mtok is None):
+            raise ValueError("set both ORDERAGENT_LLM_INPUT_USD_PER_MTOK and "
+                             "ORDERAGENT_LLM_OUTPUT_USD_PER_MTOK, or neither")
+        return self
 
     @field_validator("encryption_key", "openai_api_key")
     @classmethod

@@ -26,7 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from core.settings import Settings
-from db.models import EncryptionKey
+from db.models import Distributor, EncryptionKey
+from db.tenant import scope
 
 ALGORITHM = "AES-256-GCM"
 
@@ -180,7 +181,21 @@ async def rewrap_all(session: AsyncSession, old: Keyring, new: Keyring,
     changes. With `new_data_keys`, each distributor also gets a fresh active data key
     (new writes use it; older values still open with the old versions).
     """
-    rows = (await session.execute(select(EncryptionKey).with_for_update())).scalars().all()
+    # one distributor at a time, each in its own scope: the system role may read the
+    # data keys (routing opens credentials) but rewrites them only as their tenant
+    count = 0
+    for distributor_id in (await session.execute(
+            select(Distributor.id).order_by(Distributor.id))).scalars().all():
+        await scope(session, distributor_id)
+        count += await _rewrap(session, distributor_id, old, new, new_data_keys=new_data_keys)
+    await session.flush()
+    return count
+
+
+async def _rewrap(session: AsyncSession, distributor_id: uuid.UUID, old: Keyring,
+                  new: Keyring, *, new_data_keys: bool) -> int:
+    rows = (await session.execute(select(EncryptionKey).where(
+        EncryptionKey.distributor_id == distributor_id).with_for_update())).scalars().all()
     for row in rows:
         aad = row.distributor_id.bytes + row.version.to_bytes(4, "big")
         kek = old._keks.get(row.master_key_id)
@@ -191,15 +206,13 @@ async def rewrap_all(session: AsyncSession, old: Keyring, new: Keyring,
         row.wrapped_key = _seal(new.kek, key, aad)
         row.master_key_id = new.kek_id
         row.rotated_at = datetime.now(UTC)
-    if new_data_keys:
-        for distributor_id in {r.distributor_id for r in rows}:
-            for row in rows:
-                if row.distributor_id == distributor_id:
-                    row.active = False
-            await session.flush()
-            new._active.pop(distributor_id, None)
-            new._keys = {k: v for k, v in new._keys.items() if k[0] != distributor_id}
-            await new._active_key(session, distributor_id)
+    if new_data_keys and rows:
+        for row in rows:
+            row.active = False
+        await session.flush()
+        new._active.pop(distributor_id, None)
+        new._keys = {k: v for k, v in new._keys.items() if k[0] != distributor_id}
+        await new._active_key(session, distributor_id)
     await session.flush()
     return len(rows)
 

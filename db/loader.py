@@ -9,6 +9,7 @@ disappear from the file are deactivated, not deleted, since past orders refer to
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from db.models import (
     ProductVariant,
 )
 from db.models.enums import IntegrationStatus, VariantType
+from db.tenant import scope
 
 # provider -> (config key that routes inbound webhooks, required config, required credentials)
 PROVIDERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -99,16 +101,41 @@ def route_key(spec: IntegrationSpec, where: str) -> str:
     return value
 
 
+async def _claim_routes(session: AsyncSession, data: DistributorFile, slug: str,
+                        path: str) -> uuid.UUID | None:
+    """The distributor's id (None if new), after checking that no integration's route
+    belongs to another distributor: the one look across tenants a load needs."""
+    found = (await session.execute(select(Distributor.id).where(Distributor.slug == slug))
+             ).scalar_one_or_none()
+    for i, integ in enumerate(data.integrations):
+        where = f"{path}: integrations[{i}]"
+        key = route_key(integ, where)
+        owner = (await session.execute(select(ExternalIntegration.distributor_id).where(
+            ExternalIntegration.provider == integ.provider,
+            ExternalIntegration.route_key == key))).scalar_one_or_none()
+        if owner is not None and owner != found:
+            raise DistributorFileError(
+                f"{where}.config: {integ.provider} {key} already belongs to another "
+                "distributor")
+    return found
+
+
 async def load_distributor(session: AsyncSession, data: DistributorFile, keyring: Keyring,
                            *, path: str = "<input>") -> LoadResult:
-    """Create or update the distributor described by `data` (the caller commits)."""
+    """Create or update the distributor described by `data` (the caller commits).
+
+    Called in a session scoped `ALL`, it looks across tenants only for the slug and the
+    integrations' routes, then scopes the session to the distributor: every write is
+    that tenant's, behind PostgreSQL's wall."""
     spec = data.distributor
     slug = spec.slug or slugify(spec.business_name)
     result = LoadResult(slug=slug)
-    dist = (await session.execute(select(Distributor).where(Distributor.slug == slug))
-            ).scalar_one_or_none()
+    found = await _claim_routes(session, data, slug, path)
+    await scope(session, found or (new_id := uuid.uuid4()))
+    dist = None if found is None else (await session.execute(
+        select(Distributor).where(Distributor.id == found))).scalar_one()
     if dist is None:
-        dist = Distributor(slug=slug, business_name=spec.business_name)
+        dist = Distributor(id=new_id, slug=slug, business_name=spec.business_name)
         session.add(dist)
         await session.flush()
         result.created = True

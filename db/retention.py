@@ -23,6 +23,7 @@ from db.models import (
     WebhookDelivery,
 )
 from db.models.enums import AuditOperation
+from db.tenant import scope
 
 # dependents first, so each count is what that table lost (not hidden in a cascade)
 PURGED = (PIIDetectionResult, AIResponse, AIError, WebhookDelivery, Message)
@@ -39,11 +40,15 @@ class Purged:
 
 async def purge(session: AsyncSession, now: datetime, *, dry_run: bool = False
                 ) -> list[Purged]:
-    """Remove data past each distributor's retention; one audit row per table touched."""
+    """Remove data past each distributor's retention; one audit row per table touched.
+
+    Distributors are listed as the system role; each one's rows are then removed in
+    its own tenant scope (the system role may delete nothing)."""
     results = []
     distributors = (await session.execute(select(Distributor).where(
         Distributor.data_retention_days.is_not(None)).order_by(Distributor.slug))).scalars()
     for dist in distributors.all():
+        await scope(session, dist.id)
         cutoff = now - timedelta(days=dist.data_retention_days)
         result = Purged(dist.slug, cutoff)
         for model in PURGED:

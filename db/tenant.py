@@ -7,9 +7,11 @@ session with no scope is refused, so forgetting the scope fails loudly instead o
 leaking another distributor's rows; a row flushed for another tenant is refused too.
 
 A second wall sits in PostgreSQL itself: row-level security policies on every tenant
-table (migration 0003). A tenant-scoped transaction runs as the role `orderagent_tenant`
-with `orderagent.tenant` set, so even a raw SQL statement that forgets its
-`distributor_id` sees and writes only that distributor's rows.
+table, forced on the owner too (migrations 0003, 0005). A tenant-scoped transaction runs
+as the role `orderagent_tenant` with `orderagent.tenant` set, so even a raw SQL statement
+that forgets its `distributor_id` sees and writes only that distributor's rows; an `ALL`
+transaction runs as `orderagent_system`, which may read only what the system paths need
+(db/roles.py).
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ import uuid
 from typing import Final
 
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from db.models.base import TenantScoped
+from db.roles import SYSTEM_ROLE, TENANT_ROLE
 
 ALL: Final = "*"
-TENANT_ROLE: Final = "orderagent_tenant"
 _SET_TENANT = "set_config('role', :role, true), set_config('orderagent.tenant', :tenant, true)"
 _SET_LOCK_TIMEOUT = "set_config('lock_timeout', :lock_timeout, true)"
 _SET = {  # (row-level security, lock timeout) -> the one statement that sets them
@@ -41,20 +43,16 @@ class TenantScopeError(RuntimeError):
 async def scope(session: AsyncSession, tenant: uuid.UUID | str, *,
                 lock_timeout: str | None = None) -> None:
     """Scope an open transaction to `tenant`: the ORM filter, and (when the database has
-    the role) PostgreSQL's row-level security for the rest of the transaction. A
-    `lock_timeout` ("100ms") bounds its row-lock waits, set in the same round trip."""
+    the roles) PostgreSQL's row-level security for the rest of the transaction: the
+    tenant's role and setting, or for `ALL` the narrow system role. A `lock_timeout`
+    ("100ms") bounds its row-lock waits, set in the same round trip."""
     session.info["tenant"] = tenant
-    rls = bool(tenant != ALL and session.info.get("rls"))
+    system = tenant == ALL
+    rls = bool(session.info.get("system_role" if system else "rls"))
     if rls or lock_timeout:
         await session.execute(_SET[rls, bool(lock_timeout)], {
-            "role": TENANT_ROLE, "tenant": str(tenant), "lock_timeout": lock_timeout})
-
-
-async def rls_available(conn: AsyncConnection) -> bool:
-    """Whether the connected user may take the tenant role (migration 0003 made it)."""
-    return bool((await conn.execute(text(
-        "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = :r"),
-        {"r": TENANT_ROLE})).scalar_one_or_none())
+            "role": SYSTEM_ROLE if system else TENANT_ROLE,
+            "tenant": "" if system else str(tenant), "lock_timeout": lock_timeout})
 
 
 def _scope(session: Session) -> uuid.UUID | str | None:

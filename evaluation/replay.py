@@ -46,6 +46,7 @@ from db.models import (
 from db.models.enums import SessionItemStatus, SessionOutcome, SessionStatus
 from db.scratch import create_database, database_url, drop_database
 from db.tenant import ALL
+from evaluation import replay_lines
 from evaluation.local import say
 from evaluation.transcripts import Transcript, Usage, entry, metrics
 
@@ -164,7 +165,9 @@ async def _run_one(db: Database, ctx: AgentContext, dist: uuid.UUID, t: Transcri
     async with db.transaction(tenant=dist) as session:
         outcome, items, unmatched = await _result(session, conversation_id)
         latencies = await _latencies(session, conversation_id)
-    return entry(t, outcome, items, replies, unmatched=unmatched, error=error), latencies
+        seen = await replay_lines.details(session, conversation_id)  # for the HTML report
+    row = entry(t, outcome, items, replies, unmatched=unmatched, error=error)
+    return {**row, "channel": t.channel, "turns": [x.text for x in t.turns], **seen}, latencies
 
 
 async def _answer(db: Database, ctx: AgentContext, conversation_id: uuid.UUID) -> list[str]:

@@ -20,10 +20,10 @@ from itertools import groupby
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent.pii import mask_for_storage
 from core.messages import Channel, InboundMessage
 from db.models import OrderAttachment
 from db.notify import INBOX, notify_after_commit
+from mailroom.pii import mask_for_storage
 
 log = logging.getLogger(__name__)
 

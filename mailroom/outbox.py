@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import logs
 from db.models import Conversation, Message
 from db.models.enums import MessageStatus
 from db.notify import OUTBOX, notify_after_commit
@@ -26,7 +27,8 @@ async def queue_reply(db: AsyncSession, conv: Conversation, text: str, *,
                     conversation_id=conv.id, content=text, is_from_customer=False,
                     status=MessageStatus.QUEUED, thread_position=conv.message_count,
                     order_session_id=session_id, sent_by=sent_by,
-                    next_attempt_at=func.now(), created_at=func.clock_timestamp())
+                    next_attempt_at=func.now(), created_at=func.clock_timestamp(),
+                    external_metadata=logs.trace_metadata())
     db.add(reply)
     conv.last_message_at = datetime.now(UTC)
     await message_created(db, conv, reply.id, sent_by=sent_by)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.distributor_file import DistributorFile, ProductSpec, VariantSpec
+from matching.attributes import swap_attribute
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +43,74 @@ class CatalogItem:
 # A size written in a product or variant name, with the container word that goes with it,
 # so "Coca-Cola 12 oz Can" + "20 oz Bottle" reads "Coca-Cola 20 oz Bottle".
 _MEASURE = re.compile(
-    r"(?:\b\d+(?:\.\d+)?(?:\s*x\s*\d+(?:\.\d+)?)?\s*(?:fl\s*)?"
+    r"(?:(?<![\w/])(?:\d+\s*/\s*)?\d+(?:\.\d+)?(?:\s*x\s*\d+(?:\.\d+)?)?\s*(?:fl\s*)?"
     r"(?:oz|lb|lbs|gal|gallon|liter|litre|l|ml|qt|quart|kg|g|in|inch|dozen|ct)\b"
-    r"|\bhalf\s+gallon\b|\b(?:gallon|quart|pint)\b)"
+    r"|\bhalf\s+gal(?:lon)?\b|\b(?:gallon|quart|pint|qt)\b)"
     r"(?:\s+(?:can|bottle|glass bottle|jug|tub|bag|box|loaf|carton|pouch))?",
     re.IGNORECASE,
 )
 _GRADE = re.compile(r"\b(?:\d+/\d+|u/?\d+)\b", re.IGNORECASE)  # 16/20 shrimp, 80/20 beef
 _SIZE_WORD = re.compile(r"\b(?:x-large|extra large|small|medium|large)\b", re.IGNORECASE)
+_DIMENSIONS = re.compile(r"\b\d+(?:\.\d+)?x\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?\b", re.IGNORECASE)
+_COMPARTMENTS = re.compile(r"\b\d\s*-?\s*(?:cmp|cmpt|comp|compartment)s?\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
 
 
 def variant_display_name(product_name: str, variant_name: str) -> str:
-    """The variant's name: the product's size replaced by the variant's, else appended."""
-    for pattern in (_MEASURE, _GRADE, _SIZE_WORD):
+    """The variant's name: the product's size, colour, flavour... replaced by the variant's
+    ("Butter Unsalted 4/1 lb" + "Salted" -> "Butter Salted 4/1 lb"), else appended."""
+    swapped = swap_attribute(product_name, variant_name)
+    if swapped is not None:
+        product_name, variant_name = swapped
+        have = {w.lower() for w in _WORD.findall(product_name)}
+        if all(w.lower() in have for w in _WORD.findall(variant_name)):
+            return product_name  # "YELLOW 10/1KG": the pack is the product's too
+    measured = _swap_measures(product_name, variant_name)
+    if measured is not None:
+        return measured
+    for pattern in (_GRADE, _SIZE_WORD, _DIMENSIONS, _COMPARTMENTS):
         if pattern.search(variant_name) and pattern.search(product_name):
             return pattern.sub(lambda _m: variant_name, product_name, count=1)
     return f"{product_name} {variant_name}"
+
+
+def _swap_measures(product_name: str, variant_name: str) -> str | None:
+    """Each size of the variant in place of the product's size of the same kind
+    ("LIME PERSIAN 200CT 40 LB" + "10 LB BAG" -> "LIME PERSIAN 200CT 10 LB BAG")."""
+    theirs, mine = list(_MEASURE.finditer(product_name)), list(_MEASURE.finditer(variant_name))
+    if not theirs or not mine:
+        return None
+    spots: list[tuple[int, int, str]] = []
+    left = variant_name
+    for m in mine:
+        kind = _measure_kind(m.group(0))
+        free = [t for t in theirs if all(t.start() != s for s, _, _ in spots)]
+        spot = next((t for t in free if _measure_kind(t.group(0)) == kind), None)
+        if spot is None and len(mine) == 1:
+            spot = free[0]
+        if spot is not None:
+            spots.append((spot.start(), spot.end(), m.group(0)))
+            left = left.replace(m.group(0), " ", 1)
+    if not spots:
+        return None
+    name = product_name
+    for start, end, text in sorted(spots, reverse=True):
+        name = f"{name[:start]}{text}{name[end:]}"
+    left = " ".join(left.split())
+    return f"{name} {left}" if left else name
+
+
+_KINDS = (("lb", "oz", "kg", "g"), ("gal", "qt", "pint", "quart", "l", "ml", "liter", "litre"),
+          ("in", "inch"), ("ct", "dozen"))  # fmt: skip
+
+
+def _measure_kind(text: str) -> int:
+    """Which kind of measure a matched size is (weight, volume, length, count), -1 if none."""
+    words = [w.lower() for w in _WORD.findall(text) if not w[0].isdigit()]
+    for kind, units in enumerate(_KINDS):
+        if any(w.rstrip("s") in units or w in units for w in words):
+            return kind
+    return -1
 
 
 def _product_item(product: ProductSpec) -> CatalogItem:

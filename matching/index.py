@@ -13,18 +13,24 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import InvalidOperation
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from matching.attributes import Attributes, attributes
 from matching.catalog import CatalogItem
+from matching.lexicon import english_tokens
+from matching.lexicon import load as load_lexicons
 from matching.normalize import norm_tokens, singular
+from matching.packs import item_units, spell_packs
 from matching.parse import split_sizes
-from matching.units import Size
+from matching.units import Amount, Size, size_amounts
 
 # Surface kinds and how far a perfect hit on each one can be trusted.
 NAME, ALIAS, MISSPELLING, INHERITED = 1.0, 1.0, 0.97, 0.98
+TRANSLATED = 0.96  # a catalog name read in English ("QUESO FRESCO" -> fresh cheese)
 _CACHE_LIMIT = 20_000
 _TYPO_WEIGHT = {4: 0.72, 5: 0.82, 6: 0.9}
 
@@ -51,8 +57,15 @@ class CatalogIndex:
     surface_idf: list[float]
     item_surfaces: list[np.ndarray]
     item_tokens: list[frozenset[str]]
+    item_shelf: list[frozenset[str]]  # tokens an item has only from its category
     item_sizes: list[tuple[Size, ...]]
     item_weak_sizes: list[tuple[Size, ...]]
+    item_amounts: list[frozenset[Amount]]  # the numbers a customer may say for its sizes
+    item_main_amounts: list[frozenset[Amount]]  # ...those of its main size (not a count)
+    item_units: list[frozenset[str]]
+    item_attributes: list[Attributes]  # colour, flavour, salted... named by the item
+    item_marks: list[frozenset[str]]  # classes where a variant differs from its product
+    family: dict[str, tuple[int, ...]]  # product id -> the product and its variants
     exact: dict[str, tuple[int, ...]]
     postings: dict[str, np.ndarray]
     idf: dict[str, float]
@@ -114,7 +127,10 @@ class CatalogIndex:
 
 
 def _core(text: str) -> tuple[str, list[Size]]:
-    tokens, sizes = split_sizes(text)
+    try:
+        tokens, sizes = split_sizes(spell_packs(text))
+    except (InvalidOperation, ValueError):  # an unreadable size must not sink the index
+        tokens, sizes = text.split(), []
     return " ".join(norm_tokens(tokens)), sizes
 
 
@@ -131,6 +147,14 @@ def _item_texts(item: CatalogItem, base: CatalogItem | None) -> Iterable[tuple[s
         yield spelling, MISSPELLING, base is None
 
 
+def _surfaces(core: str, weight: float) -> Iterable[tuple[str, float]]:
+    """A surface's normalised text, and its English reading when it has Spanish words."""
+    yield core, weight
+    english = english_tokens(core.split())
+    if english:
+        yield " ".join(english), weight * TRANSLATED
+
+
 @dataclass
 class _Builder:
     """The lists an index is built from, filled item by item."""
@@ -144,6 +168,8 @@ class _Builder:
     item_tokens: list[frozenset[str]] = field(default_factory=list)
     item_sizes: list[tuple[Size, ...]] = field(default_factory=list)
     item_weak: list[tuple[Size, ...]] = field(default_factory=list)
+    item_attributes: list[Attributes] = field(default_factory=list)
+    item_shelf: list[frozenset[str]] = field(default_factory=list)
     exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cores: dict[str, tuple[str, list[Size]]] = field(default_factory=lambda: {"": ("", [])})
@@ -160,30 +186,32 @@ class _Builder:
         seen: dict[str, int] = {}
         sizes: list[Size] = []
         tokens: set[str] = set()
-        for text, weight, own_sizes in _item_texts(item, base):
-            core, found = self.core(text)
+        # A variant surface that is the product's name once its sizes are gone ("Whole Milk
+        # Half Gallon") only says "this size"; one with words of its own ("... Salted") does not.
+        base_cores = set()
+        if base is not None:
+            base_cores = {self.core(text)[0] for text, _, _ in _item_texts(base, None)}
+        named: list[str] = []
+        for text, trust, own_sizes in _item_texts(item, base):
+            plain, found = self.core(text)
             if own_sizes:
                 sizes.extend(s for s in found if s not in sizes)
-            if not core:
-                continue
-            tokens.update(core.split())
-            if core in seen:
-                pos = seen[core]
-                self.surface_weight[pos] = max(self.surface_weight[pos], weight)
-                self.surface_sized[pos] = self.surface_sized[pos] and bool(found)
-                self.size_only[pos] = self.size_only[pos] and bool(found) and own_sizes
-                continue
-            seen[core] = len(self.surfaces)
-            self.surfaces.append(core)
-            self.surface_item.append(idx)
-            self.surface_weight.append(weight)
-            self.surface_sized.append(bool(found))
-            # A variant's own "half gal skim": without its size it is just the product.
-            self.size_only.append(bool(found) and own_sizes and item.is_variant)
-            if weight >= INHERITED:
-                self.exact[core].append(idx)
-        for text in (*item.keywords, item.category or "", item.brand or ""):
-            tokens.update(self.core(text)[0].split())
+            if plain:
+                size_only = bool(found) and own_sizes and plain in base_cores
+                for core, weight in _surfaces(plain, trust):
+                    self.surface(idx, seen, tokens, core, weight, bool(found), size_only)
+                    if trust != MISSPELLING:
+                        named.append(core)
+        self.item_attributes.append(attributes(named))
+        for text in (*item.keywords, item.brand or ""):
+            words = self.core(text)[0].split()
+            tokens.update(words)
+            tokens.update(english_tokens(words))
+        # the category's words describe the shelf, not the item ("Cups & Lids" for a cup)
+        words = self.core(item.category or "")[0].split()
+        shelf = {*words, *english_tokens(words)} - tokens
+        tokens.update(shelf)
+        self.item_shelf.append(frozenset(shelf) if shelf else _NO_MARKS)
         weak = [] if item.is_variant else self.core(item.description or "")[1]
         self.item_surfaces.append(np.fromiter(seen.values(), dtype=np.int32, count=len(seen)))
         self.item_tokens.append(frozenset(tokens))
@@ -192,10 +220,55 @@ class _Builder:
         for token in tokens:
             self.postings[token].append(idx)
 
+    def surface(
+        self,
+        idx: int,
+        seen: dict[str, int],
+        tokens: set[str],
+        core: str,
+        weight: float,
+        sized: bool,
+        size_only: bool,
+    ) -> None:
+        """Add one surface of an item (or raise the trust of one it already has)."""
+        tokens.update(core.split())
+        if core in seen:
+            pos = seen[core]
+            self.surface_weight[pos] = max(self.surface_weight[pos], weight)
+            self.surface_sized[pos] = self.surface_sized[pos] and sized
+            self.size_only[pos] = self.size_only[pos] and size_only
+            return
+        seen[core] = len(self.surfaces)
+        self.surfaces.append(core)
+        self.surface_item.append(idx)
+        self.surface_weight.append(weight)
+        self.surface_sized.append(sized)
+        self.size_only.append(size_only)
+        if weight >= INHERITED:
+            self.exact[core].append(idx)
+
+
+_NO_MARKS: frozenset[str] = frozenset()
+
+
+def _marks(items: list[CatalogItem], attrs: list[Attributes]) -> list[frozenset[str]]:
+    """For each variant, the attribute classes in which it differs from its product."""
+    base = {it.product_id: i for i, it in enumerate(items) if not it.is_variant}
+    out = []
+    for i, item in enumerate(items):
+        b = base.get(item.product_id)
+        if not item.is_variant or b is None:
+            out.append(_NO_MARKS)
+            continue
+        mine, theirs = attrs[i], attrs[b]
+        out.append(frozenset(k for k in mine if theirs.get(k) != mine[k]) or _NO_MARKS)
+    return out
+
 
 def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     """Build the index of one distributor's items (products and variants)."""
     items = list(items)
+    load_lexicons()
     bases = {it.product_id: it for it in items if not it.is_variant}
     b = _Builder()
     for idx, item in enumerate(items):
@@ -203,6 +276,9 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     n = max(len(items), 1)
     idf = {t: math.log((n + 1) / (len(ids) + 0.5)) + 0.1 for t, ids in b.postings.items()}
     surface_tokens = [tuple(s.split()) for s in b.surfaces]
+    family: dict[str, list[int]] = defaultdict(list)
+    for idx, item in enumerate(items):
+        family[item.product_id].append(idx)
     vocab_by_len: dict[int, list[str]] = defaultdict(list)
     for token in b.postings:
         if token.isalpha():
@@ -218,8 +294,15 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         surface_idf=[sum(idf[w] for w in words) for words in surface_tokens],
         item_surfaces=b.item_surfaces,
         item_tokens=b.item_tokens,
+        item_shelf=b.item_shelf,
         item_sizes=b.item_sizes,
         item_weak_sizes=b.item_weak,
+        item_amounts=[size_amounts(sizes) for sizes in b.item_sizes],
+        item_main_amounts=[size_amounts(sizes, counts=False) for sizes in b.item_sizes],
+        item_units=[item_units(it) for it in items],
+        item_attributes=b.item_attributes,
+        item_marks=_marks(items, b.item_attributes),
+        family={k: tuple(v) for k, v in family.items()},
         exact={k: tuple(v) for k, v in b.exact.items()},
         postings={t: np.asarray(ids, dtype=np.int32) for t, ids in b.postings.items()},
         idf=idf,

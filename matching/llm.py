@@ -12,6 +12,7 @@ which downloads a tokenizer).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -41,17 +42,7 @@ log = logging.getLogger(__name__)
 PROMPT = "match_resolve"
 MAX_CANDIDATES = 6
 PLAUSIBLE_SCORE = 0.4  # below this a candidate is not worth a model's time
-# USD per million tokens (input, output); unknown models cost 0 and say so in the log.
-PRICES: dict[str, tuple[Decimal, Decimal]] = {
-    "gpt-4o-mini": (Decimal("0.15"), Decimal("0.60")),
-    "gpt-4o": (Decimal("2.50"), Decimal("10.00")),
-    "gpt-4.1-nano": (Decimal("0.10"), Decimal("0.40")),
-    "gpt-4.1-mini": (Decimal("0.40"), Decimal("1.60")),
-    "gpt-4.1": (Decimal("2.00"), Decimal("8.00")),
-    "gpt-5-nano": (Decimal("0.05"), Decimal("0.40")),
-    "gpt-5-mini": (Decimal("0.25"), Decimal("2.00")),
-}
-
+OPENAI = "openai"
 
 class LLMDecision(BaseModel):
     """What the model answers: a candidate number or null, and how sure it is."""
@@ -76,13 +67,47 @@ class LLMCall:
     error: str | None = None
 
 
-def cost_usd(model: str, input_tokens: int, output_tokens: int) -> Decimal:
-    """What a call cost, from the price table (longest matching model-name prefix)."""
-    key = max((k for k in PRICES if model.startswith(k)), key=len, default=None)
-    if key is None:
+@dataclass(frozen=True, slots=True)
+class Price:
+    """What a model costs: USD per million input and output tokens, and who says so."""
+
+    input: Decimal
+    output: Decimal
+    source: str
+
+
+@functools.lru_cache(maxsize=64)
+def price_of(model: str, *, provider: str = OPENAI, api_url: str | None = None
+             ) -> Price | None:
+    """The model's price from `genai-prices` (its table ships in the wheel: no download),
+    or None when it does not know the model (a private or self-hosted one).
+
+    The first call reads the table (about half a second): resolve prices at start."""
+    import genai_prices
+    from genai_prices import Usage, calc_price
+
+    # a base URL genai-prices does not know (a proxy, a gateway) may still serve a model
+    # it knows by name: then the provider's own price is the one that applies
+    for where in ([{"provider_api_url": api_url}] if api_url else []) + [
+            {"provider_id": provider}]:
+        try:
+            per_in = calc_price(Usage(input_tokens=1_000_000), model, **where).total_price
+            per_out = calc_price(Usage(output_tokens=1_000_000), model, **where).total_price
+        except LookupError:
+            continue
+        return Price(Decimal(str(per_in)), Decimal(str(per_out)),
+                     f"genai-prices {genai_prices.__version__}")
+    return None
+
+
+def cost_usd(model: str, input_tokens: int, output_tokens: int, *,
+             price: Price | None = None) -> Decimal:
+    """What a call cost at `price` (default: the model's OpenAI price). An unpriced model
+    costs 0 here; `AgentLLM.usable` refuses it wherever a budget is set."""
+    price = price or price_of(model)
+    if price is None:
         return Decimal(0)
-    price_in, price_out = PRICES[key]
-    return ((price_in * input_tokens + price_out * output_tokens) / 1_000_000).quantize(
+    return ((price.input * input_tokens + price.output * output_tokens) / 1_000_000).quantize(
         Decimal("0.000001")
     )
 
@@ -145,6 +170,7 @@ async def match_line_async(
     threshold: float = 0.8,
     llm: Any = None,
     timeout_s: float = 30.0,
+    price: Price | None = None,
 ) -> MatchResult:
     """`match_line`, then the model for a line the fuzzy tier is unsure of (if one is given)."""
     parsed = parse_line(text if isinstance(text, str) else "")
@@ -189,7 +215,7 @@ async def match_line_async(
         prompt_version=prompt.id,
         input_tokens=tokens_in,
         output_tokens=tokens_out,
-        cost_usd=cost_usd(model, tokens_in, tokens_out),
+        cost_usd=cost_usd(model, tokens_in, tokens_out, price=price),
         latency_ms=round(latency_ms, 1),
         confidence=None if decision is None else max(0.0, min(1.0, decision.confidence)),
         decision=None if decision is None else decision.model_dump(),

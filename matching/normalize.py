@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from matching.lexicon import abbreviations
+
 MAX_TEXT = 300  # characters of one order line we look at; longer text is not a line
 
 _PUNCT = str.maketrans({
@@ -20,7 +22,8 @@ _PUNCT = str.maketrans({
 })  # fmt: skip
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _LEX = re.compile(
-    r"\d+(?:\.\d+)?x\d+(?:\.\d+)?"  # 9x9 container, 4x1 pack
+    r"\d+(?:\.\d+)?x\d+(?:\.\d+)?x\d+(?:\.\d+)?(?![\d.])"  # 8x8x5 box
+    r"|\d+(?:\.\d+)?x\d+(?:\.\d+)?"  # 9x9 container, 4x1 pack
     r"|\d+(?:\.\d+)?-\d+(?:\.\d+)?"  # 12-20 range
     r"|\d+/\d+"  # 1/2 fraction, 16/20 shrimp grade
     r"|\d+(?:\.\d+)?|\.\d+"  # 2, 1.5, .5
@@ -48,6 +51,7 @@ _PHRASES = [
     (re.compile(r"\bcoca[- ]?cola\b"), "coke"),
     (re.compile(r"\b(?:7[- ]?up|seven up)\b"), "sevenup"),
     (re.compile(r"\bh ?& ?h\b"), "hnh"),
+    (re.compile(r"\bp ?& ?d\b"), "pd"),  # shrimp, peeled and deveined
     (re.compile(r"\bt[- ]shirt\b"), "tshirt"),
     (re.compile(r"\bw/"), "with "),
 ]
@@ -59,33 +63,6 @@ def lex(folded: str) -> list[str]:
         folded = pattern.sub(replacement, folded)
     return _LEX.findall(folded)
 
-
-# Abbreviations and shorthand customers write -> catalog words (applied to both sides).
-# fmt: off
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "mozz": ("mozzarella",), "moz": ("mozzarella",), "motz": ("mozzarella",),
-    "mozza": ("mozzarella",), "parm": ("parmesan",), "provo": ("provolone",), "chz": ("cheese",),
-    "ched": ("cheddar",), "chkn": ("chicken",), "chx": ("chicken",), "chix": ("chicken",),
-    "ckn": ("chicken",), "chk": ("chicken",), "brst": ("breast",), "bnls": ("boneless",),
-    "sknls": ("skinless",), "grnd": ("ground",), "bf": ("beef",), "veg": ("vegetable",),
-    "veggie": ("vegetable",), "veggies": ("vegetable",), "tom": ("tomato",), "toms": ("tomato",),
-    "choc": ("chocolate",), "wht": ("white",), "blk": ("black",), "ylw": ("yellow",),
-    "yel": ("yellow",), "shred": ("shredded",), "shrd": ("shredded",), "shredd": ("shredded",),
-    "slcd": ("sliced",), "frzn": ("frozen",), "frz": ("frozen",), "lg": ("large",),
-    "lrg": ("large",), "med": ("medium",), "md": ("medium",), "sm": ("small",), "sml": ("small",),
-    "xlarge": ("xl",), "xtra": ("extra",), "evoo": ("extra", "virgin", "olive", "oil"),
-    "oj": ("orange", "juice"), "hnh": ("half", "and", "half"),
-    "hwc": ("heavy", "whipping", "cream"), "ap": ("all", "purpose"),
-    "allpurpose": ("all", "purpose"), "pkt": ("packet",), "pkts": ("packet",),
-    "packs": ("packet",), "pack": ("packet",), "w": ("with",), "n": ("and",), "y": ("and",),
-    "ff": ("fries",), "bev": ("beverage",), "naps": ("napkin",), "nap": ("napkin",),
-    "dr": ("doctor",), "tp": ("toilet", "paper"), "bbq": ("barbecue",), "ny": ("new", "york"),
-    "pd": ("peeled", "deveined"), "alum": ("aluminum",), "aluminium": ("aluminum",),
-    "styrofoam": ("foam",), "styro": ("foam",), "comp": ("compartment",), "cmpt": ("compartment",),
-    "qtr": ("quarter",), "hd": ("heavy", "duty"), "cocacola": ("coke",), "coca": ("coke",),
-    "&": ("and",), "grandes": ("large",),
-}
-# fmt: on
 
 # Words that carry no product meaning in an order line (English and Spanish).
 # fmt: off
@@ -99,13 +76,15 @@ STOPWORDS = frozenset({
     "los", "manda", "mandame", "mandar", "mas", "may", "me", "mi", "might", "mis", "monday",
     "more", "morning", "my", "necesitamos", "necesito", "need", "needs", "next", "o", "of", "ok",
     "okay", "on", "only", "or", "order", "ordering", "otra", "otras", "otro", "otros", "our",
-    "para", "per", "please", "pls", "plus", "plz", "pon", "ponme", "por", "porfa", "porfavor",
+    "pa", "para", "per", "please", "pls", "plus", "plz", "pon", "ponme", "por", "porfa", "porfavor",
     "qty", "quantity", "que", "queremos", "quiero", "same", "saturday", "send", "sending", "shall",
     "should", "some", "su", "sunday", "sus", "tambien", "thank", "thanks", "that", "the", "these",
     "this", "those", "thursday", "thx", "tmr", "tmrw", "to", "today", "tomorrow", "too", "total",
     "tuesday", "ty", "un", "una", "unas", "unos", "us", "usual", "via", "want", "wanted", "was",
     "we", "wednesday", "week", "weekly", "were", "will", "with", "would", "x", "y", "yeah", "yep",
     "yes", "you", "your",
+    "al", "en",  # Spanish "a la", "en rebanadas"
+    "s",  # "88s oranges", "48s avocados": the count's plural, not a word
 })
 # fmt: on
 
@@ -116,6 +95,8 @@ SOFT_WORDS = frozenset({
     "best", "buena", "buenas", "bueno", "buenos", "cheap", "fresca", "frescas", "fresco",
     "frescos", "fresh", "good", "new", "nice", "normal", "normales", "plain", "premium", "quality",
     "regular", "ripe", "standard", "usual",
+    # a size word fits an item that names no size; one naming another size is a conflict
+    "small", "medium", "large", "go",
 })
 # fmt: on
 
@@ -150,14 +131,15 @@ def singular(word: str) -> str:
 
 def norm_tokens(tokens: list[str]) -> list[str]:
     """Expand abbreviations, singularise and drop filler words from lexed tokens."""
+    table = abbreviations()
     out: list[str] = []
     for token in tokens:
         if "-" in token:  # "16-20 shrimp" is the 16/20 count
             token = token.replace("-", "/")
-        expanded = ABBREVIATIONS.get(token)
+        expanded = table.get(token)
         if expanded is None:
             word = singular(token)
-            expanded = ABBREVIATIONS.get(word, (word,))
+            expanded = table.get(word, (word,))
         for word in expanded:
             if word not in STOPWORDS:
                 out.append(word)

@@ -20,7 +20,8 @@ SELLING_UNITS: dict[str, str] = {
     ), "case"),
     **dict.fromkeys(("box", "boxes", "bx", "bxs", "caja chica"), "box"),
     **dict.fromkeys((
-        "bag", "bags", "bg", "bgs", "sack", "sacks", "bolsa", "bolsas", "costal", "costales",
+        "bag", "bags", "bg", "bgs", "sack", "sacks", "saco", "sacos", "bolsa", "bolsas", "costal",
+        "costales",
     ), "bag"),
     **dict.fromkeys((
         "each", "ea", "eaches", "pc", "pcs", "piece", "pieces", "unit", "units", "unidad",
@@ -41,10 +42,13 @@ SELLING_UNITS: dict[str, str] = {
     **dict.fromkeys(("jar", "jars", "frasco", "frascos"), "jar"),
     **dict.fromkeys(("sleeve", "sleeves", "slv", "slvs"), "sleeve"),
     **dict.fromkeys(("tub", "tubs", "bote", "botes"), "tub"),
+    **dict.fromkeys(("pouch", "pouches"), "pouch"),
     **dict.fromkeys(("jug", "jugs"), "jug"),
+    # a jug-in-box or bag-in-box of oil, syrup, liquid egg: sold one by one
+    **dict.fromkeys(("jib", "jibs", "bib", "bibs"), "each"),
     **dict.fromkeys(("bundle", "bundles", "bdl", "bdls"), "bundle"),
     **dict.fromkeys(("roll", "rolls", "rollo", "rollos"), "roll"),
-    **dict.fromkeys(("bunch", "bunches", "manojo", "manojos"), "bunch"),
+    **dict.fromkeys(("bunch", "bunches", "bnch", "bn", "manojo", "manojos"), "bunch"),
     **dict.fromkeys(("tray", "trays", "charola", "charolas"), "tray"),
     **dict.fromkeys(("pail", "pails", "bucket", "buckets", "cubeta", "cubetas"), "pail"),
     **dict.fromkeys(("loaf", "loaves"), "loaf"),
@@ -110,6 +114,34 @@ CONTAINER_WORDS = frozenset(
         "glass",
     }
 )
+
+
+Amount = Decimal | tuple[Decimal, Decimal]
+
+
+def loose_number(word: str) -> Amount | None:
+    """A bare number ("12") or range ("12/20", written "12-20") that may name a size."""
+    if word.replace(".", "", 1).isdigit():
+        return Decimal(word)
+    low, _, high = word.partition("/")
+    if low.isdigit() and high.isdigit() and int(low) < int(high):
+        return Decimal(low), Decimal(high)
+    return None
+
+
+def size_amounts(sizes: tuple[Size, ...], *, counts: bool = True) -> frozenset[Amount]:
+    """The numbers a customer may say for an item's sizes: amounts and ranges. With
+    counts=False a count ("12/12CT", "115CT") is left out when the item has another size."""
+    other = not counts and any(s.dimension != "cnt" for s in sizes)
+    out: set[Amount] = set()
+    for s in sizes:
+        if other and s.dimension == "cnt":
+            continue
+        out.add(s.amount if s.upper is None else (s.amount, s.upper))
+    return frozenset(out) if out else _NO_AMOUNTS
+
+
+_NO_AMOUNTS: frozenset[Amount] = frozenset()
 
 
 def fmt_number(value: Decimal) -> str:

@@ -9,12 +9,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 
 import api
+import console
 from channels import webhooks
+from channels._http import close_client_session
 from core.errors import OrderAgentError, Unavailable
 from core.settings import Settings
 from db.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
 from db.crypto import keyring_for
 from db.engine import UNAVAILABLE_ERRORS, Database
+from orderagent import observe
 from privacy.detect import get_detector
 
 log = logging.getLogger(__name__)
@@ -53,7 +56,8 @@ async def healthz(request: web.Request) -> web.Response:
 def create_app(settings: Settings, database: Database,
                background: list[BackgroundStarter] | None = None) -> web.Application:
     """Build the app on an open database; `background` starters run workers beside it."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=8 * 1024 * 1024)
+    app = web.Application(middlewares=[observe.observe_middleware, error_middleware],
+                          client_max_size=8 * 1024 * 1024)
     app[SETTINGS] = settings
     app[DATABASE] = database
     app[KEYRING] = keyring_for(settings)
@@ -61,6 +65,8 @@ def create_app(settings: Settings, database: Database,
     app.router.add_get("/healthz", healthz)
     webhooks.setup(app)
     api.setup(app)
+    observe.setup(app)
+    console.setup(app)  # the staff console under /app (uses the API's functions)
     starters = list(background or [])
 
     async def background_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -74,6 +80,7 @@ def create_app(settings: Settings, database: Database,
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await close_client_session()  # the senders' shared HTTP client
 
     app.cleanup_ctx.append(background_ctx)
     return app

@@ -14,7 +14,6 @@ from core.distributor_file import IntegrationSpec, read_distributor_file
 from db.crypto import Keyring
 from db.engine import Database
 from db.loader import load_distributor
-from db.migrate import upgrade
 from db.models import Distributor
 from db.tenant import ALL
 
@@ -76,8 +75,9 @@ def demo_file(home: Path) -> tuple[Path, object]:
 
 async def prepare(database: Database, keyring: Keyring, home: Path, *, demo: bool
                   ) -> DemoInfo | None:
-    """Migrate; when no distributor exists yet and `demo` is set, load the demo one."""
-    await upgrade(database.engine)
+    """Migrate (as the owner, then check the tenant wall); when no distributor exists yet
+    and `demo` is set, load the demo one."""
+    await database.migrate()
     if not demo:
         return None
     async with database.transaction(tenant=ALL) as session:

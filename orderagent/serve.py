@@ -16,6 +16,7 @@ from agent.context import AgentContext
 from agent.llm import agent_llm
 from agent.worker import Wakeup, run_worker
 from api.deliveries import POLL_SECONDS, run_deliverer
+from channels._http import close_client_session
 from channels.send_loops import sender_tasks
 from core.settings import Settings
 from db.appkeys import BACKGROUND, DATABASE, KEYRING, SETTINGS
@@ -99,3 +100,4 @@ async def stop_tasks(tasks: list[asyncio.Task[None]], wakeup: Wakeup | None = No
         await asyncio.gather(*tasks, return_exceptions=True)
     if wakeup is not None:
         await wakeup.close()
+    await close_client_session()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 # (number prefixes, lengths allowed) for the card brands we accept.
 _BRANDS: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = (
     (("4",), (13, 16, 19)),  # Visa
@@ -36,12 +34,6 @@ def card_brand_ok(digits: str) -> bool:
         len(digits) in lengths and digits.startswith(prefixes)
         for prefixes, lengths in _BRANDS
     )
-
-
-def is_card_number(text: str) -> bool:
-    """True for a brand-shaped, Luhn-valid card number (separators allowed)."""
-    digits = re.sub(r"[ \-]", "", text)
-    return digits.isdigit() and card_brand_ok(digits) and luhn_ok(digits)
 
 
 def iban_ok(candidate: str) -> bool:

@@ -16,7 +16,7 @@ def _wordset(words: str) -> frozenset[str]:
 
 _WORD = re.compile(r"[#№]|(?:[^\W\d_]\.){2,}|[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
-# Words that, just before a number, say it is a reference and not PII (English, Spanish).
+# Words that, just before a number, say it is a reference or a postcode, not PII.
 REFERENCE_WORDS = _wordset(
     """
     po p.o pos purchase order orders ord pedido pedidos orden ordenes invoice invoices inv
@@ -26,7 +26,10 @@ REFERENCE_WORDS = _wordset(
     acct account cuenta customer cliente cust id folio remito albaran albarán
     rma quote cotizacion cotización presupuesto contract contrato route ruta truck camion
     camión store tienda dept bol pro claim reclamo voucher cupon cupón code codigo código
-    part parte pieza asn window ventana
+    part parte pieza asn window ventana bestellnummer bestellung bestell rechnung
+    rechnungsnummer auftrag auftragsnummer lieferschein kundennummer artikel commande
+    facture référence devis encomenda fatura nota fiscal nf fattura ordine cep
+    plz zip postcode postal cp cnpj cpf nif vat ust gstin siret siren rfc cuit
     """
 )
 
@@ -35,7 +38,9 @@ PHONE_WORDS = _wordset(
     call calling called phone ph tel telephone cell cel cellphone mobile mob text txt sms
     whatsapp wa whats wapp fax reach contact callback llamar llama llamame
     llámame llamen marcar marca teléfono telefono tlf tfno tfn celular móvil movil
-    contacto fijo oficina office portable handy telefone ligue ligar zap
+    contacto fijo oficina office portable handy telefone ligue ligar zap joignable
+    appelez appeler appelle rappeler tél erreichbar erreichen anrufen ruf rufen mobil
+    telefon telefonnummer handynummer mobilnummer ring rung telemóvel telemovel fone
     """
 )
 
@@ -43,15 +48,8 @@ PHONE_WORDS = _wordset(
 # is a reference, "cell #" a phone. Alone, "number" leans to a phone and "no." to a
 # reference; a free-standing "#" says nothing ("new # +1 305 ...", "# 4500012345"), and
 # one glued to the digits never reaches here (the candidate patterns refuse "#4500...").
-_WEAK = {"number": "pos", "número": "pos", "numero": "pos", "num": "neg", "no": "neg",
-         "nº": "neg", "nro": "neg", "№": "neg"}
-
-CARD_WORDS = _wordset(
-    """
-    card cc credit debit visa mastercard mc amex discover jcb diners tarjeta crédito
-    credito débito debito exp expiry expires cvv cvc charge cobrar cargar pay pagar
-    """
-)
+_WEAK = {"number": "pos", "número": "pos", "numero": "pos", "numéro": "pos", "nummer": "pos",
+         "num": "neg", "no": "neg", "nº": "neg", "nro": "neg", "№": "neg"}
 
 SSN_WORDS = _wordset("ssn ss social security seguro itin tin")
 
@@ -61,7 +59,11 @@ VERSION_WORDS = _wordset(
 )
 
 # A sentence end needs two letters before the stop, so "P.O. 4500012345" stays one context.
-_CUT = re.compile(r"[\n;]|(?<=[^\W\d_]{2})[.!?](?:\s|$)")
+# "Tel." and its kin end no sentence: they are the cue itself.
+_CUT = re.compile(
+    r"[\n;]|(?<=[^\W\d_]{2})(?<!(?i:tel))(?<!(?i:cel))(?<!(?i:mob))(?<!(?i:tfno))"
+    r"(?<!(?i:tlf))(?<!(?i:ph))[.!?](?:\s|$)"
+)
 
 
 def words_before(text: str, start: int, n: int = 3, window: int = 40) -> list[str]:
@@ -93,7 +95,3 @@ def nearest_cue(words: list[str], positive: frozenset[str]) -> str | None:
             weak = _WEAK[bare]
     return weak
 
-
-def mentions(text: str, vocabulary: frozenset[str]) -> bool:
-    """True when any word of the text is in `vocabulary`."""
-    return any(w.lower() in vocabulary for w in _WORD.findall(text))

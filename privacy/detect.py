@@ -10,18 +10,12 @@ from __future__ import annotations
 
 import os
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from privacy.context import (
-    CARD_WORDS,
-    SSN_WORDS,
-    VERSION_WORDS,
-    mentions,
-    nearest_cue,
-    words_before,
-)
+from privacy.context import SSN_WORDS, VERSION_WORDS, nearest_cue, words_before
 from privacy.findings import PII_TYPES, Finding, PIIType
 
 if TYPE_CHECKING:
@@ -97,7 +91,7 @@ class PIIDetector:
 
 
 def _adjust(text: str, result: RecognizerResult) -> float:
-    """Context the no-op engine cannot give presidio: SSN and card cues, reference words."""
+    """Context the no-op engine cannot give presidio: SSN cues, version numbers."""
     score = float(result.score)
     kind = result.entity_type
     if kind == PIIType.US_SSN:
@@ -108,28 +102,38 @@ def _adjust(text: str, result: RecognizerResult) -> float:
     if kind == PIIType.IP_ADDRESS:
         before = words_before(text, result.start, n=2)
         return 0.0 if any(w in VERSION_WORDS for w in before) else score
-    if kind == PIIType.CREDIT_CARD:
-        # A Luhn-valid number right after "order #" or "tracking" is a reference, unless
-        # the message talks about paying by card: then mask it all the same.
-        cue = nearest_cue(words_before(text, result.start), CARD_WORDS)
-        if cue == "neg" and not mentions(text, CARD_WORDS):
-            return 0.0
+    # No reference exception for cards: a brand-shaped, Luhn-valid number is masked even
+    # after "order #", since storing a real card in clear costs more than a masked reference.
     return score
 
 
 def _resolve_overlaps(
     results: Iterable[tuple[RecognizerResult, float]],
 ) -> list[tuple[RecognizerResult, float]]:
-    """Keep the best of overlapping findings: higher score, then longer, then more specific."""
+    """Keep the best of overlapping findings: higher score, then longer, then more specific.
+
+    Greedy in rank order, as before, but each candidate is checked against its two
+    neighbours among the kept findings (disjoint, so sorted by start and by end) instead of
+    against all of them: O(n log n) searches, where 10,000 card-like numbers once took
+    seconds. Findings are never empty (end > start), which the neighbour check relies on.
+    """
     ranked = sorted(
         results,
         key=lambda rs: (-rs[1], -(rs[0].end - rs[0].start), _PRIORITY[PIIType(rs[0].entity_type)]),
     )
+    starts: list[int] = []
+    ends: list[int] = []
     kept: list[tuple[RecognizerResult, float]] = []
     for result, score in ranked:
-        if all(result.end <= k.start or k.end <= result.start for k, _ in kept):
-            kept.append((result, score))
-    return sorted(kept, key=lambda rs: rs[0].start)
+        i = bisect_right(starts, result.start)
+        if i and ends[i - 1] > result.start:
+            continue  # the kept finding starting at or before this one runs into it
+        if i < len(starts) and starts[i] < result.end:
+            continue  # this one runs into the next kept finding
+        starts.insert(i, result.start)
+        ends.insert(i, result.end)
+        kept.insert(i, (result, score))
+    return kept
 
 
 @cache

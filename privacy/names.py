@@ -223,9 +223,10 @@ class PersonNameRecognizer(EntityRecognizer):
             end, score = match.end(), _SCORE["lower"]
         if _business_follows(text, end):
             return None
-        tail = text[end:]
-        if kind == "sign" and not _END.match(tail):
+        # match(text, end), not match(text[end:]): a copy of the tail per cue made a long
+        # text quadratic.
+        if kind == "sign" and not _END.match(text, end):
             return None
-        if kind == "weak" and not _WEAK_END.match(tail):
+        if kind == "weak" and not _WEAK_END.match(text, end):
             return None
         return pos, end, min(score, 0.9)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import string
 from functools import cache
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -11,24 +9,20 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     EmailRecognizer,
-    IbanRecognizer,
     IpRecognizer,
     UsSsnRecognizer,
 )
 
-from privacy.checks import card_brand_ok, luhn_ok
-
-# Runs of digit groups joined by single spaces or dashes; the card is searched among the
-# runs' contiguous groups, so "4242 4242 4242 4242 12/27" still gives the card.
-_DIGIT_RUN = re.compile(r"(?<![\d\-.,])\d+(?:[ \-]\d+)*(?![\d\-]|[.,]\d)")
-_GROUP = re.compile(r"\d+")
+from privacy.cards import card_spans
+from privacy.ibans import iban_spans
 
 
 class CardNumberRecognizer(EntityRecognizer):
-    """Card numbers: brand prefix, brand length and Luhn over groups of a digit run.
+    """Card numbers: brand prefix, brand length and Luhn, every card of every digit run.
 
     Presidio's `CreditCardRecognizer` misses Mastercard's 2-series and Diners' 4-6-4
-    grouping, and takes its regex match whole, so a trailing "12/27" hides the card.
+    grouping, takes its regex match whole (a trailing "12/27" hides the card) and finds
+    one card where several were typed back to back.
     """
 
     def __init__(self) -> None:
@@ -43,32 +37,14 @@ class CardNumberRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Card numbers in `text`, score 1.0 (they passed Luhn)."""
-        results = []
-        for run in _DIGIT_RUN.finditer(text):
-            span = _card_in(list(_GROUP.finditer(text, run.start(), run.end())))
-            if span:
-                results.append(RecognizerResult(
-                    "CREDIT_CARD", span[0], span[1], 1.0, recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    }))
-        return results
-
-
-def _card_in(groups: list[re.Match[str]]) -> tuple[int, int] | None:
-    """The longest contiguous groups (earliest first) that make a valid card number."""
-    best: tuple[int, int] | None = None
-    for i in range(len(groups)):
-        digits = ""
-        for j in range(i, len(groups)):
-            digits += groups[j].group()
-            if len(digits) > 19:
-                break
-            if len(digits) >= 12 and card_brand_ok(digits) and luhn_ok(digits):
-                span = (groups[i].start(), groups[j].end())
-                if best is None or span[1] - span[0] > best[1] - best[0]:
-                    best = span
-    return best
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return [
+            RecognizerResult("CREDIT_CARD", start, end, 1.0, recognition_metadata=dict(metadata))
+            for start, end in card_spans(text)
+        ]
 
 
 @cache
@@ -90,28 +66,27 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return _offline_tld_extractor()(pattern_text).fqdn != ""  # type: ignore[operator]
 
 
-_UPPER_ASCII = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
-_LOWER_IBAN_START = re.compile(r"\b[a-z]{2}\d{2}[ -]?[a-z0-9]{4}")
-
-
-class AnyCaseIbanRecognizer(IbanRecognizer):
-    """Presidio's IBAN recogniser, also for IBANs typed in lower case ("es91 2100 ...")."""
+class AnyCaseIbanRecognizer(EntityRecognizer):
+    """IBANs in any case, grouped or not, broken over lines (see `privacy.ibans`)."""
 
     def __init__(self) -> None:
-        super().__init__(name="IbanRecognizer")
+        super().__init__(supported_entities=["IBAN_CODE"], name="IbanRecognizer", context=[])
+
+    def load(self) -> None:
+        """Nothing to load."""
 
     def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """IBANs in `text`, as written and, if one may be in lower case, upper-cased."""
-        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        if _LOWER_IBAN_START.search(text):
-            # A second pass only: upper-casing the whole text glues words onto a real IBAN
-            # ("... 7890 TITULAR") and breaks its match. ASCII-only keeps offsets in place.
-            upper = text.translate(_UPPER_ASCII)
-            found += super().analyze(upper, entities, nlp_artifacts, regex_flags)
-        return found
+        """IBANs in `text`, score 1.0 (length and mod-97 checked)."""
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return [
+            RecognizerResult("IBAN_CODE", start, end, 1.0, recognition_metadata=dict(metadata))
+            for start, end in iban_spans(text)
+        ]
 
 
 _TLD = r"(?:com|net|org|edu|gov|io|co|us|mx|es|uk|ca|br|fr|de|it|ar|cl|pe|info|biz)"

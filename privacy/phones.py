@@ -18,18 +18,25 @@ from privacy.context import PHONE_WORDS, nearest_cue, words_after, words_before
 
 # National formats are tried in this order; international ones (+CC, 00CC) are accepted
 # for every country. NANP covers US, CA, PR and the Caribbean.
-REGIONS: tuple[str, ...] = ("US", "MX", "ES", "CO", "BR", "GB", "FR", "DE", "IT", "IN")
+REGIONS: tuple[str, ...] = ("US", "MX", "ES", "CO", "BR", "GB", "FR", "DE", "IT", "IN", "AU")
 # Where most customers are: an unformatted 10-digit run from here is likelier a phone.
 HOME: tuple[str, ...] = ("US", "MX")
 
-_GROUP = r"(?:\(\s?\d{1,4}\s?\)|\d+)"
-# One separator between groups; none needed next to a parenthesis: "(305)555-0143".
-_SEP = r"(?:[ \u00a0]?[.\-][ \u00a0]?|[ \u00a0]{1,2}|(?<=\))|(?=\())"
+_GROUP = r"(?:\(\s?\d{1,5}\s?\)|\d+)"
+# One separator between groups; none needed next to a parenthesis: "(305)555-0143". A line
+# break counts as one: a narrow screen or a mail client wraps "+44 20\n7946 0958".
+# A dash with spaces on both sides is no separator: it sets list items apart ("3 41 518
+# 27 - 12 cans", "15.11.2024 - 6 cartons").
+_JOIN = r"(?:[.\-][ \u00a0]?|[ \u00a0][.\-](?![ \u00a0])|[ \u00a0]{1,2}|[ \u00a0]?\n[ \u00a0]?)"
+_SEP = rf"(?:{_JOIN}|(?<=\))|(?=\())"
+# "+34", "0034", "(+34)": the country code, written the international way.
+_INTERNATIONAL = r"(?:\(\+\d{1,3}\)[ \u00a0]?|(?:\+|00)[ .\-]?)"
+_IS_INTERNATIONAL = re.compile(r"\(?\+|00")
 _CANDIDATE = re.compile(
     r"(?<![\w@#$€£¥.,+\-])"  # not inside a word, an email, a price or a ref
     r"(?<!\d[ .\-])"  # nor in the middle of a longer run of digit groups
-    rf"(?:(?:\+|00)[ .\-]?)?{_GROUP}(?:{_SEP}{_GROUP}){{0,9}}"
-    r"(?![\w@]|[.,]\d|-\d|[ \u00a0]?[.\-]?[ \u00a0]?\d)"
+    rf"{_INTERNATIONAL}?{_GROUP}(?:{_SEP}{_GROUP}){{0,9}}"
+    rf"(?![\w@]|[.,]\d|-\d|{_JOIN}\d)"
 )
 _LOCAL = re.compile(r"\d{3}[-.]\d{4}")  # 555-0143: a phone only when the words say so
 _GROUPS = re.compile(_GROUP)
@@ -38,7 +45,7 @@ _GROUPS = re.compile(_GROUP)
 _NOT_PHONE = re.compile(
     r"\d{4}[-.]\d{1,2}[-.]\d{1,2}"  # 2024-11-15
     r"|\d{1,2}[-.]\d{1,2}[-.]\d{2,4}"  # 11-15-2024, 15.11.24
-    r"|\d{5}-\d{4}"  # ZIP+4
+    r"|\d{5}-\d{3,4}"  # ZIP+4, a Brazilian CEP
     r"|\d{1,3}(?:\.\d{3})+"  # 1.249.000 (a price in pesos)
     r"|(?:[01]\d|2[0-3])[0-5]\d ?- ?(?:[01]\d|2[0-3])[0-5]\d"  # 0800-1000 (a time window)
 )
@@ -72,17 +79,21 @@ def _shape_fits(region: str, digits: str) -> bool:
         return first in "03" and 6 <= n <= 11
     if region == "IN":
         return (n == 10 and first in "6789") or (n == 11 and first == "0")
+    if region == "AU":
+        return n == 10 and first == "0"
     return False
 
 
 def parse_phone(raw: str, regions: tuple[str, ...] = REGIONS) -> tuple[str, bool] | None:
     """(region, international) when `raw` is a valid number, else None."""
+    raw = raw.replace("\n", " ")  # a number wrapped over two lines
     digits = re.sub(r"\D", "", raw)
     if not 7 <= len(digits) <= 15 or _NOT_PHONE.fullmatch(raw.strip()):
         return None
     stripped = raw.lstrip()
-    if stripped.startswith("+") or (stripped.startswith("00") and len(digits) > 10):
-        number = "+" + (digits[2:] if stripped.startswith("00") else digits)
+    plus = stripped.startswith(("+", "(+"))
+    if plus or (stripped.startswith("00") and len(digits) > 10):
+        number = "+" + (digits if plus else digits[2:])
         try:
             parsed = phonenumbers.parse(number, None)
         except phonenumbers.NumberParseException:
@@ -126,19 +137,29 @@ class PhoneNumberRecognizer(EntityRecognizer):
         """Phone numbers in `text`, scored by format, region and context."""
         results = []
         for match in _CANDIDATE.finditer(text):
-            for start, end in _spans(match):
-                score = self._score(text, start, end)
-                if score:
-                    results.append(
-                        RecognizerResult("PHONE_NUMBER", start, end, score,
-                                         recognition_metadata=self._metadata())
-                    )
-                    break
+            found = self._first(text, match.start(), match.end())
+            if found is None and "\n" in match.group():
+                # Not one wrapped number: maybe a number at the end of one line and a
+                # phone at the start of the next ("PO 4500012345\n305 555 0143").
+                results += filter(None, (self._first(text, s, e) for s, e in _lines(match)))
+            elif found is not None:
+                results.append(found)
         return results
+
+    def _first(self, text: str, start: int, end: int) -> RecognizerResult | None:
+        """The first of the candidate's spans (see `_spans`) that scores, as a result."""
+        for span_start, span_end in _spans(text, start, end):
+            score = self._score(text, span_start, span_end)
+            if score:
+                return RecognizerResult("PHONE_NUMBER", span_start, span_end, score,
+                                        recognition_metadata=self._metadata())
+        return None
 
     def _score(self, text: str, start: int, end: int) -> float:
         """The confidence that text[start:end] is a phone number; 0 when it is not."""
         raw = text[start:end]
+        if sum(c.isdigit() for c in raw) < 7:
+            return 0.0  # a quantity or a price: most candidates, so skip the context work
         cue = nearest_cue(words_before(text, start), PHONE_WORDS)
         if cue == "neg":
             return 0.0
@@ -163,17 +184,24 @@ class PhoneNumberRecognizer(EntityRecognizer):
         }
 
 
-def _spans(match: re.Match[str]) -> list[tuple[int, int]]:
+def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The candidate, then without a short first or last group ("2 305 555 0143")."""
-    start, end = match.span()
     spans = [(start, end)]
-    groups = list(_GROUPS.finditer(match.string, start, end))
+    groups = list(_GROUPS.finditer(text, start, end))
     # Only a short group is dropped (a quantity, a stray digit): dropping a 4-digit group
     # of a card or reference number would find "phones" inside it. The first group of
     # "+51 987 ..." is a country code, never a stray.
     if len(groups) >= 3 and len(groups[-1].group().strip("() ")) <= 2:
         spans.append((start, groups[-2].end()))
-    international = match.group().startswith(("+", "00"))
+    international = _IS_INTERNATIONAL.match(text, start) is not None
     if len(groups) >= 3 and len(groups[0].group().strip("() ")) <= 2 and not international:
         spans.append((groups[1].start(), end))
     return spans
+
+
+def _lines(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The spans of a candidate's pieces on each line, without the spaces around them."""
+    return [
+        (match.start() + line.start(), match.start() + line.end())
+        for line in re.finditer(r"[^\s](?:[^\n]*[^\s])?", match.group())
+    ]

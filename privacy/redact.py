@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from privacy.checks import iban_ok, is_card_number
+from privacy.cards import card_spans
 from privacy.findings import Finding, PIIType
+from privacy.ibans import iban_spans
 
 if TYPE_CHECKING:
     from presidio_anonymizer import AnonymizerEngine
@@ -81,8 +82,6 @@ def mask_cards(text: str, findings: Sequence[Finding] | None = None) -> str:
 
 # --- the cheap wall for logs ------------------------------------------------------------
 
-_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(
@@ -101,10 +100,20 @@ def _phone_like(match: re.Match[str]) -> str:
     return "<PHONE_NUMBER>"
 
 
+def _replace(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:
+    """`text` with each of the (sorted, disjoint) spans replaced by `placeholder`."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], placeholder]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def scrub(text: str) -> str:
     """Regex-level redaction of cards, IBANs, SSNs, emails and phone-like numbers."""
-    text = _CARD.sub(lambda m: "<CREDIT_CARD>" if is_card_number(m.group()) else m.group(), text)
-    text = _IBAN.sub(lambda m: "<IBAN_CODE>" if iban_ok(m.group()) else m.group(), text)
+    text = _replace(text, card_spans(text), "<CREDIT_CARD>")
+    text = _replace(text, iban_spans(text), "<IBAN_CODE>")
     text = _SSN.sub("<US_SSN>", text)
     text = _EMAIL.sub("<EMAIL_ADDRESS>", text)
     return _PHONE.sub(_phone_like, text)

@@ -20,7 +20,8 @@ TEST_MASTER_KEY = "test-master-key-0123456789abcdef"
 
 ENV_VARS = ("DATABASE_URL", "ORDERAGENT_DATABASE_URL", "ORDERAGENT_HOME", "OPENAI_API_KEY",
             "OPENAI_BASE_URL", "ORDERAGENT_ENCRYPTION_KEY", "ORDERAGENT_PUBLIC_URL",
-            "ORDERAGENT_LLM_MODEL", "ORDERAGENT_BURST_WINDOW_MS")
+            "ORDERAGENT_LLM_MODEL", "ORDERAGENT_BURST_WINDOW_MS", "ORDERAGENT_OWNER_DATABASE_URL",
+            "ORDERAGENT_ALLOW_NO_RLS")
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +72,12 @@ def settings(tmp_path: Path, pg_server_url: str) -> Settings:
     """Settings for a test: its own home and master key, no LLM."""
     return Settings(home=tmp_path / "home", encryption_key=TEST_MASTER_KEY,
                     public_url="http://testserver", burst_window_ms=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def close_shared_http_client() -> AsyncIterator[None]:
+    """The provider sends' shared HTTP client (`channels._http`) is closed once, at the end."""
+    yield
+    from channels._http import close_client_session
+
+    await close_client_session()

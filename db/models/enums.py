@@ -88,6 +88,8 @@ class OrderStatus(StrEnum):
     CONFIRMED = "CONFIRMED"
     PENDING = "PENDING"
     REVIEW = "REVIEW"
+    # added (0004): staff rejected the order in review, or cancelled it later
+    CANCELLED = "CANCELLED"
 
 
 class MatchingMethod(StrEnum):

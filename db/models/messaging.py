@@ -31,6 +31,10 @@ class Conversation(TenantScoped, Base):
     __table_args__ = (
         UniqueConstraint("distributor_id", "customer_id", "channel"),
         Index(None, "distributor_id", "last_message_at"),
+        # added (0004): the inbox's order (newest activity first), read straight off the
+        # index instead of sorting every conversation of the distributor
+        Index("ix_conversations_inbox", "distributor_id",
+              text("coalesce(last_message_at, created_at) DESC"), text("id DESC")),
     )
 
     id: Mapped[uuid_pk]
@@ -81,6 +85,10 @@ class Message(TenantScoped, Base):
         Index("ix_messages_outbox", "next_attempt_at",
               postgresql_where=text("NOT is_from_customer AND status = 'QUEUED'")),
         Index(None, "distributor_id", "created_at"),
+        # added (0004): the inbox's "text contains" search (pg_trgm); GIN's pending list
+        # keeps the cost per stored message small
+        Index("ix_messages_content_trgm", "content", postgresql_using="gin",
+              postgresql_ops={"content": "gin_trgm_ops"}),
     )
 
     id: Mapped[uuid_pk]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Integer, Numeric, String, Text, text
+from sqlalchemy import Boolean, DateTime, Index, Integer, Numeric, String, Text, text
+from sqlalchemy.dialects.postgresql import INET
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import (
@@ -86,10 +88,15 @@ class UserProfile(TenantScoped, Base):
     """A member of a distributor's staff."""
 
     __tablename__ = "user_profiles"
+    # added (0004): sign-in is by email alone, so one email is one staff member; stored
+    # lower-cased
+    __table_args__ = (Index("uq_user_profiles_email", "email", unique=True),)
 
     id: Mapped[uuid_pk]
     # added: staff are identified by email here (no hosted auth provider)
     email: Mapped[str | None] = mapped_column(String(255))
+    # added (0004): the console's sign-in; an argon2id hash, never the password
+    password_hash: Mapped[str | None] = mapped_column(Text)
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
     display_name: Mapped[str | None] = mapped_column(String(200))
@@ -139,4 +146,29 @@ class UserInvitation(TenantScoped, Base):
     revoked_at: Mapped[tstz]
     revoked_by: Mapped[uuid.UUID | None] = fk("user_profiles.id")
     personal_message: Mapped[str | None] = mapped_column(Text)
+    # added (0004): the invitation email is due (set on invite and resend; the console's
+    # mailer sends it, with a fresh token, and clears it), and why the last send failed
+    send_requested_at: Mapped[tstz]
+    last_send_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[created_ts]
+
+
+class UserSession(Base):
+    """A signed-in staff member's console session (the cookie holds the token, we its hash).
+
+    Not tenant-scoped by the ORM filter: the cookie is looked up before the tenant is
+    known; the distributor is the user's. No `distributor_id` and no `updated_at`, so the
+    earlier migrations' table-wide loops (row-level security, triggers) never meet it.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID] = fk("user_profiles.id", nullable=False, ondelete="CASCADE")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_ts]
+    last_seen_at: Mapped[tstz]
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[tstz]
+    ip_address: Mapped[str | None] = mapped_column(INET)
+    user_agent: Mapped[str | None] = mapped_column(Text)

@@ -59,3 +59,16 @@ async def test_findings_are_recorded_sealed(database, demo) -> None:
         msg = (await s.execute(select(Message).where(Message.is_from_customer))).scalar_one()
         start, end = phone.start_offset, phone.end_offset
         assert msg.content[start:end] == "(305) 555-0143"  # the distributor keeps the original
+
+
+async def test_every_card_in_a_run_and_any_separator_is_masked(database, demo) -> None:
+    """Two cards typed as one run, and a card written with dots: none stored in clear."""
+    cards = ["4111 1111 1111 1111", "5555 5555 5555 4444", "4012.8888.8888.1881"]
+    ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
+    await say(database, ctx, demo, sender="+13055550102",
+              text=f"2 cs whole milk. cards {cards[0]} {cards[1]} or {cards[2]}")
+    dump = await _all_text(database)
+    for card in cards:
+        digits = "".join(ch for ch in card if ch.isdigit())
+        assert card not in dump and digits not in dump
+        assert digits[:12] not in dump.replace(" ", "").replace(".", "")

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels.base import ChannelNotConfigured, MalformedWebhook
-from channels.meta import MetaWhatsAppAdapter, verify_handshake, within_customer_window
+from channels.base import ChannelNotConfigured, MalformedWebhook, within_customer_window
+from channels.meta import MetaWhatsAppAdapter, verify_handshake
 from core.messages import Channel, OutboundMessage
 from tests.channels.samples import (
     META_DELIVERED,

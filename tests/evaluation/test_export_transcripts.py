@@ -13,7 +13,7 @@ from agent.context import AgentContext
 from core.distributor_file import read_distributor_file
 from core.messages import Channel
 from db.crypto import Keyring
-from db.engine import Database, make_engine
+from db.engine import Database, make_engine, runtime_url
 from db.models import Customer, OrderProduct
 from db.scratch import create_database, database_url, drop_database
 from evaluation.export import ExportError, export_transcripts
@@ -143,10 +143,13 @@ def test_a_bad_since_date_exits_2(tmp_path, capsys) -> None:
 
 
 @pytest.fixture
-async def db_url(pg_server_url: str, migrated_template: str):
-    """DATABASE_URL of a fresh migrated database, for commands run in this process."""
+async def db_url(pg_server_url: str, migrated_template: str, monkeypatch):
+    """DATABASE_URL of a fresh migrated database, as the runtime role (the superuser
+    migrates, as ORDERAGENT_OWNER_DATABASE_URL), for commands run in this process."""
     name = await create_database(pg_server_url, prefix="oa_test", template=migrated_template)
-    yield database_url(pg_server_url, name)
+    owner = database_url(pg_server_url, name)
+    monkeypatch.setenv("ORDERAGENT_OWNER_DATABASE_URL", owner)
+    yield runtime_url(owner)
     await drop_database(pg_server_url, name)
 
 

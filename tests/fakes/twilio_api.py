@@ -63,7 +63,9 @@ class FakeTwilioAPI:
         form = await request.post()
         fields = {k: [str(v) for v in form.getall(k)] for k in set(form.keys())}
         auth = self._auth(request)
-        self.requests.append({"path": request.path, "auth": auth, "form": fields})
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.requests.append({"path": request.path, "auth": auth, "form": fields,
+                              "peer": peer})
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         if auth != (self.account_sid, self.auth_token) \

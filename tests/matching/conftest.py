@@ -10,6 +10,7 @@ from core.distributor_file import read_distributor_file
 from matching.catalog import CatalogItem, items_from_file
 from matching.index import CatalogIndex, build_index
 from tests.fakes.openai_server import fake_openai
+from tests.matching.erp_catalog import erp_index as _erp_index
 
 __all__ = ["fake_openai"]
 
@@ -26,3 +27,9 @@ def demo_items() -> list[CatalogItem]:
 def demo_index(demo_items: list[CatalogItem]) -> CatalogIndex:
     """The demo catalog's match index (built once)."""
     return build_index(demo_items)
+
+
+@pytest.fixture(scope="session")
+def erp_index() -> CatalogIndex:
+    """An invented ERP-style catalog's index (caps, pack notation, no aliases)."""
+    return _erp_index()

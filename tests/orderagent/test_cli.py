@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from db.embedded import start_embedded
+from db.engine import runtime_url
 from db.scratch import create_database, database_url, drop_database
 from orderagent.cli import main
 
@@ -25,10 +26,13 @@ ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture
-async def db_url(pg_server_url: str, migrated_template: str):
-    """DATABASE_URL of a fresh migrated database, for commands run in this process."""
+async def db_url(pg_server_url: str, migrated_template: str, monkeypatch):
+    """DATABASE_URL of a fresh migrated database, as the runtime role (the superuser
+    migrates, as ORDERAGENT_OWNER_DATABASE_URL), for commands run in this process."""
     name = await create_database(pg_server_url, prefix="oa_test", template=migrated_template)
-    yield database_url(pg_server_url, name)
+    owner = database_url(pg_server_url, name)
+    monkeypatch.setenv("ORDERAGENT_OWNER_DATABASE_URL", owner)
+    yield runtime_url(owner)
     await drop_database(pg_server_url, name)
 
 
@@ -64,6 +68,23 @@ def test_a_bad_file_exits_2_naming_the_key(tmp_path, db_url, monkeypatch, capsys
     assert err == f"orderagent: {path}: unknown key prodcts"
 
 
+def test_users_create_owner_prints_a_one_time_link(tmp_path, db_url, monkeypatch,
+                                                    capsys) -> None:
+    """The first user of a distributor: an owner whose link sets the password."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("ORDERAGENT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ORDERAGENT_PUBLIC_URL", "https://desk.harbor.example")
+    assert main(["load", str(_write(tmp_path, HARBOR))]) == 0
+    capsys.readouterr()
+    assert main(["users", "create-owner", "--distributor", "harbor", "Boss@Harbor.example"]) == 0
+    out = capsys.readouterr().out
+    assert "boss@harbor.example is an owner of harbor" in out
+    assert "https://desk.harbor.example/app/accept/" in out
+    assert main(["users", "create-owner", "--distributor", "nope", "boss@harbor.example"]) == 2
+    assert "no distributor 'nope'" in capsys.readouterr().err
+    assert main(["users", "create-owner", "--distributor", "harbor", "not-an-email"]) == 2
+
+
 def test_a_missing_file_exits_2(tmp_path, capsys) -> None:
     """A file that is not there is bad input, not a crash."""
     assert main(["load", str(tmp_path / "nope.json")]) == 2
@@ -74,7 +95,7 @@ def test_a_placeholder_master_key_is_refused(monkeypatch, capsys) -> None:
     """The service refuses to start with a placeholder secret."""
     monkeypatch.setenv("ORDERAGENT_ENCRYPTION_KEY", "changeme")
     assert main(["db", "upgrade"]) == 2
-    assert "encryption_key" in capsys.readouterr().err
+    assert "ORDERAGENT_ENCRYPTION_KEY" in capsys.readouterr().err
 
 
 def _free_port() -> int:
@@ -114,6 +135,8 @@ def test_serve_on_a_fresh_home_comes_up_with_the_demo() -> None:
         finally:
             pg.stop()
         assert count >= 150
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
+            assert "Sign in to the order desk" in resp.read().decode()  # `/` is the console
         creds = home / "demo-credentials.json"
         assert creds.exists() and (creds.stat().st_mode & 0o077) == 0
     finally:
@@ -121,6 +144,7 @@ def test_serve_on_a_fresh_home_comes_up_with_the_demo() -> None:
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out
     assert "orderagent chat --distributor demo" in out
+    assert f"http://127.0.0.1:{port}/app/accept/" in out  # the demo owner's one-time link
     assert json.loads(creds.read_text())["api_key"] not in out  # secrets are never printed
     assert not (home / "pgdata" / "postmaster.pid").exists()  # the server was stopped
     shutil.rmtree(home.parent, ignore_errors=True)

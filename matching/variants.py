@@ -1,0 +1,74 @@
+"""Which member of a product family (the product and its variants) a line names.
+
+A line names a variant by how it is sold ("3 bags" of lemons: the 10 lb bag, not the 40 lb
+case; "12 manojos de perejil": the bunch), by a share of the product's pack ("medio saco de
+papa": the 25 lb sack of a 50 lb potato), or by a relative size ("salsa chica": the
+smallest bottle of the family) when the names carry no size word. `family_fit` scores one
+candidate against its siblings: +1 the line picks it, -1 the line picks a sibling, else 0.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from matching.attributes import Attributes
+from matching.index import CatalogIndex
+from matching.parse import ParsedLine
+
+SMALL = frozenset({"small", "mini", "petite"})
+LARGE = frozenset({"large", "xl", "jumbo", "colossal"})
+
+
+def _main_size(index: CatalogIndex, c: int) -> Decimal | None:
+    """An item's weight or volume in ounces (the first one its name gives)."""
+    for size in index.item_sizes[c]:
+        if size.dimension == "m":
+            return size.base()[0]
+    return None
+
+
+def _unit_fit(index: CatalogIndex, c: int, family: tuple[int, ...], unit: str) -> float:
+    mine = unit in index.item_units[c]
+    if mine and not all(unit in index.item_units[f] for f in family):
+        return 1.0
+    others = any(unit in index.item_units[f] for f in family if f != c)
+    return -1.0 if others and not mine else 0.0
+
+
+def _share_fit(index: CatalogIndex, c: int, family: tuple[int, ...], share: Decimal) -> float:
+    sizes = {f: s for f in family if (s := _main_size(index, f)) is not None}
+    if c not in sizes or len(set(sizes.values())) < 2:
+        return 0.0
+    whole = max(sizes.values())
+    if abs(sizes[c] - share * whole) <= whole * Decimal("0.03"):
+        return 1.0
+    return -1.0 if sizes[c] == whole else 0.0
+
+
+def _relative_fit(index: CatalogIndex, c: int, family: tuple[int, ...], asked: Attributes) -> float:
+    words = asked.get("size", frozenset())
+    want_small, want_large = bool(words & SMALL), bool(words & LARGE)
+    if want_small == want_large or any("size" in index.item_attributes[f] for f in family):
+        return 0.0
+    sizes = {f: s for f in family if (s := _main_size(index, f)) is not None}
+    if c not in sizes or len(set(sizes.values())) < 2:
+        return 0.0
+    target = min(sizes.values()) if want_small else max(sizes.values())
+    return 1.0 if sizes[c] == target else -1.0
+
+
+def family_fit(index: CatalogIndex, c: int, parsed: ParsedLine, asked: Attributes) -> float:
+    """+1 when the line's unit, share of a pack or relative size picks this family member
+    over its siblings, -1 when it picks a sibling, 0 when it says nothing about it."""
+    family = index.family.get(index.items[c].product_id, ())
+    if len(family) < 2:
+        return 0.0
+    if parsed.quantity is not None and parsed.quantity % 1 and parsed.quantity < 1:
+        fit = _share_fit(index, c, family, parsed.quantity)
+        if fit:
+            return fit
+    if "size" in asked:
+        fit = _relative_fit(index, c, family, asked)
+        if fit:
+            return fit
+    return _unit_fit(index, c, family, parsed.unit) if parsed.unit else 0.0
