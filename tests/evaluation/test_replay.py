@@ -233,8 +233,10 @@ def test_the_command_writes_the_spec_report_on_a_dropped_database(
         assert type(report["metrics"][key]) is kind, key
     row = report["transcripts"][0]
     assert {"id", "outcome", "items", "expected", "replies", "ok"} <= set(row)
+    # beyond the spec: the diff, what was not matched, errors, and what the HTML report
+    # draws (the turns, the channel, the reading's language and lines)
     assert set(row) - {"id", "outcome", "items", "expected", "replies", "ok"} == {
-        "diff", "unmatched", "error"}
+        "diff", "unmatched", "error", "channel", "turns", "language", "lines"}
     assert row["items"] == [{"sku": "CH-2003", "quantity": 3}, {"sku": "DY-1001", "quantity": 2}]
     assert row["expected"] == {"outcome": "CONFIRMED", "items": row["items"]}
     assert all(isinstance(r, str) for r in row["replies"]) and row["ok"] is True
