@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Distributor, Product, ProductCategory, ProductVariant
 from matching.catalog import CatalogItem, variant_display_name
 from matching.index import CatalogIndex, build_index
+from matching.resolve import match_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,12 @@ class Catalog:
     by_sku: dict[str, CatalogItem]
     # names with "and"/"&" in them ("half and half"), so extraction does not split them
     known_names: frozenset[str]
+    # each product by its id, so a variant finds the product it varies
+    products: dict[str, CatalogItem] = field(default_factory=dict)
+
+    def parent(self, item: CatalogItem | None) -> CatalogItem | None:
+        """The product a variant belongs to (None for a product itself)."""
+        return self.products.get(item.product_id) if item and item.is_variant else None
 
 
 def _compound_names(items: list[CatalogItem]) -> frozenset[str]:
@@ -63,6 +72,17 @@ async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[C
     return items
 
 
+def line_scorer(catalog: Catalog, threshold: float) -> Callable[[str], float]:
+    """How well one candidate line names one catalog product (the matcher's confidence),
+    for reading to choose between splits of a run-on; cached for the message."""
+
+    @lru_cache(maxsize=256)
+    def score(line: str) -> float:
+        return match_line(catalog.index, line, threshold=threshold).confidence
+
+    return score
+
+
 class CatalogCache:
     """Per-process cache: rebuilt when the distributor's `catalog_version` moves."""
 
@@ -78,6 +98,7 @@ class CatalogCache:
             return cached
         items = await load_items(session, distributor_id)
         catalog = Catalog(version=version, index=build_index(items),
-                          by_sku={i.sku: i for i in items}, known_names=_compound_names(items))
+                          by_sku={i.sku: i for i in items}, known_names=_compound_names(items),
+                          products={i.product_id: i for i in items if not i.is_variant})
         self._cache[distributor_id] = catalog
         return catalog

@@ -8,6 +8,7 @@ processes it once.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Collection
@@ -20,8 +21,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
+from agent.catalog import line_scorer
+from agent.changes import ADDING, apply_change, text_of
 from agent.context import AgentContext
-from agent.turn import Turn
+from agent.ellipsis import RECENT_LINES, complete
+from agent.packs import selling_quantity
+from agent.turn import Outcome, Turn
 from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
 from db.models import (
     AIResponse,
@@ -38,9 +43,9 @@ from mailroom.outbox import message_created, queue_reply
 from mailroom.pii import record_findings
 from matching.parse import parse_line
 from matching.resolve import match_line
-from reading.changes import complete_replacement
+from matching.units import fmt_number
 from reading.extract import extract
-from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
+from reading.types import Extraction, Intent, QuestionKind
 
 AGENT_VERSION = "rules-1"
 
@@ -73,41 +78,32 @@ async def _load_turn(db: AsyncSession, conv: Conversation, ctx: AgentContext) ->
 
 
 async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
-                 match: LineMatcher) -> None:
+                 match: LineMatcher, asked: str | None = None) -> None:
     """Apply one message's extraction to the session."""
     if ext.handoff:
         # staff take over, but what the customer asked for is kept for them
         await turn.hand_off(str(ext.handoff_reason or "requested"))
-    for change in ext.changes:
-        ok = False
-        if change.kind == ChangeKind.REMOVE:
-            ok = await turn.remove(change.target)
-        elif change.kind in (ChangeKind.SET_QUANTITY, ChangeKind.ADD_MORE):
-            if change.quantity is not None:
-                ok = await turn.set_quantity(change.target, change.quantity,
-                                             delta=change.kind == ChangeKind.ADD_MORE)
-            if not ok and change.kind == ChangeKind.ADD_MORE and change.target:
-                result = await match(change.target)
-                await turn.add(change.target, result, change.quantity)
-                ok = True
-        elif change.kind == ChangeKind.REPLACE and change.replacement:
-            target_item = turn.find(change.target)
-            line = _replacement_text(change, target_item)
-            result = await match(line)
-            ok = await turn.replace(change.target, line, result)
-            if ok and change.quantity is not None:
-                await turn.set_quantity(result.item.name if result.item else None,
-                                        change.quantity, delta=False)
-        if not ok and change.target:
+    later = [c for c in ext.changes if c.kind in ADDING]
+    for change in [c for c in ext.changes if c.kind not in ADDING]:
+        if not await apply_change(turn, change, match) and change.target:
             turn.outcome.unknown_targets.append(change.target)
-    for line in ext.items:
+    recent = [text_of(i) for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
+    for n, line in enumerate(ext.items):
         result = await match(line)
-        quantity = result.parsed.quantity if result.parsed else None
-        await turn.add(line, result, quantity)
+        # "5 de piña" after "5 cajas de Jarritos de tamarindo": the product is the earlier
+        # line's, this line names what differs
+        templates = [*reversed(ext.items[:n]), *recent, *([asked] if asked else [])]
+        line, result = await complete(line, templates, match, result, float(turn.threshold))
+        sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
+        await turn.add(line, result, sold.quantity, note=sold.note)
+    for change in later:  # "lids for those": after the lines they point at
+        if not await apply_change(turn, change, match) and change.target:
+            turn.outcome.unknown_targets.append(change.target)
     if ext.handoff:
         return
-    if ext.intent == Intent.CONFIRM and not ext.items and not ext.changes:
-        await turn.confirm(text)
+    # a plain yes, or a confirmation carrying its own change: the change is in by now
+    if ext.confirm or (ext.intent == Intent.CONFIRM and not ext.items and not ext.changes):
+        await turn.confirm(text, with_changes=bool(ext.items or ext.changes))
     elif ext.intent == Intent.CANCEL and not ext.items:
         turn.cancel()
     elif ext.intent == Intent.QUESTION and not ext.items and not ext.changes:
@@ -116,20 +112,38 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
 
 
+# words that leave a quantity bare: "3 cases then", "2 of those please", "ok 2 cs"
+_FILLER = frozenset({"please", "pls", "plz", "then", "thanks", "thx", "of", "it", "them", "those",
+                     "these", "that", "ok", "okay", "the", "same", "por", "favor", "porfa",
+                     "entonces", "de", "esos", "esas", "eso", "gracias", "y", "and"})
+
+
 def _bare_quantity(text: str) -> bool:
     parsed = parse_line(text)
-    return parsed.quantity is not None and parsed.mention.strip() in ("", "please", "pls")
+    words = re.findall(r"[^\W\d_]+", parsed.mention.lower())
+    return parsed.quantity is not None and all(w in _FILLER for w in words)
+
+
+def _with_asked(text: str, asked: str) -> str:
+    """ "3 cases then" + "pumpkin puree" -> "3 case pumpkin puree"."""
+    parsed = parse_line(text)
+    unit = f" {parsed.unit}" if parsed.unit else ""
+    return f"{fmt_number(parsed.quantity)}{unit} {asked}" if parsed.quantity is not None \
+        else f"{text} {asked}"
 
 
 def _answer_to_question(ext: Extraction, asked: str | None) -> Extraction:
-    """ "ok 2 cs please" right after asking about cold brew orders 2 cs of cold brew."""
-    if asked is None or ext.items or ext.changes:
+    """ "ok 2 cs please" right after asking about cold brew orders 2 cs of cold brew, also
+    beside other lines ("ok, 2 cases. also 1 case croissants")."""
+    if asked is None or ext.changes:
         return ext
+    bare_items = [i for i in ext.items if _bare_quantity(i)]
     bare = [u for u in ext.unparsed if _bare_quantity(u)]
-    if not bare:
+    if not bare and not bare_items:
         return ext
-    items = [f"{parse_line(u).raw.strip()} {asked}" for u in bare]
-    return replace(ext, intent=Intent.ORDER, items=items,
+    items = [_with_asked(i, asked) if i in bare_items else i for i in ext.items]
+    items += [_with_asked(u, asked) for u in bare]
+    return replace(ext, intent=ext.intent if ext.items else Intent.ORDER, items=items,
                    unparsed=[u for u in ext.unparsed if u not in bare],
                    confidence=max(ext.confidence, 0.8))
 
@@ -144,26 +158,33 @@ async def _last_question_mention(db: AsyncSession, conversation_id: uuid.UUID) -
     return (data or {}).get("question_mention")
 
 
-def _replacement_text(change: Change, target: OrderSessionItem | None) -> str:
-    """The replacement in full: "20oz" said of "3 cs 16oz clear cups" -> "3 cs 20oz clear cups"."""
-    if target is None or not change.said:
-        return change.replacement or ""
-    original = (target.item_metadata or {}).get("text") or target.product_name
-    return complete_replacement(change.said, original)
-
-
 async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
-    """Answer a stock or price question from the catalog, or hand it to staff."""
+    """Answer a stock or price question from the catalog, or pass it on to staff."""
     lang = str(ext.language)
     if ext.question_kind in (QuestionKind.STOCK, QuestionKind.PRICE) and ext.question_mention:
-        result = match_line(turn.catalog.index, ext.question_mention,
-                            threshold=float(turn.threshold))
+        # "pumpkin puree in yet", "the Plugra butter sheet case": trailing words may be the
+        # question's, not the product's; the reading the catalog is surest of answers
+        words = ext.question_mention.split()
+        result = max((match_line(turn.catalog.index, " ".join(words[:n]),
+                                 threshold=float(turn.threshold))
+                      for n in range(len(words), max(0, len(words) - 3), -1)),
+                     key=lambda r: r.confidence)
         if result.item is not None and result.confidence >= float(turn.threshold):
             turn.outcome.answers.append(replies.product_info(result.item, currency, lang))
             turn.outcome.understood = True
             return
-    # never invent an answer: a person takes the question
-    await turn.hand_off(f"question: {ext.question_kind or 'OTHER'}")
+    # never invent an answer: staff answer it in the thread (it stays unread in their
+    # inbox), while the agent keeps taking the order; a handoff is for who asks for one
+    turn.outcome.referred.append(str(ext.question_kind or QuestionKind.OTHER))
+    turn.outcome.understood = True
+
+
+def _preamble(out: Outcome, lang: str) -> str:
+    """Answers to questions, and the note that staff will take the others, before a reply."""
+    parts = list(out.answers)
+    if out.referred:
+        parts.append(replies.render("referred", lang)[0])
+    return "\n".join(parts)
 
 
 def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | None]:
@@ -175,18 +196,18 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
         return None, None  # staff have the conversation: no automatic replies
     if out.confirmed_order is not None:
         order = out.confirmed_order
-        return replies.confirmed(len(turn.live_items), order.total_amount, order.requires_review,
-                                 currency, lang)
+        return replies.confirmed(turn.live_items, order.total_amount, order.requires_review,
+                                 out.left_out, currency, lang)
     if out.cancelled:
         return replies.render("cancelled", lang)
-    if out.changed or (out.unknown_targets and turn.live_items):
+    before = _preamble(out, lang)
+    if out.nothing_resolved or out.changed or (out.unknown_targets and turn.live_items):
         turn.review()
         text, pid = replies.summary(turn.live_items, out, turn.threshold, currency, lang)
-        if out.answers:
-            text = "\n".join(out.answers) + "\n\n" + text
-        return text, pid
-    if out.answers:
-        return "\n".join(out.answers), "reply_product_info_" + replies.language(lang)
+        return (f"{before}\n\n{text}" if before else text), pid
+    if before:
+        kind = "product_info" if out.answers else "referred"
+        return before, f"reply_{kind}_" + replies.language(lang)
     if out.nothing_to_confirm:
         return replies.render("nothing", lang)
     extra = ""
@@ -227,16 +248,19 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         cards_masked = cards_masked or bool(masked_cards)
         await record_findings(db, ctx.keyring, conv.distributor_id, msg.id, msg.content or "",
                               masked_cards)
-        ext = extract(msg.content or "", known_names=turn.catalog.known_names)
+        ext = extract(msg.content or "", known_names=turn.catalog.known_names,
+                      line_score=line_scorer(turn.catalog, float(turn.threshold)))
         ext = _answer_to_question(ext, asked)
         if llm is not None and not was_handed_off and rules_unsure(ext):
             ext = await llm_reading(llm, ai, ext)
-        asked = ext.question_mention or (None if ext.items or ext.changes else asked)
+        context, asked = asked, ext.question_mention or (None if ext.items or ext.changes
+                                                          else asked)
         if ext.text:
             lang = str(ext.language)
         match = LineMatcher(turn, ai, llm)
         if not was_handed_off:
-            await _apply(turn, ext, msg.content, dist.currency, match)
+            await _apply(turn, ext, msg.content, dist.currency, match,
+                         asked=ext.question_mention or context)
         matched = match.matched
         confidence = min([m["confidence"] for m in matched] + [ext.confidence])
         msg.ai_processed = True

@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import prompts
-from agent.turn import Outcome, line_total
+from agent.orders import line_total
+from agent.turn import Outcome
 from db.models import OrderSessionItem
 from matching.catalog import CatalogItem
 
@@ -16,11 +17,36 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "MXN": "$", "CAD": "$"}
 WORDS = {
     "en": {"check": "please check", "not_found": "Not found in our catalog",
            "in_stock": "in stock", "out_of_stock": "out of stock right now",
-           "review": " Our team will double-check the marked lines."},
+           "review": " Our team will double-check the marked lines.",
+           "did_you_mean": "did you mean {options}?", "or": "or",
+           "unknown_target": "I could not tell which line you meant",
+           "left_out_ask": " (our team will check the lines I could not find)",
+           "left_out_done": "\nNot found in our catalog, our team will check: {lines}.",
+           "pack": "you asked for {asked}; it is sold by the {selling_unit} of {per_unit} "
+                   "{unit}: how many {selling_unit}s?"},
     "es": {"check": "por favor confirma", "not_found": "No encontrado en el catálogo",
            "in_stock": "disponible", "out_of_stock": "agotado por ahora",
-           "review": " Nuestro equipo revisará las líneas marcadas."},
+           "review": " Nuestro equipo revisará las líneas marcadas.",
+           "did_you_mean": "¿quisiste decir {options}?", "or": "o",
+           "unknown_target": "No supe a qué línea te referías",
+           "left_out_ask": " (nuestro equipo revisará lo que no encontré)",
+           "left_out_done": "\nNo está en el catálogo, nuestro equipo lo revisará: {lines}.",
+           "pack": "pediste {asked}; se vende por {selling_unit} de {per_unit} {unit}: "
+                   "¿cuántos quieres?"},
 }
+# what the code fills into each reply template: tests/agent/test_replies.py holds every
+# template's variables to this, so a template and its caller cannot drift apart
+VARIABLES: dict[str, frozenset[str]] = {
+    "summary": frozenset({"lines", "problems", "total", "left_out"}),
+    "confirmed": frozenset({"lines", "total", "left_out", "review"}),
+    "unresolved": frozenset({"problems"}),
+    "referred": frozenset(),
+    "help": frozenset({"summary"}),
+    "product_info": frozenset({"name", "availability", "price", "unit"}),
+    "cancelled": frozenset(), "handoff": frozenset(), "nothing": frozenset(),
+    "card_notice": frozenset(), "timeout": frozenset(), "reminder": frozenset({"count", "total"}),
+}
+MAX_OPTIONS = 3
 
 
 def language(lang: str | None) -> str:
@@ -46,9 +72,17 @@ def _qty(q: Decimal) -> str:
     return f"{Decimal(q).normalize():f}"
 
 
+def _options(alternatives: list[dict], lang: str) -> str:
+    """ "A, B or C" from up to three alternatives stored with a line."""
+    names = list(dict.fromkeys(a["name"] for a in alternatives if a.get("name")))[:MAX_OPTIONS]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {WORDS[language(lang)]['or']} {names[-1]}"
+
+
 def summary_lines(items: list[OrderSessionItem], threshold: Decimal, currency: str,
                   lang: str) -> tuple[str, Decimal]:
-    """One line per item ("2 x Whole Milk 1 Gallon - $55.00") and the order total."""
+    """One line per read item ("2 x Whole Milk 1 Gallon - $55.00") and the order total."""
     words = WORDS[language(lang)]
     lines, total = [], Decimal(0)
     for item in items:
@@ -56,23 +90,53 @@ def summary_lines(items: list[OrderSessionItem], threshold: Decimal, currency: s
             continue
         amount = line_total(item)
         total += amount or 0
+        note = (item.item_metadata or {}).get("quantity_note")
         unsure = Decimal(item.ai_confidence or 0) < threshold
-        mark = f" ({words['check']})" if unsure else ""
+        mark = f" ({words['pack'].format(**note)})" if note else \
+            f" ({words['check']})" if unsure else ""
         lines.append(f"- {_qty(item.quantity)} x {item.product_name} - "
                      f"{money(amount, currency)}{mark}")
     return "\n".join(lines), total
 
 
+def problems(items: list[OrderSessionItem], outcome: Outcome, lang: str) -> str:
+    """Each line that could not be read, with up to three catalog products it may mean."""
+    words = WORDS[language(lang)]
+    rows = []
+    for item in items:
+        if item.product_id is not None:
+            continue
+        meta = item.item_metadata or {}
+        text = meta.get("text") or item.product_name
+        options = _options(meta.get("alternatives") or [], lang)
+        ask = f": {words['did_you_mean'].format(options=options)}" if options else ""
+        rows.append(f"- “{text}”{ask}")
+    if outcome.unknown_targets:
+        rows.append(f"- {words['unknown_target']}: "
+                    + ", ".join(f"“{t}”" for t in outcome.unknown_targets))
+    return "\n".join(rows)
+
+
 def summary(items: list[OrderSessionItem], outcome: Outcome, threshold: Decimal, currency: str,
             lang: str) -> tuple[str, str]:
-    """The order summary with what was not understood and how to confirm."""
+    """The order summary, a question about each line not read, how to confirm.
+
+    With no line read there is nothing to confirm: each line is asked about instead.
+    """
+    if not any(i.product_id is not None for i in items):
+        return unresolved(items, outcome, lang)
     lines, total = summary_lines(items, threshold, currency, lang)
     words = WORDS[language(lang)]
-    missing = [i.item_metadata.get("text") or i.product_name for i in items
-               if i.product_id is None]
-    missing += outcome.unknown_targets
-    problems = f"\n{words['not_found']}: {', '.join(missing)}" if missing else ""
-    return render("summary", lang, lines=lines, problems=problems, total=money(total, currency))
+    asked = problems(items, outcome, lang)
+    heading = f"\n{words['not_found']}:\n{asked}" if asked else ""
+    left_out = words["left_out_ask"] if any(i.product_id is None for i in items) else ""
+    return render("summary", lang, lines=lines, problems=heading,
+                  total=money(total, currency), left_out=left_out)
+
+
+def unresolved(items: list[OrderSessionItem], outcome: Outcome, lang: str) -> tuple[str, str]:
+    """No line could be read: ask about each, offer nothing to confirm."""
+    return render("unresolved", lang, problems=problems(items, outcome, lang))
 
 
 def product_info(item: CatalogItem, currency: str, lang: str) -> str:
@@ -84,8 +148,13 @@ def product_info(item: CatalogItem, currency: str, lang: str) -> str:
     return text
 
 
-def confirmed(count: int, total: Decimal, needs_review: bool, currency: str, lang: str
-              ) -> tuple[str, str]:
-    """The confirmation of a placed order."""
-    review = WORDS[language(lang)]["review"] if needs_review else ""
-    return render("confirmed", lang, count=count, total=money(total, currency), review=review)
+def confirmed(items: list[OrderSessionItem], total: Decimal, needs_review: bool,
+              left_out: list[str], currency: str, lang: str) -> tuple[str, str]:
+    """The confirmation of a placed order: what will ship, and what staff will check."""
+    words = WORDS[language(lang)]
+    lines, _ = summary_lines(items, Decimal(0), currency, lang)
+    review = words["review"] if needs_review else ""
+    gone = words["left_out_done"].format(lines=", ".join(f"“{t}”" for t in left_out)) \
+        if left_out else ""
+    return render("confirmed", lang, lines=lines, total=money(total, currency),
+                  left_out=gone, review=review)

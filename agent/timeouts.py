@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from agent import replies, states
-from agent.turn import line_total
+from agent.orders import line_total
 from db.engine import Database
 from db.models import (
     Conversation,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from rapidfuzz import fuzz, utils
@@ -19,23 +19,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import states
 from agent.catalog import Catalog
+from agent.orders import create_order
 from db.models import (
     Conversation,
     ConversationOrderSession,
     Customer,
     Order,
-    OrderProduct,
     OrderSessionItem,
 )
 from db.models.enums import (
-    MatchingMethod,
-    OrderStatus,
     SessionEventType,
     SessionItemStatus,
     SessionOutcome,
     SessionStatus,
 )
-from mailroom.events import emit_order_events
 from matching.resolve import MatchResult, match_line
 
 S = SessionStatus
@@ -59,18 +56,17 @@ class Outcome:
     handoff_reason: str | None = None
     answers: list[str] = field(default_factory=list)
     nothing_to_confirm: bool = False
+    # a confirmation while no line could be read: ask about each line instead
+    nothing_resolved: bool = False
+    # lines that could not be read, on the confirmed order for staff to check (their texts)
+    left_out: list[str] = field(default_factory=list)
+    # questions passed on to staff without handing the conversation over
+    referred: list[str] = field(default_factory=list)
     understood: bool = False
 
 
 def _q(value: Decimal | float | int) -> Decimal:
     return Decimal(value).quantize(Decimal("0.001"))
-
-
-def line_total(item: OrderSessionItem) -> Decimal | None:
-    """quantity x unit price, or None when the price is unknown."""
-    if item.unit_price is None:
-        return None
-    return (Decimal(item.quantity) * Decimal(item.unit_price)).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -118,8 +114,10 @@ class Turn:
             self.db.add(states.transition(session, S.COLLECTING, message_id=self.message_id,
                                           now=self.now))
 
-    async def add(self, text: str, match: MatchResult, quantity: Decimal | None) -> None:
-        """Add a line (or more of a product already in the order)."""
+    async def add(self, text: str, match: MatchResult, quantity: Decimal | None, *,
+                  note: dict | None = None) -> None:
+        """Add a line (or more of a product already in the order); `note` says why its
+        quantity needs the customer's word (a count the pack does not divide)."""
         await self.collecting()
         qty = _q(quantity if quantity is not None else 1)
         self.outcome.changed = True
@@ -130,9 +128,10 @@ class Turn:
         item = match.item if match.confidence >= floor else None
         if item is None:
             self.outcome.not_found.append(text)
-        if item is not None:
+        if item is not None and note is None:
             for existing in self.live_items:
-                if existing.product_code == item.sku:
+                if existing.product_code == item.sku and not (existing.item_metadata or {}
+                                                              ).get("quantity_note"):
                     before = existing.quantity
                     existing.quantity = _q(Decimal(existing.quantity) + qty)
                     self._emit(SessionEventType.ITEM_MODIFIED, {
@@ -149,8 +148,12 @@ class Turn:
             source_message_id=self.message_id, ai_extracted=True,
             # distinct per row (unlike now()), so items keep the order they were asked for
             added_at=func.clock_timestamp(),
-            ai_confidence=Decimal(str(round(match.confidence, 4))), status=ItemStatus.PENDING,
-            item_metadata=match_metadata(text, match))
+            # a quantity the customer must still settle is never sure, however good the match
+            ai_confidence=Decimal(str(round(min(match.confidence, float(self.threshold) - 0.01)
+                                            if note else match.confidence, 4))),
+            status=ItemStatus.PENDING,
+            item_metadata={**match_metadata(text, match, found=item is not None),
+                           **({"quantity_note": note} if note else {})})
         self.db.add(row)
         self.items.append(row)
         self.outcome.added.append(row)
@@ -234,21 +237,44 @@ class Turn:
 
     def review(self) -> None:
         """After changes, the summary goes out: the session is under review."""
-        if self.session is not None and self.session.status == S.COLLECTING and self.live_items:
+        # a summary with no line read offers nothing to confirm: no review then
+        if self.session is not None and self.session.status == S.COLLECTING \
+                and any(i.product_id is not None for i in self.live_items):
             self.db.add(states.transition(self.session, S.REVIEWING,
                                           message_id=self.message_id, now=self.now))
             self._emit(SessionEventType.REVIEW_REQUESTED, {"items": len(self.live_items)})
 
-    async def confirm(self, source_text: str) -> None:
-        """Turn the reviewed session into one consolidated order."""
+    async def confirm(self, source_text: str, *, with_changes: bool = False) -> None:
+        """Turn the reviewed session into one order of the lines that were read.
+
+        Never an order of nothing: with no line read, each line is asked about instead.
+        A line added in this batch that could not be read, or a change whose line was not
+        found, shows the summary again rather than confirming past it. A confirmation
+        carrying its own change ("make it 3 and go ahead") confirms once the change is in,
+        when the customer has seen a summary of this session before.
+        """
         session = self.session
         if session is None or not self.live_items:
             self.outcome.nothing_to_confirm = True
             return
+        self.outcome.understood = True
+        if not any(i.product_id is not None for i in self.live_items):
+            self.outcome.nothing_resolved = True
+            return
+        if self.outcome.unknown_targets or any(i.product_id is None
+                                               for i in self.outcome.added):
+            self.outcome.changed = True
+            return
+        if with_changes and session.status == S.COLLECTING \
+                and session.review_started_at is not None:
+            self.review()
         if session.status != S.REVIEWING:
             self.outcome.changed = True  # not seen a summary yet: show it first
             return
-        self.outcome.understood = True
+        # what could not be read goes to staff on the order (no sku: review), never
+        # shipped as a guess; the reply names it as theirs to check
+        self.outcome.left_out = [(i.item_metadata or {}).get("text") or i.product_name
+                                 for i in self.live_items if i.product_id is None]
         order = await create_order(self, source_text)
         for item in self.live_items:
             item.status = ItemStatus.CONFIRMED
@@ -284,64 +310,17 @@ class Turn:
         self.outcome.understood = True
 
 
-def match_metadata(text: str, match: MatchResult) -> dict:
+def match_metadata(text: str, match: MatchResult, *, found: bool = True) -> dict:
     """What the session item keeps of its match, for the order line and the review queue."""
+    weak = match.item is not None and (not found or match.confidence < NOT_FOUND_BELOW)
     return {
         "text": text,
         "method": match.method,
         "score": round(float(match.score), 4),
         "unit": match.parsed.unit if match.parsed else None,
-        # a guess too weak to use still helps staff: it leads the alternatives
+        # a guess too weak to use still helps staff and the customer: it leads the
+        # alternatives ("did you mean ...?")
         "alternatives": [{"sku": alt.sku, "name": alt.name, "confidence": round(conf, 4)}
-                         for alt, conf in ([(match.item, match.confidence)]
-                                           if match.item is not None
-                                           and match.confidence < NOT_FOUND_BELOW else [])
-                         + match.alternatives[:3]],
+                         for alt, conf in ([(match.item, match.confidence)] if weak else [])
+                         + match.alternatives[:3]][:3],
     }
-
-
-async def create_order(turn: Turn, source_text: str) -> Order:
-    """One order with a line per live item; flagged for review when any line is unsure."""
-    items = turn.live_items
-    unsure = [i for i in items if i.product_id is None
-              or Decimal(i.ai_confidence or 0) < turn.threshold]
-    totals = [line_total(i) for i in items]
-    confidences = [Decimal(i.ai_confidence or 0) for i in items]
-    conv = turn.conversation
-    order = Order(
-        id=uuid.uuid4(), distributor_id=conv.distributor_id, customer_id=conv.customer_id,
-        conversation_id=conv.id, channel=conv.channel,
-        status=OrderStatus.REVIEW if unsure else OrderStatus.CONFIRMED,
-        received_date=turn.now.date(), received_time=turn.now.timetz(),
-        total_amount=sum((t for t in totals if t is not None), Decimal(0)),
-        ai_generated=True, ai_confidence=min(confidences) if confidences else None,
-        ai_source_message_id=turn.message_id, order_session_id=turn.session.id,
-        is_consolidated=True, requires_review=bool(unsure),
-        whatsapp_message=source_text if conv.channel == "WHATSAPP" else None)
-    turn.db.add(order)
-    for n, (item, total) in enumerate(zip(items, totals, strict=True)):
-        meta = item.item_metadata or {}
-        method = meta.get("method") or MatchingMethod.FUZZY_MATCH
-        turn.db.add(OrderProduct(
-            distributor_id=conv.distributor_id, order_id=order.id, product_name=item.product_name,
-            product_unit=_unit(turn.catalog, item), quantity=item.quantity,
-            unit_price=item.unit_price, line_price=total, ai_extracted=True,
-            ai_confidence=item.ai_confidence, ai_original_text=meta.get("text"),
-            suggested_product_id=item.product_id, matched_product_id=item.product_id,
-            matched_variant_id=item.variant_id, sku=item.product_code, line_order=n,
-            matching_confidence=item.ai_confidence,
-            matching_method=MatchingMethod(method) if item.product_id else None,
-            matching_score=Decimal(str(meta.get("score", 0))).quantize(Decimal("0.0001")),
-            alternative_matches=meta.get("alternatives", [])))
-    customer = turn.customer
-    customer.total_orders += 1
-    customer.total_spent = Decimal(customer.total_spent) + order.total_amount
-    customer.last_ordered_date = date.today()
-    customer.status = "ORDERING"
-    await emit_order_events(turn.db, order)  # webhook events commit with the order
-    return order
-
-
-def _unit(catalog: Catalog, item: OrderSessionItem) -> str | None:
-    cat = catalog.by_sku.get(item.product_code or "")
-    return cat.unit if cat else (item.item_metadata or {}).get("unit")

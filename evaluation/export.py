@@ -122,9 +122,10 @@ def _segments(messages: list[Message], sessions: list[ConversationOrderSession]
     return out
 
 
-async def _expected(session: AsyncSession, s: ConversationOrderSession | None
-                    ) -> dict[str, Any]:
-    """How the session ended and its items, as the transcript format states them."""
+async def _expected(session: AsyncSession, s: ConversationOrderSession | None,
+                    handed_off: bool = False) -> dict[str, Any]:
+    """How the session ended and its items, as the transcript format states them; an open
+    session of a conversation staff have taken over is HANDOFF, with its pending items."""
     if s is None:
         return {"outcome": "NONE", "items": []}
     if s.status == SessionStatus.CLOSED and s.outcome == SessionOutcome.CANCELLED:
@@ -143,7 +144,7 @@ async def _expected(session: AsyncSession, s: ConversationOrderSession | None
         OrderSessionItem.product_code, OrderSessionItem.quantity).where(
         OrderSessionItem.order_session_id == s.id,
         OrderSessionItem.status == SessionItemStatus.PENDING))).all()
-    return {"outcome": "NONE", "items": _items(rows)}
+    return {"outcome": "HANDOFF" if handed_off else "NONE", "items": _items(rows)}
 
 
 def _items(rows: list[Any]) -> list[dict[str, Any]]:
@@ -163,7 +164,8 @@ async def _conversation(session: AsyncSession, conv: Conversation, start: dateti
     alias = pseudonym(conv.customer_id, channel)
     clean = _redactor(await session.get(Customer, conv.customer_id), alias)
     out = []
-    for seg in _segments(messages, sessions):
+    segments = _segments(messages, sessions)
+    for n, seg in enumerate(segments):
         if start is not None and seg.messages[0].created_at < start:
             continue
         turns = [{"role": "customer", "text": clean(m.content)}
@@ -172,7 +174,9 @@ async def _conversation(session: AsyncSession, conv: Conversation, start: dateti
             continue  # photos only: the format has no place for them
         out.append({"id": f"{slug}-{seg.messages[0].id.hex[:12]}", "channel": channel,
                     "customer": alias, "turns": turns,
-                    "expected": await _expected(session, seg.session)})
+                    "expected": await _expected(
+                        session, seg.session,
+                        handed_off=conv.handoff_active and n == len(segments) - 1)})
     return out
 
 
@@ -203,9 +207,10 @@ async def export_transcripts(db: Database, slug: str, out: Path, *, since: date 
             progress.advance(task)
     await asyncio.to_thread(_write, out, rows)
     counts = {k: sum(r["expected"]["outcome"] == k for r in rows)
-              for k in ("CONFIRMED", "CANCELLED", "NONE")}
+              for k in ("CONFIRMED", "CANCELLED", "HANDOFF", "NONE")}
     console.print(f"wrote {len(rows)} transcripts ({counts['CONFIRMED']} confirmed, "
-                  f"{counts['CANCELLED']} cancelled, {counts['NONE']} open) from "
+                  f"{counts['CANCELLED']} cancelled, {counts['HANDOFF']} handed off, "
+                  f"{counts['NONE']} open) from "
                   f"{len(convs)} conversations to {out}", highlight=False)
     return 0
 

@@ -36,6 +36,7 @@ from db.engine import Database, make_engine
 from db.loader import load_distributor
 from db.models import (
     AIResponse,
+    Conversation,
     ConversationOrderSession,
     Customer,
     Message,
@@ -211,8 +212,10 @@ async def _result(session, conversation_id: uuid.UUID | None
                   ) -> tuple[str, list[tuple[str, Decimal]], list[str]]:
     """Outcome, (sku, quantity) items and unmatched lines of the conversation's last order.
 
-    The newest session decides, except an open one without items (a handoff or a question
-    after a confirmed order opens one), which defers to the one before it.
+    A conversation handed to staff is HANDOFF with the items pending in its open session
+    (formats.md): what staff take over. Otherwise the newest session decides, except an
+    open one without items (a question after a confirmed order opens one), which defers to
+    the one before it.
     """
     if conversation_id is None:
         return "NONE", [], []
@@ -220,6 +223,11 @@ async def _result(session, conversation_id: uuid.UUID | None
         ConversationOrderSession.conversation_id == conversation_id).order_by(
         ConversationOrderSession.started_at.desc(), ConversationOrderSession.created_at.desc())
     )).scalars().all()
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is not None and conversation.handoff_active:
+        open_ = next((s for s in sessions if s.status != SessionStatus.CLOSED), None)
+        items, unmatched = await _pending(session, open_) if open_ is not None else ([], [])
+        return "HANDOFF", items, unmatched
     for s in sessions:
         if s.status == SessionStatus.CLOSED:
             if s.outcome != SessionOutcome.CONFIRMED or s.consolidated_order_id is None:
@@ -228,14 +236,21 @@ async def _result(session, conversation_id: uuid.UUID | None
                 OrderProduct.order_id == s.consolidated_order_id))).scalars().all()
             return ("CONFIRMED", [(x.sku, x.quantity) for x in lines if x.sku],
                     [x.ai_original_text or x.product_name for x in lines if not x.sku])
-        live = (await session.execute(select(OrderSessionItem).where(
-            OrderSessionItem.order_session_id == s.id,
-            OrderSessionItem.status == SessionItemStatus.PENDING))).scalars().all()
-        if live:
-            return ("NONE", [(x.product_code, x.quantity) for x in live if x.product_code],
-                    [(x.item_metadata or {}).get("text") or x.product_name
-                     for x in live if not x.product_code])
+        items, unmatched = await _pending(session, s)
+        if items or unmatched:
+            return "NONE", items, unmatched
     return "NONE", [], []
+
+
+async def _pending(session, s: ConversationOrderSession
+                   ) -> tuple[list[tuple[str, Decimal]], list[str]]:
+    """The pending (sku, quantity) items of an open session, and its unmatched lines."""
+    live = (await session.execute(select(OrderSessionItem).where(
+        OrderSessionItem.order_session_id == s.id,
+        OrderSessionItem.status == SessionItemStatus.PENDING))).scalars().all()
+    return ([(x.product_code, x.quantity) for x in live if x.product_code],
+            [(x.item_metadata or {}).get("text") or x.product_name
+             for x in live if not x.product_code])
 
 
 def master_keyring() -> Keyring:

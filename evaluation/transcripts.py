@@ -76,7 +76,7 @@ class Item(_Strict):
 class Expected(_Strict):
     """The right answer: how the conversation ends and the order's lines."""
 
-    outcome: Literal["CONFIRMED", "CANCELLED", "NONE"]
+    outcome: Literal["CONFIRMED", "CANCELLED", "HANDOFF", "NONE"]
     items: list[Item]
 
     @model_validator(mode="after")

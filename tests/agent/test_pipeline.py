@@ -278,12 +278,21 @@ async def test_a_handoff_keeps_what_the_customer_asked_for(database, catalogs, d
 
 async def test_something_we_do_not_sell_is_reported_not_guessed(database, catalogs, demo
                                                                  ) -> None:
-    """A product not in the catalog is listed as not found, never swapped for a look-alike."""
+    """A product not in the catalog is listed as not found, never swapped for a look-alike;
+    a yes orders what was read, names it, and leaves the unread line to staff (review)."""
     reply = await chat(database, catalogs, demo, "2 cs whole milk, 1 case kombucha")
-    assert "Not found in our catalog: 1 case kombucha" in reply
-    await chat(database, catalogs, demo, "yes")
+    assert "Not found in our catalog:\n- “1 case kombucha”" in reply
+    assert "our team will check the lines I could not find" in reply
+    reply = await chat(database, catalogs, demo, "yes")
+    assert "- 2 x Whole Milk 1 Gallon - $55.00" in reply
+    assert "Not found in our catalog, our team will check: “1 case kombucha”" in reply
     order = (await _orders(database, demo))[0]
     assert order.requires_review  # an unmatched line goes to a person
+    async with database.transaction(tenant=demo) as s:
+        lines = (await s.execute(select(OrderProduct).where(
+            OrderProduct.order_id == order.id))).scalars().all()
+    # what ships is the milk; the kombucha line has no product for staff to resolve
+    assert sorted((x.sku or "", x.quantity) for x in lines) == [("", 1), ("DY-1001", 2)]
 
 
 async def test_a_quantity_after_a_question_orders_what_was_asked_about(database, catalogs,

@@ -153,7 +153,9 @@ async def test_order_events_are_enqueued_with_the_change(client, database, agent
         s.add(WebhookEndpoint(distributor_id=demo, name="erp", url="http://127.0.0.1:9/",
                               events=["order.created", "order.confirmed",
                                       "order.review_required"]))
-    await chat(database, agent, demo, "1 cs buns", sender=OTHER_PHONE)
+    # an order needs a line the agent could read: one of nothing but unread lines is
+    # never offered for confirmation
+    await chat(database, agent, demo, "2 cs whole milk and 1 cs buns", sender=OTHER_PHONE)
     await chat(database, agent, demo, "yes", sender=OTHER_PHONE)
     async with database.transaction(tenant=demo) as s:
         order = (await s.execute(select(Order).order_by(Order.created_at.desc()).limit(1))

@@ -57,7 +57,7 @@ async def test_export_then_replay_reproduces_each_order(database, demo, ctx, tmp
     await _known_customer(database, demo)
     await _talk(database, ctx, demo, PHONE, "hi there", SIGNED, "yes")
     await _talk(database, ctx, demo, PHONE, "2 cs whole milk", "cancel")
-    await _talk(database, ctx, demo, PHONE, "3 cs whole milk")
+    await _talk(database, ctx, demo, PHONE, "3 cs whole milk", "can I talk to a person please")
     await _talk(database, ctx, demo, EMAIL, EMAIL_TEXT, "yes", channel=Channel.EMAIL)
     out = tmp_path / "real.jsonl"
     assert await export_transcripts(database, "demo", out) == 0
@@ -70,7 +70,8 @@ async def test_export_then_replay_reproduces_each_order(database, demo, ctx, tmp
         ("whatsapp", {"outcome": "CONFIRMED", "items": [{"sku": "CH-2003", "quantity": 3},
                                                         {"sku": "DY-1001", "quantity": 2}]}),
         ("whatsapp", {"outcome": "CANCELLED", "items": []}),
-        ("whatsapp", {"outcome": "NONE", "items": [{"sku": "DY-1001", "quantity": 3}]}),
+        # staff took over while the milk was pending
+        ("whatsapp", {"outcome": "HANDOFF", "items": [{"sku": "DY-1001", "quantity": 3}]}),
         ("email", {"outcome": "CONFIRMED", "items": [{"sku": "DY-1001", "quantity": 2}]}),
     ]
     # the greeting before the first order goes with it; customer turns only
@@ -97,7 +98,7 @@ async def test_export_then_replay_reproduces_each_order(database, demo, ctx, tmp
         await fresh.close()
         await drop_database(pg_server_url, name)
     assert [(t["outcome"], t["ok"]) for t in report["transcripts"]] == [
-        ("CONFIRMED", True), ("CANCELLED", True), ("NONE", True), ("CONFIRMED", True)]
+        ("CONFIRMED", True), ("CANCELLED", True), ("HANDOFF", True), ("CONFIRMED", True)]
 
 
 async def test_the_order_as_staff_corrected_it_is_the_answer(database, demo, ctx, tmp_path

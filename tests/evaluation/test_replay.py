@@ -51,8 +51,9 @@ def _t(tid: str, turns: list[str], outcome: str, items: dict[str, float], *,
 
 # Five conversations whose results are known; b and c carry deliberately wrong answers.
 SMALL = [
-    # the handoff comes first on the same phone as a: if it leaked, a would get no replies
-    _t("e", ["can I talk to someone please"], "NONE", {}),
+    # the handoff comes first on the same phone as a: if it leaked, a would get no replies;
+    # it is scored HANDOFF with the milk that was pending when staff took over
+    _t("e", ["2 cs whole milk", "can I talk to someone please"], "HANDOFF", {"DY-1001": 2}),
     _t("a", ["2 cs whole milk 3 mozz", "yes"], "CONFIRMED", {"DY-1001": 2, "CH-2003": 3}),
     _t("b", ["2 cs whole milk", "cancel"], "CONFIRMED", {"DY-1001": 2}, phone="+13055550102"),
     _t("c", ["3 cs whole milk"], "NONE", {"DY-1001": 2}, phone="+13055550103"),
@@ -106,16 +107,17 @@ async def test_replay_of_a_small_set_gives_the_hand_checked_metrics(database) ->
     assert [r["id"] for r in report["transcripts"]] == ["e", "a", "b", "c", "d"]
     assert {k: (r["outcome"], r["ok"]) for k, r in rows.items()} == {
         "a": ("CONFIRMED", True), "b": ("CANCELLED", False), "c": ("NONE", False),
-        "d": ("CANCELLED", True), "e": ("NONE", True)}
+        "d": ("CANCELLED", True), "e": ("HANDOFF", True)}
     assert rows["c"]["diff"] == "~DY-1001×2→3"
     assert rows["b"]["diff"] == "CONFIRMED→CANCELLED -DY-1001×2"
     assert len(rows["a"]["replies"]) == 2 and "confirmed" in rows["a"]["replies"][1].lower()
     m = report["metrics"]
-    # pairs: got a{DY2,CH3} c{DY3} = 3; expected a{DY2,CH3} b{DY2} c{DY2} = 4; right 2
-    assert (m["item_precision"], m["item_recall"]) == (0.6667, 0.5)
-    assert m["item_f1"] == 0.5714  # 2PR/(P+R) = 4/7
-    # skus: got 3, expected 4, right 3 (c names the right product) -> P 1, R 0.75
-    assert m["sku_f1"] == 0.8571  # 6/7
+    # pairs: got a{DY2,CH3} c{DY3} e{DY2} = 4; expected a{DY2,CH3} b{DY2} c{DY2} e{DY2}
+    # = 5; right 3
+    assert (m["item_precision"], m["item_recall"]) == (0.75, 0.6)
+    assert m["item_f1"] == 0.6667  # 2PR/(P+R) = 0.9/1.35
+    # skus: got 4, expected 5, right 4 (c names the right product) -> P 1, R 0.8
+    assert m["sku_f1"] == 0.8889  # 1.6/1.8
     assert (m["order_exact_match"], m["outcome_accuracy"]) == (0.6, 0.8)  # a d e; all but b
     assert (m["llm_calls"], m["llm_tokens"], m["llm_cost_usd"]) == (0, 0, 0.0)
     assert 0 < m["latency_ms_p50"] <= m["latency_ms_p99"]
@@ -202,11 +204,12 @@ def test_a_missing_identity_is_a_bad_line(tmp_path) -> None:
 
 
 def _databases(server_url: str) -> set[str]:
+    """The replay's own databases on the server (others' tests come and go meanwhile)."""
     async def names() -> set[str]:
         engine = make_engine(server_url, pool_size=1)
         async with engine.connect() as conn:
             rows = await conn.execute(text("SELECT datname FROM pg_database"))
-            out = {r[0] for r in rows}
+            out = {r[0] for r in rows if r[0].startswith("orderagent_replay")}
         await engine.dispose()
         return out
     return asyncio.run(names())
@@ -230,8 +233,10 @@ def test_the_command_writes_the_spec_report_on_a_dropped_database(
         assert type(report["metrics"][key]) is kind, key
     row = report["transcripts"][0]
     assert {"id", "outcome", "items", "expected", "replies", "ok"} <= set(row)
+    # beyond the spec: the diff, what was not matched, errors, and what the HTML report
+    # draws (the turns, the channel, the reading's language and lines)
     assert set(row) - {"id", "outcome", "items", "expected", "replies", "ok"} == {
-        "diff", "unmatched", "error"}
+        "diff", "unmatched", "error", "channel", "turns", "language", "lines"}
     assert row["items"] == [{"sku": "CH-2003", "quantity": 3}, {"sku": "DY-1001", "quantity": 2}]
     assert row["expected"] == {"outcome": "CONFIRMED", "items": row["items"]}
     assert all(isinstance(r, str) for r in row["replies"]) and row["ok"] is True

@@ -1,4 +1,5 @@
-"""CI floor: the deterministic path on bench/transcripts/dev.jsonl must not get worse.
+"""CI floors: the deterministic path must not get worse on the demo dev set, nor on each
+development distributor in ../shared/data/distributors (when that folder is present).
 
 The floors sit just under the figures reached at commit ce5cb27 (item_f1 0.990,
 order_exact_match 0.953-0.965, outcome_accuracy 1.0 on 86 transcripts; the range is
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from core.distributor_file import read_distributor_file
 from db.crypto import Keyring
 from evaluation.replay import replay
@@ -20,7 +23,9 @@ from evaluation.transcripts import read_transcripts
 from orderagent.bootstrap import DEMO_FILE
 from tests.conftest import TEST_MASTER_KEY
 
-DEV = Path(__file__).resolve().parents[2] / "bench" / "transcripts" / "dev.jsonl"
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "bench" / "transcripts" / "dev.jsonl"
+SHARED = ROOT.parent / "shared" / "data" / "distributors"
 ITEM_F1_FLOOR = 0.995
 ORDER_EXACT_MATCH_FLOOR = 0.98
 OUTCOME_ACCURACY_FLOOR = 1.0
@@ -36,3 +41,46 @@ async def test_dev_set_stays_above_the_floors(database) -> None:
     assert m["item_f1"] >= ITEM_F1_FLOOR, (m, failing)
     assert m["order_exact_match"] >= ORDER_EXACT_MATCH_FLOOR, (m, failing)
     assert m["outcome_accuracy"] >= OUTCOME_ACCURACY_FLOOR, (m, failing)
+
+
+# Per distributor (item_f1, order_exact_match, outcome_accuracy): just under the figures of
+# the agentx branch with main merged (agent + reading + matcher, the shipped match model)
+# at 06:17 UTC, HANDOFF scored: latin 0.968/0.883/1.000, bakery 0.974/0.917/0.983,
+# bar-janitorial 0.768/0.517/0.833 (held out: figures only, never tuned on).
+# To raise one: `python bench/replay_all.py`, take the lowest figure of a few runs, and set
+# the floor a little under it (one transcript of 60 is 0.0167).
+DISTRIBUTOR_FLOORS: dict[str, tuple[float, float, float]] = {
+    "latin-foodservice": (0.95, 0.85, 0.96),
+    "bakery-cafe": (0.95, 0.88, 0.95),
+    "bar-janitorial": (0.74, 0.48, 0.80),
+}
+
+
+def _distributors() -> list[str]:
+    found = sorted(p.name for p in SHARED.iterdir() if (p / "transcripts.jsonl").is_file()) \
+        if SHARED.is_dir() else []
+    return found or ["(none)"]
+
+
+@pytest.mark.parametrize("name", _distributors())
+async def test_each_distributor_stays_above_its_floors(database, name: str) -> None:
+    """Replaying a development distributor's transcripts keeps its three figures up.
+
+    Only the figures and the failing ids are shown: some of these sets are held out.
+    """
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is not present on this machine")
+    if name not in DISTRIBUTOR_FLOORS:
+        pytest.skip(f"no floor set for {name} yet (see DISTRIBUTOR_FLOORS)")
+    folder = SHARED / name
+    report = await replay(database, read_transcripts(folder / "transcripts.jsonl"),
+                          read_distributor_file(folder / "distributor.json"),
+                          keyring=Keyring(TEST_MASTER_KEY.encode()))
+    m = report["metrics"]
+    figures = {k: m[k] for k in ("item_f1", "order_exact_match", "outcome_accuracy")}
+    failing = sorted(t["id"] for t in report["transcripts"] if not t["ok"])
+    assert not [t["id"] for t in report["transcripts"] if t["error"]], failing
+    f1, exact, outcome = DISTRIBUTOR_FLOORS[name]
+    assert m["item_f1"] >= f1, (figures, failing)
+    assert m["order_exact_match"] >= exact, (figures, failing)
+    assert m["outcome_accuracy"] >= outcome, (figures, failing)

@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "orderagent" / "demo" / "demo.json"
 SETS = {"dev.jsonl": 70, "heldout.jsonl": 25}  # file → the fewest conversations it may hold
 CHANNELS = {"whatsapp", "sms", "email"}
-OUTCOMES = {"CONFIRMED", "CANCELLED", "NONE"}
+OUTCOMES = {"CONFIRMED", "CANCELLED", "HANDOFF", "NONE"}
+# every set measures these; HANDOFF where a set has handoffs labelled as such (formats.md)
+REQUIRED_OUTCOMES = {"CONFIRMED", "CANCELLED", "NONE"}
 
 
 def _skus() -> set[str]:
@@ -70,5 +72,5 @@ def test_sets_cover_every_outcome_and_channel() -> None:
     """Each set measures confirmations, cancellations and open sessions on every channel."""
     for name in SETS:
         rows = [t for _, t in _lines(name)]
-        assert {t["expected"]["outcome"] for t in rows} == OUTCOMES, name
+        assert {t["expected"]["outcome"] for t in rows} >= REQUIRED_OUTCOMES, name
         assert {t["channel"] for t in rows} == CHANNELS, name
