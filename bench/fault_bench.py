@@ -98,7 +98,11 @@ class Processes:
     def __init__(self, url: str, home: Path) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": url, "ORDERAGENT_HOME": str(home),
+        from db.engine import runtime_url
+
+        # as production runs: the runtime role, the server's superuser as the owner
+        self.env = {**os.environ, "DATABASE_URL": runtime_url(url),
+                    "ORDERAGENT_OWNER_DATABASE_URL": url, "ORDERAGENT_HOME": str(home),
                     "ORDERAGENT_ENCRYPTION_KEY": KEY, "ORDERAGENT_PUBLIC_URL": self.base,
                     "PYTHONUNBUFFERED": "1", "ORDERAGENT_LOG_LEVEL": "INFO"}
         self.logs = home / "logs"

@@ -192,8 +192,6 @@ def _customer(items: Items) -> str | None:
 async def store(app: web.Application, by_tenant: Mapping[uuid.UUID, Items]) -> None:
     """Store what a request carried, each distributor's share all or nothing; shares may
     be written in one transaction with other requests' (`db/group_commit.py`)."""
-    for tenant in by_tenant:
-        logs.bind(distributor_id=tenant)
     with timed(STORE_SECONDS):
         await asyncio.gather(*(app[STORE].submit(tenant, items)
                                for tenant, items in by_tenant.items()
@@ -260,6 +258,8 @@ async def _store_or_spool(app: web.Application, adapter: ChannelAdapter, deliver
         by_tenant = None
     if by_tenant is not None and not by_tenant:
         return  # nothing to store (account or template updates)
+    for tenant in by_tenant or {}:
+        logs.bind(distributor_id=tenant)  # here, in the request's own context (the access log)
     if by_tenant is not None and not behind:
         try:
             await asyncio.wait_for(store(app, by_tenant), deadline)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
+from db.engine import runtime_url
 from tests.channels.webhook_env import inbound, load, twilio_params, twilio_post
 from tests.conftest import TEST_MASTER_KEY
 
@@ -45,8 +46,9 @@ async def test_sigterm_under_load_answers_every_request_it_received(database, tm
     connection goes unanswered, every one answered 200 is stored, and `serve` exits 0."""
     dist = await load(database)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database.engine.url.render_as_string(
-        hide_password=False), "ORDERAGENT_HOME": str(tmp_path / "home"),
+    owner = database.engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": runtime_url(owner), "ORDERAGENT_OWNER_DATABASE_URL":
+           owner, "ORDERAGENT_HOME": str(tmp_path / "home"),
         "ORDERAGENT_ENCRYPTION_KEY": TEST_MASTER_KEY, "ORDERAGENT_PUBLIC_URL": "http://testserver",
         "PYTHONUNBUFFERED": "1"}
     proc = await asyncio.create_subprocess_exec(

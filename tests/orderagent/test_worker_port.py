@@ -49,14 +49,16 @@ def test_worker_process_serves_its_port_and_logs_json(pg_server_url, migrated_te
     log lines on stderr (not a terminal), no Alembic chatter, a clean exit on SIGTERM."""
     import asyncio as aio
 
+    from db.engine import runtime_url
     from db.scratch import create_database, database_url, drop_database
 
     name = aio.run(create_database(pg_server_url, prefix="oa_worker",
                                    template=migrated_template))
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url(pg_server_url, name).replace(
-        "+asyncpg", ""), "ORDERAGENT_ENCRYPTION_KEY": TEST_MASTER_KEY, "PYTHONUNBUFFERED": "1",
-        "ORDERAGENT_HOME": str(tmp_path / "home")}
+    owner = database_url(pg_server_url, name).replace("+asyncpg", "")
+    env = {**os.environ, "DATABASE_URL": runtime_url(owner),
+           "ORDERAGENT_OWNER_DATABASE_URL": owner, "ORDERAGENT_ENCRYPTION_KEY": TEST_MASTER_KEY,
+           "PYTHONUNBUFFERED": "1", "ORDERAGENT_HOME": str(tmp_path / "home")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "orderagent.cli", "worker", "--concurrency", "1",
          "--metrics-port", str(port), "--metrics-host", "127.0.0.1"],
