@@ -58,7 +58,8 @@ async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[C
             product_id=str(p.id), variant_id=None, sku=p.sku, name=p.name, brand=p.brand,
             category=category, unit=p.unit, unit_price=p.unit_price, aliases=tuple(p.aliases),
             keywords=tuple(p.keywords), misspellings=tuple(p.common_misspellings),
-            in_stock=p.in_stock, description=p.description)
+            in_stock=p.in_stock, description=p.description,
+            max_quantity=p.maximum_order_quantity)
         items.append(base)
         for v in by_product.get(p.id, []):
             items.append(CatalogItem(
@@ -68,7 +69,8 @@ async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[C
                 unit_price=v.unit_price if v.unit_price is not None else p.unit_price,
                 aliases=(*v.ai_aliases, *p.aliases), keywords=tuple(p.keywords),
                 misspellings=tuple(p.common_misspellings), variant_name=v.variant_name,
-                variant_type=v.variant_type, in_stock=p.in_stock, description=p.description))
+                variant_type=v.variant_type, in_stock=p.in_stock, description=p.description,
+                max_quantity=p.maximum_order_quantity))
     return items
 
 

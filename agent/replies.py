@@ -23,7 +23,8 @@ WORDS = {
            "left_out_ask": " (our team will check the lines I could not find)",
            "left_out_done": "\nNot found in our catalog, our team will check: {lines}.",
            "pack": "you asked for {asked}; it is sold by the {selling_unit} of {per_unit} "
-                   "{unit}: how many {selling_unit}s?"},
+                   "{unit}: how many {selling_unit}s?",
+           "large": "{asked} is far more than one order usually takes: is that right?"},
     "es": {"check": "por favor confirma", "not_found": "No encontrado en el catálogo",
            "in_stock": "disponible", "out_of_stock": "agotado por ahora",
            "review": " Nuestro equipo revisará las líneas marcadas.",
@@ -32,7 +33,8 @@ WORDS = {
            "left_out_ask": " (nuestro equipo revisará lo que no encontré)",
            "left_out_done": "\nNo está en el catálogo, nuestro equipo lo revisará: {lines}.",
            "pack": "pediste {asked}; se vende por {selling_unit} de {per_unit} {unit}: "
-                   "¿cuántos quieres?"},
+                   "¿cuántos quieres?",
+           "large": "{asked} es mucho más de lo habitual en un pedido: ¿es correcto?"},
 }
 # what the code fills into each reply template: tests/agent/test_replies.py holds every
 # template's variables to this, so a template and its caller cannot drift apart
@@ -92,7 +94,7 @@ def summary_lines(items: list[OrderSessionItem], threshold: Decimal, currency: s
         total += amount or 0
         note = (item.item_metadata or {}).get("quantity_note")
         unsure = Decimal(item.ai_confidence or 0) < threshold
-        mark = f" ({words['pack'].format(**note)})" if note else \
+        mark = f" ({words[note.get('kind', 'pack')].format(**note)})" if note else \
             f" ({words['check']})" if unsure else ""
         lines.append(f"- {_qty(item.quantity)} x {item.product_name} - "
                      f"{money(amount, currency)}{mark}")

@@ -33,11 +33,16 @@ from db.models.enums import (
     SessionOutcome,
     SessionStatus,
 )
+from matching.catalog import CatalogItem
 from matching.resolve import MatchResult, match_line
 
 S = SessionStatus
 ItemStatus = SessionItemStatus
 NOT_FOUND_BELOW = 0.05
+# a line asking for more than this (or the product's maximum_order_quantity) is never
+# taken as said: the summary asks about it and the order goes to staff (a pasted document
+# or a typo can read as "6246 x Whole Milk")
+MAX_LINE_QUANTITY = Decimal(500)
 # a line with no quantity is weaker evidence of an order line ("salaam!", "sorry"): a guess
 # needs more confidence before it is shown as an item
 NO_QUANTITY_FLOOR = 0.3
@@ -137,7 +142,15 @@ class Turn:
                     self._emit(SessionEventType.ITEM_MODIFIED, {
                         "item_id": str(existing.id), "sku": item.sku,
                         "quantity": [str(before), str(existing.quantity)]})
+                    if (large := implausible(Decimal(existing.quantity), item)) is not None:
+                        existing.item_metadata = {**(existing.item_metadata or {}),
+                                                  "quantity_note": large}
+                        existing.ai_confidence = Decimal(str(round(
+                            min(float(existing.ai_confidence or 0),
+                                float(self.threshold) - 0.01), 4)))
                     return
+        if item is not None and note is None:
+            note = implausible(qty, item)
         row = OrderSessionItem(
             id=uuid.uuid4(), distributor_id=self.conversation.distributor_id,
             order_session_id=self.session.id,
@@ -324,3 +337,12 @@ def match_metadata(text: str, match: MatchResult, *, found: bool = True) -> dict
                          for alt, conf in ([(match.item, match.confidence)] if weak else [])
                          + match.alternatives[:3]][:3],
     }
+
+
+def implausible(quantity: Decimal, item: CatalogItem) -> dict | None:
+    """The note for a quantity far beyond what one line should ask for, or None."""
+    cap = Decimal(item.max_quantity) if item.max_quantity else MAX_LINE_QUANTITY
+    if quantity <= cap:
+        return None
+    return {"kind": "large", "asked": format(quantity.normalize(), "f"), "cap": str(cap)}
+

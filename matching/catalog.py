@@ -33,6 +33,8 @@ class CatalogItem:
     variant_type: str | None = None
     in_stock: bool = True
     description: str | None = None
+    # the most one order line may ask for without a person checking (None: the default)
+    max_quantity: int | None = None
 
     @property
     def is_variant(self) -> bool:
