@@ -28,6 +28,7 @@ from agent.ellipsis import RECENT_LINES, complete
 from agent.packs import selling_quantity
 from agent.turn import Outcome, Turn
 from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
+from agent.wording import scrub_extraction
 from db.models import (
     AIResponse,
     AIUsageMetric,
@@ -246,10 +247,12 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         turn.message_id = ai.message_id = msg.id
         masked_cards = (msg.external_metadata or {}).get("pii_masked_cards", [])
         cards_masked = cards_masked or bool(masked_cards)
-        await record_findings(db, ctx.keyring, conv.distributor_id, msg.id, msg.content or "",
-                              masked_cards)
+        findings = await record_findings(db, ctx.keyring, conv.distributor_id, msg.id,
+                                         msg.content or "", masked_cards)
         ext = extract(msg.content or "", known_names=turn.catalog.known_names,
                       line_score=line_scorer(turn.catalog, float(turn.threshold)))
+        # read from the message as written; kept and quoted only without its PII
+        ext = scrub_extraction(ext, findings)
         ext = _answer_to_question(ext, asked)
         if llm is not None and not was_handed_off and rules_unsure(ext):
             ext = await llm_reading(llm, ai, ext)

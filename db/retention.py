@@ -2,7 +2,8 @@
 
 Messages go (with what hangs off them: PII findings, AI responses and errors, provider
 ids, attachments), then AI logs and webhook deliveries older than the cutoff. Orders stay:
-they are the distributor's business records, and lose only their link to the messages.
+they are the distributor's business records, and lose only their link to the messages and
+the customer's wording of each line (`ai_original_text`): the product stays, not the words.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -19,6 +20,7 @@ from db.models import (
     DataAccessAudit,
     Distributor,
     Message,
+    OrderProduct,
     PIIDetectionResult,
     WebhookDelivery,
 )
@@ -68,6 +70,29 @@ async def purge(session: AsyncSession, now: datetime, *, dry_run: bool = False
                         distributor_id=dist.id, actor="cli:purge",
                         details={"rows": count, "older_than": cutoff.isoformat(),
                                  "retention_days": dist.data_retention_days}))
+        await _forget_wording(session, dist, cutoff, result, dry_run=dry_run)
         results.append(result)
     await session.flush()
     return results
+
+
+async def _forget_wording(session: AsyncSession, dist: Distributor, cutoff: datetime,
+                          result: Purged, *, dry_run: bool) -> None:
+    """Order lines past the cutoff keep their product, not the customer's words."""
+    old = (OrderProduct.distributor_id == dist.id, OrderProduct.created_at < cutoff,
+           OrderProduct.ai_original_text.is_not(None))
+    if dry_run:
+        count = len((await session.execute(select(OrderProduct.id).where(*old))).all())
+    else:
+        count = (await session.execute(update(OrderProduct).where(*old).values(
+            ai_original_text=None).execution_options(synchronize_session=False))).rowcount
+    if count:
+        result.rows["order_products.ai_original_text"] = count
+        if not dry_run:
+            session.add(DataAccessAudit(
+                table_name="order_products", operation=AuditOperation.UPDATE,
+                distributor_id=dist.id, actor="cli:purge",
+                details={"rows": count, "cleared": "ai_original_text",
+                         "older_than": cutoff.isoformat(),
+                         "retention_days": dist.data_retention_days}))
+

@@ -72,3 +72,25 @@ async def test_every_card_in_a_run_and_any_separator_is_masked(database, demo) -
         digits = "".join(ch for ch in card if ch.isdigit())
         assert card not in dump and digits not in dump
         assert digits[:12] not in dump.replace(" ", "").replace(".", "")
+
+
+async def test_no_customer_pii_is_kept_or_quoted_outside_the_message(database, demo) -> None:
+    """A line holding a phone, an email and an IBAN cannot be read: the reply asks about it
+    without repeating them, and no table but the message itself holds them."""
+    secrets = ["(305) 555-0188", "rosa.m@example.com", "DE89 3704 0044 0532 0130 00"]
+    ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
+    exchange = await say(database, ctx, demo, sender="+13055550104", text=(
+        f"2 cs whole milk\n1 cs labels {secrets[0]}\n3 cs stickers {secrets[1]}\n"
+        f"1 cs tags {secrets[2]}"))
+    for secret in secrets:
+        assert secret not in exchange.replies[0]
+    async with database.engine.connect() as conn:
+        outside = (await conn.execute(text(
+            "SELECT t::text FROM order_session_items t UNION ALL "
+            "SELECT t::text FROM order_session_events t UNION ALL "
+            "SELECT t::text FROM ai_responses t UNION ALL "
+            "SELECT content FROM messages WHERE NOT is_from_customer"))).scalars().all()
+    dump = "\n".join(outside)
+    assert "Whole Milk" in dump  # the order itself is there
+    for secret in secrets:
+        assert secret not in dump and secret.replace(" ", "") not in dump.replace(" ", "")

@@ -17,6 +17,7 @@ from db.models import (
     ExternalIntegration,
     Message,
     Order,
+    OrderProduct,
     PIIDetectionResult,
 )
 from db.retention import purge
@@ -96,3 +97,28 @@ async def test_purge_removes_old_messages_keeps_orders_and_audits(database, tmp_
         audits = (await s.execute(select(DataAccessAudit))).scalars().all()
         assert {a.table_name for a in audits} >= {"messages", "pii_detection_results"}
         assert all(a.operation == "DELETE" and a.actor == "cli:purge" for a in audits)
+
+
+async def test_purge_leaves_order_lines_their_product_not_the_customers_words(database) -> None:
+    """An order line past the retention period keeps its product and quantity, and loses
+    the customer's wording; the change is audited."""
+    keyring = Keyring(OLD)
+    async with database.transaction(tenant=ALL) as s:
+        dist = (await load_distributor(s, read_distributor_file(DEMO_FILE), keyring)
+                ).distributor_id
+    ctx = AgentContext(keyring=keyring)
+    for text in ("2 cs whole milk", "yes"):
+        await say(database, ctx, dist, sender="+13055550103", text=text)
+    async with database.transaction(tenant=ALL) as s:
+        await s.execute(update(Distributor).values(data_retention_days=30))
+        await s.execute(update(OrderProduct).values(
+            created_at=datetime.now(UTC) - timedelta(days=40)))
+        assert (await s.execute(select(OrderProduct.ai_original_text))).scalar_one()
+        await purge(s, datetime.now(UTC))
+    async with database.transaction(tenant=ALL) as s:
+        line = (await s.execute(select(OrderProduct))).scalar_one()
+        assert line.ai_original_text is None and line.matched_product_id is not None
+        assert line.quantity == 2
+        audit = (await s.execute(select(DataAccessAudit).where(
+            DataAccessAudit.table_name == "order_products"))).scalar_one()
+        assert audit.operation == "UPDATE"
