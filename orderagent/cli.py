@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -595,7 +596,11 @@ def main(argv: list[str] | None = None) -> int:
         for problem in config_problems(exc):
             print(f"orderagent: configuration: {problem}", file=sys.stderr)
         return 2
-    _setup_logging(settings.log_level, settings.log_format)
+    # the services log each request, turn and send; a one-shot command's output is its
+    # report, so it logs only warnings unless ORDERAGENT_LOG_LEVEL asks for more
+    service = args.fn in (cmd_serve, cmd_worker)
+    level = settings.log_level if service or "ORDERAGENT_LOG_LEVEL" in os.environ else "WARNING"
+    _setup_logging(level, settings.log_format)
     try:
         return args.fn(args, settings)
     except (DistributorFileError, UsageError) as exc:
