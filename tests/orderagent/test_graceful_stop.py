@@ -79,10 +79,12 @@ async def test_sigterm_under_load_answers_every_request_it_received(database, tm
                 except aiohttp.ClientConnectorError:
                     refused += 1  # no connection was open: the request never reached us
                     await asyncio.sleep(0.01)
-                except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, TimeoutError):
                     unanswered.append(sid)
 
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=8)) as session:
+        # a request left without an answer fails the test instead of hanging the suite
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=8),
+                                         timeout=aiohttp.ClientTimeout(total=20)) as session:
             load_task = asyncio.gather(*(customer(n, session) for n in range(8)))
             await asyncio.sleep(1.5)
             proc.send_signal(signal.SIGTERM)
