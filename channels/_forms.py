@@ -120,6 +120,12 @@ def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
+def secret_present(headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
+    """A shared secret comes as basic auth or `?token=`: without either, refuse before
+    parsing anything (SendGrid, Postmark)."""
+    return bool(header(headers, "Authorization") or query.get("token"))
+
+
 def shared_secret_ok(*, url: str, headers: Mapping[str, str],
                      credentials: Mapping[str, str], provider: str) -> bool:
     """True when basic auth (password) or `?token=` carries the integration's secret."""

@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from channels._forms import shared_secret_ok
-from channels.base import Acknowledgement, MalformedWebhook, ParsedWebhook, header
+from channels._forms import secret_present, shared_secret_ok
+from channels.base import Acknowledgement, MalformedWebhook, ParsedWebhook
 from channels.email import email_message, html_to_text
 from channels.smtp import prepare_email, send_smtp, sends_email
 from core.messages import Attachment, Channel, OutboundMessage, SendResult
@@ -40,9 +40,7 @@ class PostmarkAdapter:
     can_send = staticmethod(sends_email)
     prepare = staticmethod(prepare_email)
 
-    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
-        """The secret comes as basic auth or `?token=`: without either, refuse before parsing."""
-        return bool(header(headers, "Authorization") or query.get("token"))
+    carries_signature = staticmethod(secret_present)
 
     def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
                credentials: Mapping[str, str]) -> bool:

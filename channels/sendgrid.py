@@ -12,8 +12,8 @@ from email.parser import BytesParser
 from email.policy import default as default_policy
 from typing import Any
 
-from channels._forms import Form, parse_form, shared_secret_ok
-from channels.base import Acknowledgement, MalformedWebhook, ParsedWebhook, header
+from channels._forms import Form, parse_form, secret_present, shared_secret_ok
+from channels.base import Acknowledgement, MalformedWebhook, ParsedWebhook
 from channels.email import HEADER_ERRORS, email_message, from_mime, header_text, html_to_text
 from channels.smtp import prepare_email, send_smtp, sends_email
 from core.messages import Attachment, Channel, InboundMessage, OutboundMessage, SendResult
@@ -73,9 +73,7 @@ class SendGridAdapter:
     can_send = staticmethod(sends_email)
     prepare = staticmethod(prepare_email)
 
-    def carries_signature(self, headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
-        """The secret comes as basic auth or `?token=`: without either, refuse before parsing."""
-        return bool(header(headers, "Authorization") or query.get("token"))
+    carries_signature = staticmethod(secret_present)
 
     def verify(self, *, url: str, headers: Mapping[str, str], body: bytes,
                credentials: Mapping[str, str]) -> bool:
