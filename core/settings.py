@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # /metrics labels database gauges by distributor while there are at most this many
     # (0: never); beyond it they are summed, so the number of series stays bounded
     metrics_per_distributor: int = Field(default=0, ge=0)
+    # when set, /metrics answers only `Authorization: Bearer <token>` (the scraper's)
+    metrics_token: SecretStr | None = None
     # outbound webhooks may reach private/loopback addresses (a self-hosted distributor's
     # ERP on its own network); off by default, so a URL cannot reach our own network
     webhooks_allow_private: bool = False

@@ -10,6 +10,7 @@ head, and the background loops are going round.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -89,8 +90,13 @@ async def observe_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text format: this process's counters, then what the database knows."""
+    """Prometheus text format: this process's counters, then what the database knows.
+    With ORDERAGENT_METRICS_TOKEN set, only a scraper presenting it is answered."""
     app = request.app
+    if (token := app[SETTINGS].metrics_token) is not None:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
+            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     spool = webhooks.spool_state(app)  # this process's own spool (none on a worker's port)
     SPOOL_DEPTH.set(spool["depth"] or 0)
     SPOOL_OLDEST_AGE.set(spool["oldest_age_s"] or 0)

@@ -8,6 +8,7 @@ import json
 import logging
 
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from agent.context import AgentContext
@@ -94,6 +95,19 @@ async def test_distributor_labels_only_when_configured(
     samples = await _scrape(client)
     assert _value(samples, "orderagent_inbox_waiting", distributor="acme") == 1
     assert _value(samples, "orderagent_inbox_waiting", distributor="all") == 0
+
+
+async def test_a_metrics_token_keeps_scrapes_to_the_scraper(aiohttp_client, settings,
+                                                            database) -> None:
+    """With ORDERAGENT_METRICS_TOKEN set, /metrics is 401 without it or with a wrong one."""
+    settings = settings.model_copy(update={"metrics_token": SecretStr("scrape-me-please")})
+    client = await aiohttp_client(create_app(settings, database))
+    assert (await client.get("/metrics")).status == 401
+    wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
+    assert wrong.status == 401
+    right = await client.get("/metrics", headers={"Authorization": "Bearer scrape-me-please"})
+    assert right.status == 200 and "orderagent_" in await right.text()
+    assert (await client.get("/healthz")).status == 200  # health stays open for probes
 
 
 async def test_one_messages_journey_carries_the_same_ids_in_every_json_line(
