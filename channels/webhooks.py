@@ -92,7 +92,8 @@ async def _spool_ctx(app: web.Application) -> AsyncIterator[None]:
     path, lock = await asyncio.to_thread(claim_spool_path, settings.home)
     spool = Spool(path, spool_key(settings.master_key()),
                   max_bytes=settings.spool_max_mb * 1024 * 1024,
-                  max_age_s=settings.spool_max_age_s)
+                  max_age_s=settings.spool_max_age_s,
+                  previous=tuple(map(spool_key, settings.previous_master_keys())))
     await spool.open()
     app[SPOOL] = spool
     app[DRAINER] = Drainer(spool, app[DATABASE], app[INTAKE], lambda items: store(app, items))

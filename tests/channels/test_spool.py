@@ -7,6 +7,7 @@ one); the spool is a real SQLite file in the test's home.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import tempfile
 import time
 import uuid
@@ -62,6 +63,30 @@ async def test_spool_keeps_entries_in_order_through_a_crash(tmp_path) -> None:
     assert b"4242424242424242" not in raw
     await second.close()
     await first.close()
+
+
+async def test_entries_spooled_before_a_key_rotation_still_drain(tmp_path) -> None:
+    """Spooled under the old master key: read with it configured as previous; without it,
+    set aside (kept, not deleted) so the deliveries behind them are not held up."""
+    old, new = spool_key(b"old master key"), spool_key(b"new master key")
+    path = tmp_path / "spool.sqlite3"
+    before = Spool(path, old, max_bytes=10**6, max_age_s=3600)
+    await before.open()
+    await before.append(_delivery(0, b"Body=2 cs milk"))
+    await before.close()
+    rotated = Spool(path, new, max_bytes=10**6, max_age_s=3600, previous=(old,))
+    await rotated.open()
+    await rotated.append(_delivery(1, b"Body=3 cs eggs"))
+    assert [e.delivery.body for e in await rotated.head(10)] == [
+        b"Body=2 cs milk", b"Body=3 cs eggs"]
+    await rotated.close()
+    forgotten = Spool(path, new, max_bytes=10**6, max_age_s=3600)
+    await forgotten.open()
+    assert [e.delivery.body for e in await forgotten.head(10)] == [b"Body=3 cs eggs"]
+    assert forgotten.depth == 1
+    await forgotten.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM unreadable").fetchone() == (1,)
 
 
 async def test_spool_refuses_past_its_size_and_age(tmp_path) -> None:
