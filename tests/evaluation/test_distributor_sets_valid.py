@@ -18,7 +18,8 @@ from evaluation.transcripts import read_transcripts
 from tests.conftest import TEST_MASTER_KEY
 
 ROOT = Path(__file__).resolve().parents[2] / "bench" / "distributors"
-SETS = ("bayline-produce-seafood", "ironbound-coffee-packaging", "harbor-asian-restaurant-supply")
+SETS = ("bayline-produce-seafood", "ironbound-coffee-packaging", "harbor-asian-restaurant-supply",
+        "summit-pizza-deli-supply")
 CHANNELS = {"whatsapp", "sms", "email"}
 OUTCOMES = {"CONFIRMED", "CANCELLED", "HANDOFF", "NONE"}
 
