@@ -16,6 +16,7 @@ file and drains what was left.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import fcntl
 import logging
 import os
@@ -30,6 +31,7 @@ from channels.intake import Intake, Items, route
 from channels.spool import Spool, Spooled
 from core.errors import Contended, OrderAgentError, Unavailable
 from db.engine import Database
+from mailroom.inbox import SPOOLED_AT
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +105,8 @@ class Drainer:
                 jobs.append((entry, None))
                 continue
             # started in order: each distributor's share is queued in arrival order
-            jobs.append((entry, asyncio.create_task(self._store(by_tenant))))
+            jobs.append((entry, asyncio.create_task(self._store(
+                _when_taken(by_tenant, entry.delivery.arrived)))))
         await asyncio.gather(*(t for _, t in jobs if t is not None), return_exceptions=True)
         for entry, task in jobs:
             error = None if task is None else task.exception()
@@ -117,3 +120,12 @@ class Drainer:
         if done:
             log.info("drained %d spooled webhook(s); %d left", len(done), self._spool.depth)
         return len(done) == len(entries)
+
+
+def _when_taken(by_tenant: Mapping[uuid.UUID, Items], arrived: float
+                ) -> dict[uuid.UUID, Items]:
+    """Each message marked with when the webhook took it, its time as far as the customer
+    and the worker's burst window are concerned."""
+    return {tenant: dataclasses.replace(items, messages=[
+        (owner, dataclasses.replace(msg, metadata={**msg.metadata, SPOOLED_AT: arrived}))
+        for owner, msg in items.messages]) for tenant, items in by_tenant.items()}

@@ -48,7 +48,12 @@ _COLUMNS = {  # the batch, one array per column, in order
     "raw": "jsonb", "sender": "text", "sender_name": "text", "channel": "channel",
     "recipient": "text", "at": "timestamptz", "content": "text",
     "message_type": "message_type", "attachments": "jsonb", "metadata": "jsonb",
+    "received": "timestamptz",
 }
+# metadata key of a spooled message: when our webhook took it (epoch seconds). It is the
+# message's created_at, so the burst window and the claim order count from when the
+# customer was answered 200, not from when the database came back (`channels/drain.py`).
+SPOOLED_AT = "spooled_at"
 _STORE = """
 WITH batch AS (
     SELECT * FROM unnest({arrays}) WITH ORDINALITY AS b({columns}, n)
@@ -95,7 +100,8 @@ WITH batch AS (
     SELECT new.message_id, :d, conversation.id, new.content, true, new.message_type,
         'RECEIVED', new.attachments,
         conversation.message_count - count(*) OVER w + row_number() OVER (w ORDER BY new.n),
-        new.external_id, new.metadata, clock_timestamp()
+        new.external_id, new.metadata, least(coalesce(new.received, clock_timestamp()),
+                                             clock_timestamp())
     FROM new JOIN customer USING (sender)
     JOIN conversation ON conversation.customer_id = customer.id
         AND conversation.channel = new.channel
@@ -139,7 +145,9 @@ def _row(message_id: uuid.UUID, msg: InboundMessage, integration_id: uuid.UUID |
             json.dumps({"sender_name": msg.sender_name} if msg.sender_name else {}),
             msg.sender, msg.sender_name, str(msg.channel), msg.recipient,
             msg.received_at or datetime.now(UTC), msg.text, str(msg.message_type),
-            json.dumps(attachments), json.dumps(metadata, default=str))
+            json.dumps(attachments), json.dumps(metadata, default=str),
+            datetime.fromtimestamp(float(metadata[SPOOLED_AT]), UTC)
+            if SPOOLED_AT in metadata else None)
 
 
 def _identity(msg: InboundMessage) -> str:
