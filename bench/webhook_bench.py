@@ -115,7 +115,8 @@ async def _prepare(url: str) -> None:
     async with db.transaction(tenant=ALL) as session:
         await load_distributor(session, parse_distributor_json(json.dumps(spec)),
                                Keyring(KEY.encode()))
-        await session.execute(text(BARE_TABLE))
+    async with engine.begin() as conn:  # as the owner: the runtime roles create no tables
+        await conn.execute(text(BARE_TABLE))
     await engine.dispose()
 
 
