@@ -188,6 +188,19 @@ class _Writer(QueueListener):
             self._thread = None
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when the line is written (the writer thread
+    outlives a test's or a daemon's replacement of it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: IO[str]) -> None:
+        pass
+
+
 _listener: _Writer | None = None
 
 
@@ -197,9 +210,8 @@ def setup_logging(level: str = "INFO", fmt: str = "auto", stream: IO[str] | None
     ("auto") the stream is a terminal. Lines are written by a thread of their own (see
     `_Enqueue`); the `extra_filters` run there too. Returns the stream's handler."""
     global _listener
-    stream = stream or sys.stderr
-    as_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
-    handler = logging.StreamHandler(stream)
+    as_json = fmt == "json" or (fmt == "auto" and not (stream or sys.stderr).isatty())
+    handler = logging.StreamHandler(stream) if stream is not None else _Stderr()
     handler.setFormatter(json_formatter() if as_json else ConsoleFormatter())
     for extra in extra_filters:
         handler.addFilter(extra)
