@@ -3,7 +3,9 @@
 Messages go (with what hangs off them: PII findings, AI responses and errors, provider
 ids, attachments), then AI logs and webhook deliveries older than the cutoff. Orders stay:
 they are the distributor's business records, and lose only their link to the messages and
-the customer's wording of each line (`ai_original_text`): the product stays, not the words.
+the customer's wording: of each order line (`ai_original_text`), session line and session
+event (their `text`): the product stays, not the words. Training examples (a staff
+correction with the customer's wording) go with the messages.
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     AIError,
     AIResponse,
+    AITrainingData,
     DataAccessAudit,
     Distributor,
     Message,
     OrderProduct,
+    OrderSessionEvent,
+    OrderSessionItem,
     PIIDetectionResult,
     WebhookDelivery,
 )
@@ -28,7 +33,7 @@ from db.models.enums import AuditOperation
 from db.tenant import scope
 
 # dependents first, so each count is what that table lost (not hidden in a cascade)
-PURGED = (PIIDetectionResult, AIResponse, AIError, WebhookDelivery, Message)
+PURGED = (PIIDetectionResult, AITrainingData, AIResponse, AIError, WebhookDelivery, Message)
 
 
 @dataclass
@@ -76,23 +81,50 @@ async def purge(session: AsyncSession, now: datetime, *, dry_run: bool = False
     return results
 
 
+@dataclass(frozen=True)
+class _Wording:
+    """Where a table keeps the customer's words, and what it keeps instead."""
+
+    model: type
+    column: str
+    stamp: str  # the row's time column
+    label: str
+
+    def held(self) -> ColumnElement[bool]:
+        col = getattr(self.model, self.column)
+        return col.is_not(None) if self.column == "ai_original_text" else col.has_key("text")
+
+    def cleared(self) -> object:
+        col = getattr(self.model, self.column)
+        return None if self.column == "ai_original_text" else col.op("-")("text")
+
+
+WORDING = (
+    _Wording(OrderProduct, "ai_original_text", "created_at", "order_products.ai_original_text"),
+    _Wording(OrderSessionItem, "item_metadata", "added_at", "order_session_items.text"),
+    _Wording(OrderSessionEvent, "event_data", "created_at", "order_session_events.text"),
+)
+
+
 async def _forget_wording(session: AsyncSession, dist: Distributor, cutoff: datetime,
                           result: Purged, *, dry_run: bool) -> None:
-    """Order lines past the cutoff keep their product, not the customer's words."""
-    old = (OrderProduct.distributor_id == dist.id, OrderProduct.created_at < cutoff,
-           OrderProduct.ai_original_text.is_not(None))
-    if dry_run:
-        count = len((await session.execute(select(OrderProduct.id).where(*old))).all())
-    else:
-        count = (await session.execute(update(OrderProduct).where(*old).values(
-            ai_original_text=None).execution_options(synchronize_session=False))).rowcount
-    if count:
-        result.rows["order_products.ai_original_text"] = count
-        if not dry_run:
-            session.add(DataAccessAudit(
-                table_name="order_products", operation=AuditOperation.UPDATE,
-                distributor_id=dist.id, actor="cli:purge",
-                details={"rows": count, "cleared": "ai_original_text",
-                         "older_than": cutoff.isoformat(),
-                         "retention_days": dist.data_retention_days}))
-
+    """Lines and events past the cutoff keep their product, not the customer's words."""
+    for place in WORDING:
+        model = place.model
+        old = (model.distributor_id == dist.id, getattr(model, place.stamp) < cutoff,
+               place.held())
+        if dry_run:
+            count = len((await session.execute(select(model.id).where(*old))).all())
+        else:
+            count = (await session.execute(update(model).where(*old).values(
+                {place.column: place.cleared()}).execution_options(
+                synchronize_session=False))).rowcount
+        if count:
+            result.rows[place.label] = count
+            if not dry_run:
+                session.add(DataAccessAudit(
+                    table_name=model.__tablename__, operation=AuditOperation.UPDATE,
+                    distributor_id=dist.id, actor="cli:purge",
+                    details={"rows": count, "cleared": place.label,
+                             "older_than": cutoff.isoformat(),
+                             "retention_days": dist.data_retention_days}))

@@ -18,6 +18,8 @@ from db.models import (
     Message,
     Order,
     OrderProduct,
+    OrderSessionEvent,
+    OrderSessionItem,
     PIIDetectionResult,
 )
 from db.retention import purge
@@ -111,14 +113,25 @@ async def test_purge_leaves_order_lines_their_product_not_the_customers_words(da
         await say(database, ctx, dist, sender="+13055550103", text=text)
     async with database.transaction(tenant=ALL) as s:
         await s.execute(update(Distributor).values(data_retention_days=30))
-        await s.execute(update(OrderProduct).values(
-            created_at=datetime.now(UTC) - timedelta(days=40)))
+        long_ago = datetime.now(UTC) - timedelta(days=40)
+        await s.execute(update(OrderProduct).values(created_at=long_ago))
+        await s.execute(update(OrderSessionItem).values(added_at=long_ago))
+        await s.execute(update(OrderSessionEvent).values(created_at=long_ago))
         assert (await s.execute(select(OrderProduct.ai_original_text))).scalar_one()
+        assert "whole milk" in (await s.execute(select(
+            OrderSessionItem.item_metadata))).scalar_one()["text"]
+        assert any("whole milk" in str(e) for e in (await s.execute(select(
+            OrderSessionEvent.event_data))).scalars())
         await purge(s, datetime.now(UTC))
     async with database.transaction(tenant=ALL) as s:
         line = (await s.execute(select(OrderProduct))).scalar_one()
         assert line.ai_original_text is None and line.matched_product_id is not None
         assert line.quantity == 2
+        item = (await s.execute(select(OrderSessionItem))).scalar_one()
+        assert "text" not in item.item_metadata and item.quantity == 2
+        assert item.item_metadata["method"]  # what the match was stays for the review
+        events = (await s.execute(select(OrderSessionEvent.event_data))).scalars().all()
+        assert events and not any("whole milk" in str(e) for e in events)
         audit = (await s.execute(select(DataAccessAudit).where(
             DataAccessAudit.table_name == "order_products"))).scalar_one()
         assert audit.operation == "UPDATE"
