@@ -1,5 +1,6 @@
 """CI floors: the deterministic path must not get worse on the demo dev set, nor on each
-development distributor in ../shared/data/distributors (when that folder is present).
+development distributor: ../shared/data/distributors (when that folder is present) and
+bench/distributors (held-out sets: only their figures and failing ids are shown).
 
 The floors sit just under the figures reached at commit ce5cb27 (item_f1 0.990,
 order_exact_match 0.953-0.965, outcome_accuracy 1.0 on 86 transcripts; the range is
@@ -56,10 +57,17 @@ DISTRIBUTOR_FLOORS: dict[str, tuple[float, float, float]] = {
 }
 
 
+BENCH = ROOT / "bench" / "distributors"  # in the repository: always present
+
+
+def _folders() -> dict[str, Path]:
+    """Every development distributor with transcripts: ../shared's and bench's."""
+    return {p.name: p for root in (SHARED, BENCH) if root.is_dir()
+            for p in sorted(root.iterdir()) if (p / "transcripts.jsonl").is_file()}
+
+
 def _distributors() -> list[str]:
-    found = sorted(p.name for p in SHARED.iterdir() if (p / "transcripts.jsonl").is_file()) \
-        if SHARED.is_dir() else []
-    return found or ["(none)"]
+    return sorted(_folders()) or ["(none)"]
 
 
 @pytest.mark.parametrize("name", _distributors())
@@ -68,11 +76,11 @@ async def test_each_distributor_stays_above_its_floors(database, name: str) -> N
 
     Only the figures and the failing ids are shown: some of these sets are held out.
     """
-    if not SHARED.is_dir():
+    folder = _folders().get(name)
+    if folder is None:
         pytest.skip(f"{SHARED} is not present on this machine")
     if name not in DISTRIBUTOR_FLOORS:
         pytest.skip(f"no floor set for {name} yet (see DISTRIBUTOR_FLOORS)")
-    folder = SHARED / name
     report = await replay(database, read_transcripts(folder / "transcripts.jsonl"),
                           read_distributor_file(folder / "distributor.json"),
                           keyring=Keyring(TEST_MASTER_KEY.encode()))
