@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 
 from matching.attributes import Attributes, attributes
 from matching.catalog import CatalogItem
+from matching.kinds import Kinds, convention, head_phrase, item_kinds
 from matching.lexicon import english_tokens
 from matching.lexicon import load as load_lexicons
 from matching.normalize import norm_tokens, singular
@@ -71,6 +72,7 @@ class CatalogIndex:
     idf: dict[str, float]
     max_idf: float
     vocab_by_len: dict[int, list[str]]
+    item_kinds: list[Kinds] = field(default_factory=list)  # the words naming what it is
     _corrections: dict[str, tuple[Correction, ...]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -170,6 +172,8 @@ class _Builder:
     item_weak: list[tuple[Size, ...]] = field(default_factory=list)
     item_attributes: list[Attributes] = field(default_factory=list)
     item_shelf: list[frozenset[str]] = field(default_factory=list)
+    item_kinds: list[Kinds] = field(default_factory=list)
+    side: str = "either"  # where this catalog's names put their head (`kinds.convention`)
     exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cores: dict[str, tuple[str, list[Size]]] = field(default_factory=lambda: {"": ("", [])})
@@ -212,6 +216,7 @@ class _Builder:
         shelf = {*words, *english_tokens(words)} - tokens
         tokens.update(shelf)
         self.item_shelf.append(frozenset(shelf) if shelf else _NO_MARKS)
+        self.item_kinds.append(self.kinds(item, base))
         weak = [] if item.is_variant else self.core(item.description or "")[1]
         self.item_surfaces.append(np.fromiter(seen.values(), dtype=np.int32, count=len(seen)))
         self.item_tokens.append(frozenset(tokens))
@@ -219,6 +224,23 @@ class _Builder:
         self.item_weak.append(tuple(s for s in weak if s not in sizes))
         for token in tokens:
             self.postings[token].append(idx)
+
+    def kinds(self, item: CatalogItem, base: CatalogItem | None) -> Kinds:
+        """The words naming the item's kind (a variant is still its product's kind)."""
+        names = [head_phrase(item.name)]
+        if base is not None:
+            names.append(head_phrase(base.name))
+        # a Spanish name read in English keeps the name's order ("TORTILLA HARINA")
+        names += [tuple(e) for e in (english_tokens(list(p)) for p in names) if e]
+        aliases = [head_phrase(a) for a in item.aliases]
+        # misspellings are the name's or an alias's words, misspelt as customers do
+        names += [head_phrase(m) for m in item.misspellings]
+        used = {w for phrase in (*names, *aliases) for w in phrase}
+        loose: set[str] = set()
+        for text in (item.category or "", *item.keywords, item.brand or ""):
+            words = self.core(text)[0].split()
+            loose.update(words, english_tokens(words))
+        return item_kinds(names, aliases, loose - used, self.side)
 
     def surface(
         self,
@@ -270,7 +292,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     items = list(items)
     load_lexicons()
     bases = {it.product_id: it for it in items if not it.is_variant}
-    b = _Builder()
+    b = _Builder(side=convention(items))
     for idx, item in enumerate(items):
         b.add(idx, item, bases.get(item.product_id) if item.is_variant else None)
     n = max(len(items), 1)
@@ -308,4 +330,5 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         idf=idf,
         max_idf=math.log(n + 1) + 0.1,
         vocab_by_len=dict(vocab_by_len),
+        item_kinds=b.item_kinds,
     )

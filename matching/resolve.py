@@ -35,7 +35,7 @@ ALIKE_TEXT = 0.15  # ...and reading about as close
 LOOKALIKE_CAP = 0.5  # the most confidence a look-alike gets (see `confidence`)
 # The features the confidence model uses (refit `bench/match_calibrate.py` when they change).
 FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit", "unit_fit",
-            "translated", "conflict", "missing", "rivals", "alike")  # fmt: skip
+            "translated", "conflict", "missing", "rivals", "alike", "kind")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +87,15 @@ def confidence(features: dict[str, float]) -> float:
     """The calibrated probability that a candidate with these features is right; never sure
     of a look-alike: an item that leaves a word of the customer's unexplained ("diet sprite"
     is not Sprite), names another value of an asked attribute ("black gloves", the item is
-    blue) or is another size ("8 oz clear cups", the item is 12 oz)."""
+    blue), is another size ("8 oz clear cups", the item is 12 oz) or another kind ("apples":
+    the item is apple juice)."""
     p = current_model().probability(features)
-    lookalike = features["missing"] > 0 or features["conflict"] > 0 or features["size_fit"] <= -0.5
+    lookalike = (
+        features["missing"] > 0
+        or features["conflict"] > 0
+        or features["size_fit"] <= -0.5
+        or features.get("kind", 0.0) > 0
+    )
     return min(p, LOOKALIKE_CAP) if lookalike else p
 
 
@@ -129,6 +135,7 @@ def features(
         "missing": cand.missing,
         "rivals": min(rivals, 3) / 3,
         "alike": min(alike, 3) / 3,
+        "kind": cand.kind,
     }
 
 

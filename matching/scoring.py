@@ -27,7 +27,9 @@ CANDIDATE_SHARE = 0.4  # ...of those, the ones with at least this share of the b
 ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
 SHELF = 0.7  # a word only the item's category has ("lids" for a cup in "Cups & Lids")
+KIND = 0.1  # what an item of another kind loses ("lids 12oz": the 12 oz cup is not a lid)
 WEAK_HIT = 0.75  # a guess this unsure ("stir" for "stix") does not explain a customer's word
+STRONG = 0.84  # a reading this sure is the customer's word (a clipped form, a translation)
 _VOLUMES = ("m", "can")
 
 
@@ -46,6 +48,7 @@ class Candidate:
     conflict: float
     missing: float
     exact: bool
+    kind: float = 0.0  # 1: none of the customer's words names what the item is
 
 
 def _size_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
@@ -185,9 +188,10 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         sized=sized,
         exact=frozenset(index.exact.get(" ".join(tokens), ())),
         present=frozenset(
-            {*tokens, *(c.token for s in parts for c in s.corrections if c.weight >= 0.84)}
+            {*tokens, *(c.token for s in parts for c in s.corrections if c.weight >= STRONG)}
             | ({parsed.unit} if parsed.unit else set())
         ),
+        read=_read(parts, tokens),
         # every reading of every word ("skim" is also "nonfat") may name an attribute
         asked=attributes(
             [" ".join(tokens), *readings[1:2], *(c.token for s in parts for c in s.corrections)]
@@ -206,6 +210,22 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
     return _prefer_product(index, out, parsed)
 
 
+def _kind(sure: float) -> float:
+    """0 when a word surely read names the item's kind, 0.5 when only a guessed word does
+    ("suger" for sugar), 1 when none does."""
+    return 0.0 if sure >= STRONG else 0.5 if sure >= WEAK_HIT else 1.0
+
+
+def _read(parts: list[Slot], tokens: list[str]) -> dict[str, float]:
+    """Every catalog word the line may mean, with how surely it was read."""
+    out = dict.fromkeys(tokens, 1.0)
+    for s in parts:
+        for c in s.corrections:
+            if c.weight > out.get(c.token, 0.0):
+                out[c.token] = c.weight
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class _Query:
     """What scoring needs to know about the line, computed once per line."""
@@ -217,6 +237,7 @@ class _Query:
     sized: bool
     exact: frozenset[int]
     present: frozenset[str]
+    read: dict[str, float]  # each catalog word the line may mean, and how surely
     asked: Attributes
     translated: float  # the share of the line's weight that the lexicon had to read
     sims: list[float]  # text similarity to each candidate surface, in candidate order
@@ -258,9 +279,12 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
                 float(any(k not in q.asked for k in index.item_marks[c])))  # fmt: skip
     score = 0.35 * text + 0.35 * coverage + 0.3 * recall
     score += 0.08 * fit if fit > 0 else 0.3 * fit
+    # "apples" is not Apple Juice: a word of the line must name what the item is
+    kind = _kind(index.item_kinds[c].named_by(q.read, q.present)) if index.item_kinds else 0.0
     score += 0.15 * family - 0.2 * conflict - 0.08 * plain - 0.05 * min(missing, 2)
+    score -= KIND * kind
     return Candidate(c, score, text, coverage, recall, fit, family, q.translated, conflict,
-                     min(missing, 2) / 2, c in q.exact)  # fmt: skip
+                     min(missing, 2) / 2, c in q.exact, kind)  # fmt: skip
 
 
 def _prefer_product(

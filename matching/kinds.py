@@ -1,0 +1,127 @@
+"""Product kinds: which of an item's words name WHAT it is, not what it is like.
+
+"Apple Juice" is juice, "Sweet Potato Fries" are fries, "Hot Cup Lid" is a lid: a customer
+asking for apples, sweet potatoes or hot cups shares words with those items but asks for
+another kind. A customer's word names the item's kind when, in some surface of the item
+(its name, an alias), it is the head of the noun phrase, or every word on the head's side
+of it was asked too ("crushed tomatoes" is the head of "Crushed Tomatoes"; "tomatoes
+crushed" asks for it as well).
+
+Where the head stands depends on how the catalog writes names: English phrases put it
+last ("Whole Milk"), ERP names first ("MILK WHOLE GAL"). The side is read from the catalog
+itself (see `convention`): a name whose first word is its category's word ("FLOUR ..." on
+the "Flour & Grains" shelf) votes for head-first, one ending with it ("... Juice" on the
+"Juice" shelf) for head-last. Aliases are written by people: head-last. When the catalog
+does not tell, either side counts (the check then only asks that the word be the item's
+own, not a guess at a near word). The category and keywords name a kind only for words
+the item's surfaces do not use as a modifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from matching.catalog import CatalogItem
+from matching.lexicon import spanish
+from matching.normalize import fold, lex, norm_tokens
+
+# Words that start a phrase after the head ("lids for hot cups", "jugo de manzana",
+# "box w/ window", "lid fits 12-20 oz"): the head is before them.
+_AFTER_HEAD = frozenset(
+    {"for", "with", "w", "fits", "fit", "de", "del", "para", "con", "in", "without", "sin", "from"}
+)
+FIRST, LAST, EITHER = "first", "last", "either"
+_VOTES = 3  # names needed before a catalog's side is believed...
+_LEAD = 2.0  # ...and by how much one side must lead the other
+
+
+def head_phrase(text: str) -> tuple[str, ...]:
+    """The normalised words of a text's main noun phrase: up to its first size, number or
+    word that starts a modifier ("Shredded Mozzarella 5 lb Bag" -> shredded mozzarella)."""
+    words: list[str] = []
+    for token in lex(fold(text)):
+        if token[:1].isdigit() or token[:1] in "#%.&/" or token in _AFTER_HEAD:
+            if words:
+                break
+            continue
+        words.append(token)
+    return tuple(norm_tokens(words))
+
+
+def convention(items: Iterable[CatalogItem]) -> str:
+    """The side of a name its head stands on in this catalog: FIRST, LAST or EITHER."""
+    first = last = 0
+    for item in items:
+        if item.is_variant or not item.category:
+            continue
+        shelf = set(norm_tokens(lex(fold(item.category))))
+        words = head_phrase(item.name)
+        if len(words) < 2:
+            continue
+        at_first, at_last = words[0] in shelf, words[-1] in shelf
+        first += at_first and not at_last
+        last += at_last and not at_first
+    if first >= _VOTES and first >= _LEAD * last:
+        return FIRST
+    if last >= _VOTES and last >= _LEAD * first:
+        return LAST
+    return EITHER
+
+
+@dataclass(frozen=True, slots=True)
+class Kinds:
+    """For each word that can name the item's kind, the sets of words that must be asked
+    with it (one set per place it stands); an empty set: the word alone names the kind."""
+
+    needs: dict[str, tuple[frozenset[str], ...]]
+
+    def named_by(self, words: dict[str, float], asked: frozenset[str]) -> float:
+        """How surely one of the customer's words (each with how surely it was read) names
+        this item's kind, the other words of the line being `asked`; 0 when none does."""
+        best = 0.0
+        for word, sure in words.items():
+            if sure > best and any(need <= asked for need in self.needs.get(word, ())):
+                best = sure
+        return best
+
+
+@cache
+def common_nouns() -> frozenset[str]:
+    """Words that name a kind of product in general (apple, coffee, cup, shrimp): the
+    English side of the lexicon. A word outside it ("hass", "cotija", a brand) before the
+    head names the item well enough: it only describes this kind."""
+    return frozenset(w for senses in spanish().phrases.values() for s in senses for w in s)
+
+
+def _needs(words: Sequence[str], side: str) -> Iterable[tuple[str, frozenset[str]]]:
+    """Each word of a phrase and the words between it and the head's end."""
+    nouns = common_nouns()
+    for i, word in enumerate(words):
+        after = frozenset(words[i + 1 :]) - {word}
+        if side == LAST and word in nouns:
+            yield word, after
+        else:
+            # head-first names start with the class ("PEPPER JALAPENO", "BEEF BRISKET"): a
+            # later word names the item as well as the first
+            yield word, frozenset()
+
+
+def item_kinds(
+    name_phrases: Sequence[tuple[str, ...]],
+    alias_phrases: Sequence[tuple[str, ...]],
+    loose_words: Iterable[str],
+    side: str,
+) -> Kinds:
+    """The kinds of one item from its names' and aliases' head phrases and its category and
+    keyword words (`loose_words`, a kind only where no surface uses them as a modifier)."""
+    needs: dict[str, set[frozenset[str]]] = {}
+    for phrases, phrase_side in ((name_phrases, side), (alias_phrases, LAST)):
+        for words in phrases:
+            for word, need in _needs(words, phrase_side):
+                needs.setdefault(word, set()).add(need)
+    for word in loose_words:
+        needs.setdefault(word, {frozenset()})
+    # the fewest words needed first: checks stop early
+    return Kinds({w: tuple(sorted(n, key=len)) for w, n in needs.items()})
