@@ -20,7 +20,7 @@ from matching.normalize import fold, lex, norm_tokens
 from matching.parse import ParsedLine
 from matching.query import Slot, slots
 from matching.units import Amount, Size, loose_number
-from matching.variants import family_fit
+from matching.variants import family_fit, unit_words
 
 CANDIDATES = 30  # items scored with rapidfuzz after the token stage
 CANDIDATE_SHARE = 0.4  # ...of those, the ones with at least this share of the best's weight
@@ -249,6 +249,7 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
     vocab, shelf = index.item_tokens[c], index.item_shelf[c]
     amounts = index.item_amounts[c]
     covered, total, missing = 0.0, sum(q.weights), 0
+    family = family_fit(index, c, q.parsed, q.asked)
     for s, w in zip(q.parts, q.weights, strict=True):
         hit = max(
             (x.weight * (SHELF if x.token in shelf else 1.0) for x in s.corrections
@@ -258,11 +259,12 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
         covered += w * hit
         if s.soft:  # "fresh romaine": a soft word only counts when it fits
             total -= w * (1.0 - hit)
+        elif hit < WEAK_HIT and family > 0 and unit_words(s.word):
+            total -= w * (1.0 - hit)  # "single pouches": the variant's unit explains it
         elif hit < WEAK_HIT and not (s.word[:1].isdigit() and loose_number(s.word) in amounts):
             missing += 1
     covered += sum(w for w, amount in q.loose if amount in amounts)
     coverage = covered / total if total > 0 else 0.0
-    family = family_fit(index, c, q.parsed, q.asked)
     # a variant the line picks by its unit or share is named, even without its size
     sized = q.sized or family > 0
     end = start + len(group)

@@ -13,8 +13,12 @@ from decimal import Decimal
 
 from matching.attributes import Attributes
 from matching.index import CatalogIndex
+from matching.normalize import fold, lex, singular
+from matching.packs import unit_of
 from matching.parse import ParsedLine
 
+# Words that ask for one piece rather than the pack ("single pouches", "by the each")
+SINGLE = frozenset({"single", "singles", "individual", "each", "ea", "loose", "unit"})
 SMALL = frozenset({"small", "mini", "petite"})
 LARGE = frozenset({"large", "xl", "jumbo", "colossal"})
 
@@ -57,6 +61,39 @@ def _relative_fit(index: CatalogIndex, c: int, family: tuple[int, ...], asked: A
     return 1.0 if sizes[c] == target else -1.0
 
 
+def unit_words(mention: str) -> frozenset[str]:
+    """The selling units a mention names in its words ("cilantro by the bunch", "saf red
+    single pouches"), "each" for a word asking for single pieces."""
+    out = set()
+    for word in lex(fold(mention)):
+        unit = "each" if word in SINGLE else unit_of(word) or unit_of(singular(word))
+        if unit is not None:
+            out.add(unit)
+    return frozenset(out)
+
+
+def _sold_singly(index: CatalogIndex, c: int) -> bool:
+    """Whether an item is the piece of its family (its variant name says EA, single...)."""
+    name = index.items[c].variant_name
+    return name is not None and any(w in SINGLE for w in lex(fold(name)))
+
+
+def _named_unit(index: CatalogIndex, c: int, family: tuple[int, ...], units: frozenset[str]
+                ) -> float:  # fmt: skip
+    """+1/-1/0 as `_unit_fit`, for the units a mention names in its words."""
+    best = 0.0
+    for unit in units:
+        if unit == "each" and not any("each" in index.item_units[f] for f in family):
+            singly = [f for f in family if _sold_singly(index, f)]
+            fit = (1.0 if c in singly else -1.0) if singly else 0.0
+        else:
+            fit = _unit_fit(index, c, family, unit)
+        if fit > 0:
+            return fit
+        best = min(best, fit)
+    return best
+
+
 def family_fit(index: CatalogIndex, c: int, parsed: ParsedLine, asked: Attributes) -> float:
     """+1 when the line's unit, share of a pack or relative size picks this family member
     over its siblings, -1 when it picks a sibling, 0 when it says nothing about it."""
@@ -71,4 +108,8 @@ def family_fit(index: CatalogIndex, c: int, parsed: ParsedLine, asked: Attribute
         fit = _relative_fit(index, c, family, asked)
         if fit:
             return fit
-    return _unit_fit(index, c, family, parsed.unit) if parsed.unit else 0.0
+    if parsed.unit:
+        return _unit_fit(index, c, family, parsed.unit)
+    # no unit by a number: one named in the words ("by the bunch", "single pouches")
+    units = unit_words(parsed.mention)
+    return _named_unit(index, c, family, units) if units else 0.0
