@@ -19,6 +19,8 @@ from matching.parse import ParsedLine
 
 # Words that ask for one piece rather than the pack ("single pouches", "by the each")
 SINGLE = frozenset({"single", "singles", "individual", "each", "ea", "loose", "unit"})
+# Units that hold several pieces: "each" asks for a family member sold otherwise
+PACKS = frozenset({"case", "box", "bag", "pack", "bundle", "tray", "dozen", "carton"})
 SMALL = frozenset({"small", "mini", "petite"})
 LARGE = frozenset({"large", "xl", "jumbo", "colossal"})
 
@@ -36,7 +38,9 @@ def _unit_fit(index: CatalogIndex, c: int, family: tuple[int, ...], unit: str) -
     if mine and not all(unit in index.item_units[f] for f in family):
         return 1.0
     others = any(unit in index.item_units[f] for f in family if f != c)
-    return -1.0 if others and not mine else 0.0
+    # a variant named by its container ("20 oz Bottle") may still be sold by the case
+    declared = unit_of(index.items[c].unit.lower()) == unit
+    return -1.0 if others and not mine and not declared else 0.0
 
 
 def _share_fit(index: CatalogIndex, c: int, family: tuple[int, ...], share: Decimal) -> float:
@@ -73,9 +77,13 @@ def unit_words(mention: str) -> frozenset[str]:
 
 
 def _sold_singly(index: CatalogIndex, c: int) -> bool:
-    """Whether an item is the piece of its family (its variant name says EA, single...)."""
+    """Whether an item is the piece of its family: its variant name says EA or single, or
+    it is sold by a unit that is no pack (the bunch, the pouch, the bottle)."""
     name = index.items[c].variant_name
-    return name is not None and any(w in SINGLE for w in lex(fold(name)))
+    if name is not None and any(w in SINGLE for w in lex(fold(name))):
+        return True
+    units = index.item_units[c]
+    return bool(units) and not units & PACKS
 
 
 def _named_unit(index: CatalogIndex, c: int, family: tuple[int, ...], units: frozenset[str]
@@ -85,7 +93,8 @@ def _named_unit(index: CatalogIndex, c: int, family: tuple[int, ...], units: fro
     for unit in units:
         if unit == "each" and not any("each" in index.item_units[f] for f in family):
             singly = [f for f in family if _sold_singly(index, f)]
-            fit = (1.0 if c in singly else -1.0) if singly else 0.0
+            # only when the family has both: pieces and packs
+            fit = (1.0 if c in singly else -1.0) if 0 < len(singly) < len(family) else 0.0
         else:
             fit = _unit_fit(index, c, family, unit)
         if fit > 0:
