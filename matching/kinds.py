@@ -23,9 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from matching.attributes import classes
 from matching.catalog import CatalogItem
 from matching.lexicon import spanish
-from matching.normalize import fold, lex, norm_tokens
+from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
 
 # Words that start a phrase after the head ("lids for hot cups", "jugo de manzana",
 # "box w/ window", "lid fits 12-20 oz"): the head is before them.
@@ -89,18 +90,25 @@ class Kinds:
 
 @cache
 def common_nouns() -> frozenset[str]:
-    """Words that name a kind of product in general (apple, coffee, cup, shrimp): the
-    English side of the lexicon. A word outside it ("hass", "cotija", a brand) before the
-    head names the item well enough: it only describes this kind."""
-    return frozenset(w for senses in spanish().phrases.values() for s in senses for w in s)
+    """Words that do not name an item when they stand before its head: kinds of product in
+    general (apple, coffee, cup: the English side of the lexicon) and describing words
+    (an attribute's value, "fresh", a participle such as "iced" or "sliced"). A word
+    outside them ("hass", "cotija", a brand) names the item well enough: it only
+    describes this kind."""
+    nouns = {w for senses in spanish().phrases.values() for s in senses for w in s}
+    nouns.update(w for _, values in classes() for v in values for w in v.split())
+    return frozenset(nouns | SOFT_WORDS)
+
+
+def _describes(word: str) -> bool:
+    return word in common_nouns() or (len(word) > 4 and word.endswith("ed"))
 
 
 def _needs(words: Sequence[str], side: str) -> Iterable[tuple[str, frozenset[str]]]:
     """Each word of a phrase and the words between it and the head's end."""
-    nouns = common_nouns()
     for i, word in enumerate(words):
         after = frozenset(words[i + 1 :]) - {word}
-        if side == LAST and word in nouns:
+        if side == LAST and _describes(word):
             yield word, after
         else:
             # head-first names start with the class ("PEPPER JALAPENO", "BEEF BRISKET"): a
