@@ -55,6 +55,11 @@ SELLING_UNITS: dict[str, str] = {
     **dict.fromkeys(("block", "blocks", "bloque", "bloques"), "block"),
     **dict.fromkeys(("head", "heads"), "head"),
     **dict.fromkeys(("flat", "flats"), "flat"),
+    # produce and seafood shipping units
+    **dict.fromkeys(("bushel", "bushels", "bu"), "bushel"),
+    **dict.fromkeys(("peck", "pecks"), "peck"),
+    **dict.fromkeys(("lug", "lugs"), "lug"),
+    **dict.fromkeys(("crate", "crates"), "crate"),
 }
 # fmt: on
 
