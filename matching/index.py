@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 
 from matching.attributes import Attributes, attributes
 from matching.catalog import CatalogItem
-from matching.kinds import Kinds, convention, head_phrase, item_kinds
+from matching.kinds import Kinds, convention, head_phrase, heads, item_kinds
 from matching.lexicon import english_tokens
 from matching.lexicon import load as load_lexicons
 from matching.normalize import norm_tokens, singular
@@ -174,6 +174,7 @@ class _Builder:
     item_shelf: list[frozenset[str]] = field(default_factory=list)
     item_kinds: list[Kinds] = field(default_factory=list)
     side: str = "either"  # where this catalog's names put their head (`kinds.convention`)
+    heads: frozenset[str] = frozenset()  # the words heading its names (`kinds.heads`)
     exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cores: dict[str, tuple[str, list[Size]]] = field(default_factory=lambda: {"": ("", [])})
@@ -240,7 +241,7 @@ class _Builder:
         for text in (item.category or "", *item.keywords, item.brand or ""):
             words = self.core(text)[0].split()
             loose.update(words, english_tokens(words))
-        return item_kinds(names, aliases, loose - used, self.side)
+        return item_kinds(names, aliases, loose - used, self.side, self.heads)
 
     def surface(
         self,
@@ -292,7 +293,8 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     items = list(items)
     load_lexicons()
     bases = {it.product_id: it for it in items if not it.is_variant}
-    b = _Builder(side=convention(items))
+    side = convention(items)
+    b = _Builder(side=side, heads=heads(items, side))
     for idx, item in enumerate(items):
         b.add(idx, item, bases.get(item.product_id) if item.is_variant else None)
     n = max(len(items), 1)

@@ -104,12 +104,24 @@ def _describes(word: str) -> bool:
     return word in common_nouns() or (len(word) > 4 and word.endswith("ed"))
 
 
-def _needs(words: Sequence[str], side: str) -> Iterable[tuple[str, frozenset[str]]]:
+def heads(items: Iterable[CatalogItem], side: str) -> frozenset[str]:
+    """The words that head some product's name: kinds this catalog sells as such."""
+    if side == EITHER:
+        return frozenset()
+    at = 0 if side == FIRST else -1
+    return frozenset(p[at] for it in items if not it.is_variant and (p := head_phrase(it.name)))
+
+
+def _needs(
+    words: Sequence[str], side: str, kinds: frozenset[str]
+) -> Iterable[tuple[str, frozenset[str]]]:
     """Each word of a phrase and the words between it and the head's end."""
     for i, word in enumerate(words):
-        after = frozenset(words[i + 1 :]) - {word}
-        if side == LAST and _describes(word):
-            yield word, after
+        if side == LAST and (_describes(word) or word in kinds):
+            yield word, frozenset(words[i + 1 :]) - {word}
+        elif side == FIRST and word in kinds:
+            # "Sleeve Hot Cup": cups are a kind of their own here, the item is a sleeve
+            yield word, frozenset(words[:i]) - {word}
         else:
             # head-first names start with the class ("PEPPER JALAPENO", "BEEF BRISKET"): a
             # later word names the item as well as the first
@@ -121,13 +133,15 @@ def item_kinds(
     alias_phrases: Sequence[tuple[str, ...]],
     loose_words: Iterable[str],
     side: str,
+    kinds: frozenset[str] = frozenset(),
 ) -> Kinds:
     """The kinds of one item from its names' and aliases' head phrases and its category and
-    keyword words (`loose_words`, a kind only where no surface uses them as a modifier)."""
+    keyword words (`loose_words`, a kind only where no surface uses them as a modifier);
+    `kinds` are the words heading other names of the catalog (`heads`)."""
     needs: dict[str, set[frozenset[str]]] = {}
     for phrases, phrase_side in ((name_phrases, side), (alias_phrases, LAST)):
         for words in phrases:
-            for word, need in _needs(words, phrase_side):
+            for word, need in _needs(words, phrase_side, kinds):
                 needs.setdefault(word, set()).add(need)
     for word in loose_words:
         needs.setdefault(word, {frozenset()})

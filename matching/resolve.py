@@ -117,6 +117,7 @@ def features(
         for o in others
         if o.missing == 0
         and o.conflict == 0
+        and o.kind <= cand.kind  # a cup sleeve is no rival to the cup
         and o.coverage >= cand.coverage - 0.01
         and o.recall >= cand.recall - ALIKE_RECALL
         and o.text >= cand.text - ALIKE_TEXT

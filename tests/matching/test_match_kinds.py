@@ -131,3 +131,22 @@ def test_an_erp_catalog_accepts_the_specific_word() -> None:
     result = match_line(index, "habaneros 2 cs")
     assert result.item is not None and result.item.sku == "E4"
     assert not result.needs_review
+
+
+def test_an_accessory_named_after_a_kind_the_catalog_sells_is_another_kind() -> None:
+    """"BAND NAPKIN" is a napkin band, not napkins, when the catalog sells NAPKIN items: a
+    word heading other names is a kind of its own; "serrano" heads none, so PEPPER
+    SERRANO is still named by it."""
+    index = build_index([
+        *ERP,
+        _item("E9", "NAPKIN DINNER WHITE 3000/CS", "PAPER"),
+        _item("E10", "NAPKIN BEVERAGE WHITE 4000/CS", "PAPER"),
+        _item("E11", "BAND NAPKIN KRAFT 20000/CS", "PAPER"),
+        _item("E12", "PEPPER SERRANO 10 LB", "PEPPERS"),
+    ])  # fmt: skip
+    ranked = match_line(index, "napkins 2 cs").candidates
+    kinds = {index.items[c.index].sku: c.kind for c in ranked}
+    assert kinds["E11"] == 1.0 and kinds["E9"] == 0.0
+    result = match_line(index, "serranos 2 cs")
+    assert result.item is not None and result.item.sku == "E12"
+    assert not result.needs_review
