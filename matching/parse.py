@@ -282,11 +282,15 @@ def _size_words(w: _Walk) -> Size | None:
     return None
 
 
+# "25# 2": 25 lb, then a count (the lexer would read "# 2" as a #2 can, as in "3 #10")
+_POUNDS = re.compile(r"(?<![\d/.-])(\d+(?:\.\d+)?)#(?=\s+\d)")
+
+
 def _walk(text: str, *, query: bool) -> _Walk:
     folded = fold(text[:MAX_TEXT]).strip()
     if query:
         folded = _LEAD.sub("", folded)
-    tokens = lex(number_words_to_digits(folded))
+    tokens = lex(_POUNDS.sub(r"\1 lb ", number_words_to_digits(folded)))
     walk = _Walk(tokens, [False] * len(tokens))
     _sizes(walk, query=query)
     return walk

@@ -170,6 +170,23 @@ def test_a_pack_weight_in_an_order_line_is_a_size_not_the_count() -> None:
     assert (parsed.quantity, parsed.unit, parsed.size.amount) == (Decimal(2), "case", Decimal(10))
 
 
+def test_pounds_written_with_a_hash_then_a_count() -> None:
+    """ "carrots 20# 3": three of the 20 lb item, not a #3 can; "2 #10 cans" is unchanged."""
+    parsed = parse_line("carrots 20# 3")
+    assert (parsed.quantity, parsed.size.amount, parsed.size.unit) == (Decimal(3), 20, "lb")
+    cans = parse_line("2 #10 cans peaches")
+    assert (cans.quantity, cans.size.unit) == (Decimal(2), "#")
+
+
+def test_produce_shipping_units() -> None:
+    """A bushel, lug or crate is how the line is sold, not a word of the product."""
+    for text, unit in (("2 bushels clams", "bushel"), ("plums 3 lugs", "lug"),
+                       ("1 crate of kale", "crate")):  # fmt: skip
+        parsed = parse_line(text)
+        assert parsed.unit == unit, text
+        assert unit not in parsed.mention
+
+
 _TOKENS = ["2", "4/1", "1/2", "3-4", "12-20", "x", "#", "#10", "half", "gal", "lb", "oz", "cs",
            "4x1", "10#", "8/1#", "dozen", "case", "milk", "de", "media", "saco", "ct", "9/cs",
            "1.5", "0", "qty", "×3"]
