@@ -10,6 +10,7 @@ scores only those (`resolve.py`). Rebuild the index whenever the catalog changes
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ NAME, ALIAS, MISSPELLING, INHERITED = 1.0, 1.0, 0.97, 0.98
 TRANSLATED = 0.96  # a catalog name read in English ("QUESO FRESCO" -> fresh cheese)
 _CACHE_LIMIT = 20_000
 _TYPO_WEIGHT = {4: 0.72, 5: 0.82, 6: 0.9}
+_DIMENSIONS = re.compile(r"^\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)+$")
+DIMENSION_PREFIX = 0.9  # "8x8" for 8x8x4: as sure as a one-letter typo in a long word
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class CatalogIndex:
     max_idf: float
     vocab_by_len: dict[int, list[str]]
     item_kinds: list[Kinds] = field(default_factory=list)  # the words naming what it is
+    dimensions: list[str] = field(default_factory=list)  # tokens such as "8x8x4"
     _corrections: dict[str, tuple[Correction, ...]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -91,6 +95,11 @@ class CatalogIndex:
     def _correct(self, token: str) -> tuple[Correction, ...]:
         if token in self.postings:
             return (Correction(token, 1.0),)
+        if _DIMENSIONS.match(token):
+            # "8x8" boxes: the catalog's 8x8x4 (its first dimensions), when that is the only
+            # reading; a customer often leaves out the height
+            longer = [w for w in self.dimensions if w.startswith(token + "x")]
+            return tuple(Correction(w, DIMENSION_PREFIX) for w in longer[:8])
         if not token.isalpha() or len(token) < 3:
             return ()
         out: dict[str, float] = {}
@@ -333,4 +342,5 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         max_idf=math.log(n + 1) + 0.1,
         vocab_by_len=dict(vocab_by_len),
         item_kinds=b.item_kinds,
+        dimensions=[t for t in b.postings if _DIMENSIONS.match(t)],
     )
