@@ -250,7 +250,8 @@ class _Builder:
         for text in (item.category or "", *item.keywords, item.brand or ""):
             words = self.core(text)[0].split()
             loose.update(words, english_tokens(words))
-        return item_kinds(names, aliases, loose - used, self.side, self.heads)
+        shelf = frozenset(self.core(item.category or "")[0].split())
+        return item_kinds(names, aliases, loose - used, self.side, self.heads, shelf)
 
     def surface(
         self,

@@ -34,6 +34,15 @@ _AFTER_HEAD = frozenset(
     {"for", "with", "w", "fits", "fit", "de", "del", "para", "con", "in", "without", "sin", "from"}
 )
 FIRST, LAST, EITHER = "first", "last", "either"
+# Kinds of product made from what the next word names ("SAUCE OYSTER", "JUICE APPLE",
+# "OIL SESAME"): a customer naming only that word may want the thing itself.
+MADE_FROM = frozenset({
+    "sauce", "syrup", "juice", "oil", "flour", "powder", "paste", "soda", "water", "milk",
+    "vinegar", "extract", "concentrate", "chip", "soup", "seasoning", "dressing", "jam",
+    "jelly", "puree", "drink", "tea", "candy", "cracker", "noodle", "starch", "cake", "pie",
+    "filling", "broth", "stock", "base", "spread", "sweetener", "flavoring", "essence",
+})  # fmt: skip
+UNSURE = 0.8  # how surely such a word alone names the made thing (below STRONG: a guess)
 _VOTES = 3  # names needed before a catalog's side is believed...
 _LEAD = 2.0  # ...and by how much one side must lead the other
 
@@ -76,15 +85,16 @@ class Kinds:
     """For each word that can name the item's kind, the sets of words that must be asked
     with it (one set per place it stands); an empty set: the word alone names the kind."""
 
-    needs: dict[str, tuple[frozenset[str], ...]]
+    needs: dict[str, tuple[tuple[frozenset[str], float], ...]]  # (words needed, trust)
 
     def named_by(self, words: dict[str, float], asked: frozenset[str]) -> float:
         """How surely one of the customer's words (each with how surely it was read) names
         this item's kind, the other words of the line being `asked`; 0 when none does."""
         best = 0.0
         for word, sure in words.items():
-            if sure > best and any(need <= asked for need in self.needs.get(word, ())):
-                best = sure
+            for need, trust in self.needs.get(word, ()):
+                if sure * trust > best and need <= asked:
+                    best = sure * trust
         return best
 
 
@@ -95,9 +105,15 @@ def common_nouns() -> frozenset[str]:
     (an attribute's value, "fresh", a participle such as "iced" or "sliced"). A word
     outside them ("hass", "cotija", a brand) names the item well enough: it only
     describes this kind."""
-    nouns = {w for senses in spanish().phrases.values() for s in senses for w in s}
+    nouns = set(lexicon_nouns())
     nouns.update(w for _, values in classes() for v in values for w in v.split())
     return frozenset(nouns | SOFT_WORDS)
+
+
+@cache
+def lexicon_nouns() -> frozenset[str]:
+    """The English side of the lexicon: words naming a kind of product in general."""
+    return frozenset(w for senses in spanish().phrases.values() for s in senses for w in s)
 
 
 def _describes(word: str) -> bool:
@@ -114,18 +130,23 @@ def heads(items: Iterable[CatalogItem], side: str) -> frozenset[str]:
 
 def _needs(
     words: Sequence[str], side: str, kinds: frozenset[str]
-) -> Iterable[tuple[str, frozenset[str]]]:
-    """Each word of a phrase and the words between it and the head's end."""
+) -> Iterable[tuple[str, frozenset[str], float]]:
+    """Each word of a phrase, the words between it and the head's end, and how surely the
+    word then names the item."""
     for i, word in enumerate(words):
         if side == LAST and (_describes(word) or word in kinds):
-            yield word, frozenset(words[i + 1 :]) - {word}
+            yield word, frozenset(words[i + 1 :]) - {word}, 1.0
         elif side == FIRST and word in kinds:
             # "Sleeve Hot Cup": cups are a kind of their own here, the item is a sleeve
-            yield word, frozenset(words[:i]) - {word}
+            yield word, frozenset(words[:i]) - {word}, 1.0
+        elif side == FIRST and i > 0 and words[0] in MADE_FROM and word in lexicon_nouns():
+            # "SAUCE OYSTER" is a sauce: "oysters" alone may mean the shellfish
+            yield word, frozenset(words[:1]), 1.0
+            yield word, frozenset(), UNSURE
         else:
             # head-first names start with the class ("PEPPER JALAPENO", "BEEF BRISKET"): a
             # later word names the item as well as the first
-            yield word, frozenset()
+            yield word, frozenset(), 1.0
 
 
 def item_kinds(
@@ -134,16 +155,20 @@ def item_kinds(
     loose_words: Iterable[str],
     side: str,
     kinds: frozenset[str] = frozenset(),
+    shelf: frozenset[str] = frozenset(),  # kept for callers; the shelf is in loose_words
 ) -> Kinds:
     """The kinds of one item from its names' and aliases' head phrases and its category and
     keyword words (`loose_words`, a kind only where no surface uses them as a modifier);
-    `kinds` are the words heading other names of the catalog (`heads`)."""
-    needs: dict[str, set[frozenset[str]]] = {}
+    `kinds` are the words heading other names of the catalog (`heads`), `shelf` the words of
+    the item's category."""
+    needs: dict[str, dict[frozenset[str], float]] = {}
     for phrases, phrase_side in ((name_phrases, side), (alias_phrases, LAST)):
         for words in phrases:
-            for word, need in _needs(words, phrase_side, kinds):
-                needs.setdefault(word, set()).add(need)
+            for word, need, trust in _needs(words, phrase_side, kinds):
+                mine = needs.setdefault(word, {})
+                mine[need] = max(mine.get(need, 0.0), trust)
     for word in loose_words:
-        needs.setdefault(word, {frozenset()})
+        needs.setdefault(word, {frozenset(): 1.0})
     # the fewest words needed first: checks stop early
-    return Kinds({w: tuple(sorted(n, key=len)) for w, n in needs.items()})
+    return Kinds({w: tuple(sorted(n.items(), key=lambda x: (len(x[0]), -x[1])))
+                  for w, n in needs.items()})  # fmt: skip
