@@ -155,17 +155,18 @@ def test_an_accessory_named_after_a_kind_the_catalog_sells_is_another_kind() -> 
 def test_a_made_thing_is_not_its_ingredient_in_class_first_names() -> None:
     """"SAUCE CLAM" is a sauce: "clams" alone may be the shellfish, so it is only offered;
     "clam sauce" is accepted. A class that is not made from the next word (PEPPER) keeps
-    "habaneros" naming PEPPER HABANERO."""
+    "jalapenos" naming PEPPER JALAPENO."""
     index = build_index([
         *ERP,
         _item("S1", "SAUCE CLAM WHITE 6/51OZ", "SAUCES"),
         _item("S2", "SAUCE MARINARA 6/#10", "SAUCES"),
         _item("S3", "SAUCE ALFREDO 6/5 LB", "SAUCES"),
+        _item("S4", "PEPPER JALAPENO 25 LB", "PEPPERS"),
     ])  # fmt: skip
     clams = match_line(index, "clams 2 cs")
     assert clams.needs_review and clams.confidence < 0.8
     sauce = match_line(index, "clam sauce 2 cs")
     assert sauce.item is not None and sauce.item.sku == "S1"
     assert not sauce.needs_review
-    pepper = match_line(index, "habaneros 1 cs")
-    assert pepper.item is not None and pepper.item.sku == "E4" and not pepper.needs_review
+    pepper = match_line(index, "jalapenos 1 cs")
+    assert pepper.item is not None and pepper.item.sku == "S4" and not pepper.needs_review
