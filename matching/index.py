@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 
 from matching.attributes import Attributes, attributes
 from matching.catalog import CatalogItem
-from matching.kinds import Kinds, convention, head_phrase, heads, item_kinds
+from matching.kinds import Kinds, convention, head_phrase, heads, item_kinds, lexicon_nouns
 from matching.lexicon import english_tokens
 from matching.lexicon import load as load_lexicons
 from matching.normalize import norm_tokens, singular
@@ -103,8 +103,9 @@ class CatalogIndex:
         if not token.isalpha() or len(token) < 3:
             return ()
         out: dict[str, float] = {}
-        # A clipped word ("jalap", "parmes") stands for the longer catalog words.
-        if len(token) >= 4:
+        # A clipped word ("jalap", "parmes") stands for the longer catalog words; a word
+        # that is a food of its own ("pear", "lime") is not a clipped "pearl" or "limeade".
+        if len(token) >= 4 and token not in lexicon_nouns():
             for length in range(len(token) + 1, len(token) + 9):
                 for word in self.vocab_by_len.get(length, ()):
                     if word.startswith(token):

@@ -170,3 +170,11 @@ def test_a_made_thing_is_not_its_ingredient_in_class_first_names() -> None:
     assert not sauce.needs_review
     pepper = match_line(index, "jalapenos 1 cs")
     assert pepper.item is not None and pepper.item.sku == "S4" and not pepper.needs_review
+
+
+def test_a_food_word_is_not_a_clipped_longer_word() -> None:
+    """"pear" is a fruit, not a clipped "pearl"; a true clip ("mozzar") still reads long."""
+    index = build_index([_item("P1", "Mozzarella Pearls 1 lb", "Cheese")])
+    assert all(c.weight < 0.75 for c in index.correct("pear") if c.token == "pearl")
+    assert index.correct("mozzar")[0].token == "mozzarella"
+    assert match_line(index, "pears 2 cs").needs_review
