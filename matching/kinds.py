@@ -116,6 +116,20 @@ def lexicon_nouns() -> frozenset[str]:
     return frozenset(w for senses in spanish().phrases.values() for s in senses for w in s)
 
 
+# Attribute classes whose values are adjectives (what an item is like), unlike flavours or
+# varieties, which are nouns that can name an item ("SYRUP VANILLA", "PEPPER SERRANO").
+_ADJECTIVE_CLASSES = frozenset({"color", "state", "temperature", "size", "heat", "salt", "bone",
+                                "skin", "fold", "ply", "grind"})  # fmt: skip
+
+
+@cache
+def adjectives() -> frozenset[str]:
+    """Words that say what an item is like, never what it is: "hot", "white", "dried"..."""
+    words = {w for name, values in classes() if name in _ADJECTIVE_CLASSES
+             for v in values for w in v.split()}  # fmt: skip
+    return frozenset(words | SOFT_WORDS)
+
+
 def _describes(word: str) -> bool:
     return word in common_nouns() or (len(word) > 4 and word.endswith("ed"))
 
@@ -139,6 +153,9 @@ def _needs(
         elif side == FIRST and word in kinds:
             # "Sleeve Hot Cup": cups are a kind of their own here, the item is a sleeve
             yield word, frozenset(words[:i]) - {word}, 1.0
+        elif side == FIRST and i > 0 and word in adjectives():
+            # "Sleeve Hot Cup": "hot" says what the sleeve is like, not what it is
+            yield word, frozenset(words[:1]), 1.0
         elif side == FIRST and i > 0 and words[0] in MADE_FROM and word in lexicon_nouns():
             # "SAUCE OYSTER" is a sauce: "oysters" alone may mean the shellfish
             yield word, frozenset(words[:1]), 1.0

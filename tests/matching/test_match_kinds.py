@@ -178,3 +178,18 @@ def test_a_food_word_is_not_a_clipped_longer_word() -> None:
     assert all(c.weight < 0.75 for c in index.correct("pear") if c.token == "pearl")
     assert index.correct("mozzar")[0].token == "mozzarella"
     assert match_line(index, "pears 2 cs").needs_review
+
+
+def test_an_adjective_does_not_name_a_class_first_item() -> None:
+    """"hot cups": the cup, not "Sleeve Hot Cup", whose only shared word besides the cups
+    (a kind of their own) is an adjective."""
+    index = build_index([
+        _item("H1", "Cup Hot Paper 12oz 1000/cs", "Cups"),
+        _item("H2", "Cup Cold Clear 16oz 1000/cs", "Cups"),
+        _item("H3", "Sleeve Hot Cup Kraft 12-20oz 1000/cs", "Accessories"),
+        _item("H4", "Lid Hot Sip 12-20oz 1000/cs", "Lids"),
+    ])  # fmt: skip
+    kinds = {index.items[c.index].sku: c.kind for c in match_line(index, "hot cups").candidates}
+    assert kinds["H1"] == 0.0 and kinds["H3"] == 1.0
+    result = match_line(index, "hot cups 12oz 5 cs")
+    assert result.item is not None and result.item.sku == "H1" and not result.needs_review
