@@ -3,18 +3,25 @@
 "Apple Juice" is juice, "Sweet Potato Fries" are fries, "Hot Cup Lid" is a lid: a customer
 asking for apples, sweet potatoes or hot cups shares words with those items but asks for
 another kind. A customer's word names the item's kind when, in some surface of the item
-(its name, an alias), it is the head of the noun phrase, or every word on the head's side
-of it was asked too ("crushed tomatoes" is the head of "Crushed Tomatoes"; "tomatoes
-crushed" asks for it as well).
+(its name, an alias, a misspelling), it is the head of the noun phrase, or every word on
+the head's side of it was asked too ("crushed tomatoes" is the head of "Crushed
+Tomatoes"; "tomatoes crushed" asks for it as well).
 
 Where the head stands depends on how the catalog writes names: English phrases put it
 last ("Whole Milk"), ERP names first ("MILK WHOLE GAL"). The side is read from the catalog
 itself (see `convention`): a name whose first word is its category's word ("FLOUR ..." on
 the "Flour & Grains" shelf) votes for head-first, one ending with it ("... Juice" on the
-"Juice" shelf) for head-last. Aliases are written by people: head-last. When the catalog
-does not tell, either side counts (the check then only asks that the word be the item's
-own, not a guess at a near word). The category and keywords name a kind only for words
-the item's surfaces do not use as a modifier.
+"Juice" shelf) for head-last. Aliases are written by people: head-last.
+
+Head-last, a word before the head still names the item when it is neither a general kind
+of product (the lexicon's English words), a describing word (an attribute value, a
+participle) nor the head of another name of the catalog: "hass" names Hass Avocados.
+Head-first names start with a class ("PEPPER JALAPENO", "BEEF BRISKET"), so a later word
+names the item too, unless it is an adjective ("Sleeve Hot Cup": hot), a kind the catalog
+sells on its own (cups, there), or a food after a class made from it ("SAUCE OYSTER":
+oysters alone only suggest it). When the catalog does not tell its side, any word of the
+item's own counts. The category, keywords and brand name a kind only for words the item's
+surfaces do not use as a modifier.
 """
 
 from __future__ import annotations

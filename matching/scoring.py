@@ -3,7 +3,8 @@
 Pipeline: normalise the mention and read it as slots (`query.py`: corrections, Spanish,
 synonyms); pick candidates through the token postings (IDF-weighted); score their surfaces
 with rapidfuzz `cdist`; add structure (token coverage, recall of the item's name, size and
-unit agreement, attribute conflicts, the plain-kind default, the product-before-variant
+unit agreement, attribute conflicts, whether a word of the line names the item's KIND
+(`kinds.py`: "apples" is not Apple Juice), the plain-kind default, the product-before-variant
 default). `resolve.py` turns a ranking into a decision.
 """
 
