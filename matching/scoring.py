@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process, utils
 
 from matching.attributes import Attributes, attributes, conflicts, marked
 from matching.index import CatalogIndex, Correction
-from matching.normalize import fold, lex, norm_tokens
+from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
 from matching.parse import ParsedLine
 from matching.query import Slot, slots
 from matching.units import Amount, Size, loose_number
@@ -218,9 +218,12 @@ def _kind(sure: float) -> float:
 
 
 def _read(parts: list[Slot], tokens: list[str]) -> dict[str, float]:
-    """Every catalog word the line may mean, with how surely it was read."""
-    out = dict.fromkeys(tokens, 1.0)
+    """Every catalog word the line may mean, with how surely it was read; a soft word
+    ("fresh", "go") names no kind ("to-go containers" for "go ahead")."""
+    out = dict.fromkeys((t for t in tokens if t not in SOFT_WORDS), 1.0)
     for s in parts:
+        if s.word in SOFT_WORDS:
+            continue
         for c in s.corrections:
             if c.weight > out.get(c.token, 0.0):
                 out[c.token] = c.weight

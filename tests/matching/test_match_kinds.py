@@ -193,3 +193,10 @@ def test_an_adjective_does_not_name_a_class_first_item() -> None:
     assert kinds["H1"] == 0.0 and kinds["H3"] == 1.0
     result = match_line(index, "hot cups 12oz 5 cs")
     assert result.item is not None and result.item.sku == "H1" and not result.needs_review
+
+
+def test_a_soft_word_names_no_kind() -> None:
+    """"go" in a sentence is not the "To-Go" shelf: a container stays another kind."""
+    index = build_index([_item("T1", "Foam Container Hinged 8x8", "To-Go Containers")])
+    [cand] = match_line(index, "make it 3 and go ahead").candidates[:1]
+    assert cand.kind == 1.0
