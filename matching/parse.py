@@ -355,6 +355,9 @@ def _parse_line(raw: str) -> ParsedLine:
         unit = _unit_after(walk, last=quantity is None)
     if size is None:
         size = _size_words(walk)
+    if size is not None and size.unit == "#" and size.amount <= 3 \
+            and all(t == "s" for t in _left(walk)):
+        _keep_unit_word(walk)  # "1 bushel #1s": the grade of the item sold by the bushel
     if quantity is not None and not (0 < quantity <= MAX_QUANTITY):
         quantity = None
     return ParsedLine(
@@ -365,6 +368,14 @@ def _parse_line(raw: str) -> ParsedLine:
         mention=" ".join(_join_percent(_left(walk))),
         size_hints=tuple(hints),
     )
+
+
+def _keep_unit_word(walk: _Walk) -> None:
+    """Put the unit word back in the mention: with only a grade left, it names the item."""
+    for i, tok in enumerate(walk.tokens):
+        if walk.used[i] and tok in UNIT_WORDS and UNIT_WORDS[tok] != "can":
+            walk.used[i] = False
+            return
 
 
 def _join_percent(tokens: list[str]) -> list[str]:

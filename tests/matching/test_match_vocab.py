@@ -150,3 +150,9 @@ def test_the_variant_of_the_asked_weight(index: CatalogIndex) -> None:
 def test_a_case_word_ending_the_line_is_its_unit() -> None:
     parsed = parse_line("cilantro cs")
     assert parsed.unit == "case" and parsed.mention == "cilantro" and parsed.quantity is None
+
+
+def test_a_grade_alone_keeps_the_unit_word_as_the_name() -> None:
+    """ "2 cs #1s": with only a grade left, the unit word is all that names the item."""
+    assert parse_line("2 cs #1s").mention.split()[0] == "cs"
+    assert parse_line("3 #10 cans").mention == ""  # a can size: the cans are the unit
