@@ -46,12 +46,13 @@ class CatalogItem:
 # so "Coca-Cola 12 oz Can" + "20 oz Bottle" reads "Coca-Cola 20 oz Bottle".
 _MEASURE = re.compile(
     r"(?:(?<![\w/])(?:\d+\s*/\s*)?\d+(?:\.\d+)?(?:\s*x\s*\d+(?:\.\d+)?)?\s*(?:fl\s*)?"
-    r"(?:oz|lb|lbs|gal|gallon|liter|litre|l|ml|qt|quart|kg|g|in|inch|dozen|ct)\b"
+    r"(?:(?:oz|lb|lbs|gal|gallon|liter|litre|l|ml|qt|quart|kg|g|in|inch|dozen|ct)\b|#(?!\d))"
     r"|\bhalf\s+gal(?:lon)?\b|\b(?:gallon|quart|pint|qt)\b)"
     r"(?:\s+(?:can|bottle|glass bottle|jug|tub|bag|box|loaf|carton|pouch))?",
     re.IGNORECASE,
 )
-_GRADE = re.compile(r"\b(?:\d+/\d+|u/?\d+)\b", re.IGNORECASE)  # 16/20 shrimp, 80/20 beef
+# 16/20 shrimp, 80/20 beef, U10 scallops, #1 / #2 grade produce and crabs
+_GRADE = re.compile(r"\b(?:\d+/\d+|u/?\d+)\b|(?<!\w)#\d+\b", re.IGNORECASE)
 _SIZE_WORD = re.compile(r"\b(?:x-large|extra large|small|medium|large)\b", re.IGNORECASE)
 _DIMENSIONS = re.compile(r"\b\d+(?:\.\d+)?x\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?\b", re.IGNORECASE)
 _COMPARTMENTS = re.compile(r"\b\d\s*-?\s*(?:cmp|cmpt|comp|compartment)s?\b", re.IGNORECASE)
@@ -67,13 +68,38 @@ def variant_display_name(product_name: str, variant_name: str) -> str:
         have = {w.lower() for w in _WORD.findall(product_name)}
         if all(w.lower() in have for w in _WORD.findall(variant_name)):
             return product_name  # "YELLOW 10/1KG": the pack is the product's too
+    # a count grade first: "16/20 5#" of "SHRIMP 21/25 5#" is another grade, same pack
+    grade = _grade(variant_name)
+    if grade and _grade(product_name):
+        return _swap_value(product_name, variant_name, _GRADE, grade)
     measured = _swap_measures(product_name, variant_name)
     if measured is not None:
         return measured
-    for pattern in (_GRADE, _SIZE_WORD, _DIMENSIONS, _COMPARTMENTS):
-        if pattern.search(variant_name) and pattern.search(product_name):
-            return pattern.sub(lambda _m: variant_name, product_name, count=1)
+    for pattern in (_SIZE_WORD, _DIMENSIONS, _COMPARTMENTS):
+        mine = pattern.search(variant_name)
+        if mine and pattern.search(product_name):
+            return _swap_value(product_name, variant_name, pattern, mine)
     return f"{product_name} {variant_name}"
+
+
+def _grade(name: str) -> re.Match[str] | None:
+    """A count grade of a name that is not part of a pack ("24/12.5OZ" is 24 of 12.5 oz)."""
+    grade = _GRADE.search(name)
+    if grade is None or any(m.start() <= grade.start() < m.end() for m in _MEASURE.finditer(name)):
+        return None
+    return grade
+
+
+def _swap_value(product_name: str, variant_name: str, pattern: re.Pattern[str],
+                mine: re.Match[str]) -> str:
+    """The variant's value in place of the product's; the variant's other words are added
+    unless the product's name has them all ("#1 MALE BU" + "#2 MALE BU" -> "#2 MALE BU")."""
+    name = pattern.sub(lambda _m: mine.group(0), product_name, count=1)
+    rest = f"{variant_name[: mine.start()]} {variant_name[mine.end() :]}".strip()
+    have = {w.lower() for w in _WORD.findall(name)}
+    if all(w.lower() in have for w in _WORD.findall(rest)):
+        return name
+    return f"{name} {' '.join(rest.split())}"
 
 
 def _swap_measures(product_name: str, variant_name: str) -> str | None:
@@ -108,6 +134,8 @@ _KINDS = (("lb", "oz", "kg", "g"), ("gal", "qt", "pint", "quart", "l", "ml", "li
 
 def _measure_kind(text: str) -> int:
     """Which kind of measure a matched size is (weight, volume, length, count), -1 if none."""
+    if text.rstrip().endswith("#"):  # "50#": pounds in kitchen shorthand
+        return 0
     words = [w.lower() for w in _WORD.findall(text) if not w[0].isdigit()]
     for kind, units in enumerate(_KINDS):
         if any(w.rstrip("s") in units or w in units for w in words):

@@ -25,10 +25,10 @@ from matching.catalog import CatalogItem
 from matching.kinds import Kinds, convention, head_phrase, heads, item_kinds, lexicon_nouns
 from matching.lexicon import english_tokens
 from matching.lexicon import load as load_lexicons
-from matching.normalize import norm_tokens, singular
+from matching.normalize import fold, lex, norm_tokens, singular
 from matching.packs import item_units, spell_packs
 from matching.parse import split_sizes
-from matching.units import Amount, Size, size_amounts
+from matching.units import CONTAINER_WORDS, Amount, Size, size_amounts
 
 # Surface kinds and how far a perfect hit on each one can be trusted.
 NAME, ALIAS, MISSPELLING, INHERITED = 1.0, 1.0, 0.97, 0.98
@@ -37,6 +37,14 @@ _CACHE_LIMIT = 20_000
 _TYPO_WEIGHT = {4: 0.72, 5: 0.82, 6: 0.9}
 _DIMENSIONS = re.compile(r"^\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)+$")
 DIMENSION_PREFIX = 0.9  # "8x8" for 8x8x4: as sure as a one-letter typo in a long word
+# Two edits in a word of up to 7 letters make another word too often ("celery" is two from
+# "cutlery"): such a guess finds candidates but does not explain the customer's word.
+_FAR_TYPO, _FAR_TYPO_LEN = 0.7, 7
+STEM = 0.9  # "compostable" for the catalog's COMPOST, "bagged" for BAG
+_SUFFIXES = ("able", "ed", "ing")
+# Pack notation in a name: "12/32oz" (12 of 32 oz), "4/1GAL", "16.9oz", "9X9X3".
+_PACK = re.compile(r"\d+(?:\.\d+)?(?:[/x-]\d+(?:\.\d+)?)+|\d+\.\d+")
+_PACK_PART = re.compile(r"[/x-]|\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,7 @@ class CatalogIndex:
     item_units: list[frozenset[str]]
     item_attributes: list[Attributes]  # colour, flavour, salted... named by the item
     item_marks: list[frozenset[str]]  # classes where a variant differs from its product
+    item_packs: list[frozenset[str]]  # pack notation its texts write ("12/32", "16.9", "9x9")
     family: dict[str, tuple[int, ...]]  # product id -> the product and its variants
     exact: dict[str, tuple[int, ...]]
     postings: dict[str, np.ndarray]
@@ -102,6 +111,9 @@ class CatalogIndex:
             return tuple(Correction(w, DIMENSION_PREFIX) for w in longer[:8])
         if not token.isalpha() or len(token) < 3:
             return ()
+        stem = self._stem(token)
+        if stem is not None:
+            return (Correction(stem, STEM),)
         out: dict[str, float] = {}
         # A clipped word ("jalap", "parmes") stands for the longer catalog words; a word
         # that is a food of its own ("pear", "lime") is not a clipped "pearl" or "limeade".
@@ -133,9 +145,24 @@ class CatalogIndex:
                     weight = _TYPO_WEIGHT[min(len(token), 6)] - 0.12 * (dist - 1)
                     if word[0] != token[0]:
                         weight -= 0.15  # first letters are rarely wrong
+                    if dist >= 2 and len(token) <= _FAR_TYPO_LEN:
+                        weight = min(weight, _FAR_TYPO)
                     out[word] = max(out.get(word, 0.0), weight)
         best = sorted(out.items(), key=lambda kv: -kv[1])[:8]
         return tuple(Correction(w, s) for w, s in best)
+
+    def _stem(self, token: str) -> str | None:
+        """The catalog word a derived form comes from ("compostable" -> compost, "bagged"
+        -> bag, "sliced" -> slice), when the catalog has it."""
+        for suffix in _SUFFIXES:
+            base = token[: -len(suffix)]
+            if not token.endswith(suffix) or len(base) < 3:
+                continue
+            doubled = base[:-1] if base[-1] == base[-2] else None
+            for word in (base, base + "e", doubled):
+                if word and word in self.postings:
+                    return word
+        return None
 
 
 def _core(text: str) -> tuple[str, list[Size]]:
@@ -217,7 +244,12 @@ class _Builder:
                     self.surface(idx, seen, tokens, core, weight, bool(found), size_only)
                     if trust != MISSPELLING:
                         named.append(core)
-        self.item_attributes.append(attributes(named))
+        # "24/12oz Can": the container its size reads away is still the item's word ("cola
+        # cans"): an attribute ("can" is not "bib") and a word it explains, though it finds
+        # no candidates (it stays out of the postings)
+        packed = [singular(w) for text, _, _ in _item_texts(item, base)
+                  for w in lex(fold(text)) if w in CONTAINER_WORDS]  # fmt: skip
+        self.item_attributes.append(attributes([*named, " ".join(packed)]))
         for text in (*item.keywords, item.brand or ""):
             words = self.core(text)[0].split()
             tokens.update(words)
@@ -235,6 +267,8 @@ class _Builder:
         self.item_weak.append(tuple(s for s in weak if s not in sizes))
         for token in tokens:
             self.postings[token].append(idx)
+        if not tokens.issuperset(packed):
+            self.item_tokens[-1] = frozenset(tokens.union(packed))
 
     def kinds(self, item: CatalogItem, base: CatalogItem | None) -> Kinds:
         """The words naming the item's kind (a variant is still its product's kind)."""
@@ -299,6 +333,28 @@ def _marks(items: list[CatalogItem], attrs: list[Attributes]) -> list[frozenset[
     return out
 
 
+def pack_tokens(text: str) -> set[str]:
+    """The pack notation of a text as a customer may write it: "24/16.9oz" gives 24/16.9
+    and 16.9, "9X9X3" gives 9x9x3, 9x9 and 9x3 (each run of two or more of its numbers)."""
+    out: set[str] = set()
+    for m in _PACK.finditer(text.lower()):
+        parts = _PACK_PART.findall(m.group(0))
+        numbers = parts[::2]
+        out.update(n for n in numbers if "." in n)
+        for i in range(len(numbers)):
+            for j in range(i + 1, len(numbers)):
+                # a customer's "12-20" reads 12/20 (`normalize.norm_tokens`)
+                out.add("".join(parts[2 * i : 2 * j + 1]).replace("-", "/"))
+    return out
+
+
+def _packs(item: CatalogItem) -> frozenset[str]:
+    found: set[str] = set()
+    for text in (item.name, *item.aliases, item.description or ""):
+        found |= pack_tokens(text)
+    return frozenset(found) if found else _NO_MARKS
+
+
 def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     """Build the index of one distributor's items (products and variants)."""
     items = list(items)
@@ -337,6 +393,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         item_units=[item_units(it) for it in items],
         item_attributes=b.item_attributes,
         item_marks=_marks(items, b.item_attributes),
+        item_packs=[_packs(it) for it in items],
         family={k: tuple(v) for k, v in family.items()},
         exact={k: tuple(v) for k, v in b.exact.items()},
         postings={t: np.asarray(ids, dtype=np.int32) for t, ids in b.postings.items()},

@@ -26,6 +26,7 @@ _LEX = re.compile(
     r"|\d+(?:\.\d+)?x\d+(?:\.\d+)?"  # 9x9 container, 4x1 pack
     r"|\d+(?:\.\d+)?-\d+(?:\.\d+)?"  # 12-20 range
     r"|\d+/\d+"  # 1/2 fraction, 16/20 shrimp grade
+    r"|(?<![^\W\d_])u\d+(?![\d.])"  # U10 scallops, U15 shrimp: "under 10 to the pound"
     r"|\d+(?:\.\d+)?|\.\d+"  # 2, 1.5, .5
     r"|[^\W\d_]+"  # words, in any script
     r"|[#%\"&]"
@@ -54,6 +55,11 @@ _PHRASES = [
     (re.compile(r"\bp ?& ?d\b"), "pd"),  # shrimp, peeled and deveined
     (re.compile(r"\bt[- ]shirt\b"), "tshirt"),
     (re.compile(r"\bw/"), "with "),
+    # a bag-in-box of syrup is one packaging, told apart from the canned or bottled drink
+    (re.compile(r"\bbag[- ]in[- ](?:a[- ])?box\b"), "bib"),
+    # "number ones", "number 2s": the #1 / #2 grade of produce and crabs
+    (re.compile(r"\b(?:number|nr) ?(?:1|one)s?\b"), "#1"),
+    (re.compile(r"\b(?:number|nr) ?(?:2|two)s?\b"), "#2"),
 ]
 
 
@@ -69,7 +75,7 @@ def lex(folded: str) -> list[str]:
 STOPWORDS = frozenset({
     "a", "about", "add", "adding", "afternoon", "again", "agrega", "agregar", "also", "am", "an",
     "and", "another", "any", "approx", "are", "around", "as", "asap", "at", "be", "been", "buenas",
-    "buenos", "by", "can", "con", "could", "dame", "de", "del", "deliver", "delivery", "dias",
+    "buenos", "by", "con", "could", "dame", "de", "del", "deliver", "delivery", "dias",
     "did", "do", "does", "e", "ea", "each", "el", "envia", "enviar", "evening", "favor", "for",
     "friday", "from", "get", "gimme", "give", "good", "got", "gracias", "hello", "hey", "hi",
     "hola", "i", "in", "into", "is", "it", "its", "just", "la", "las", "le", "les", "like", "lo",
@@ -85,6 +91,7 @@ STOPWORDS = frozenset({
     "yes", "you", "your",
     "al", "en",  # Spanish "a la", "en rebanadas"
     "s",  # "88s oranges", "48s avocados": the count's plural, not a word
+    "u",  # "can u send"
 })
 # fmt: on
 
@@ -99,6 +106,19 @@ SOFT_WORDS = frozenset({
     "small", "medium", "large", "go",
 })
 # fmt: on
+
+# What a product comes packed in ("angostura bottles", "cilantro cs"): in a catalog that
+# never names it, the word says how it ships, not what it is (`query.slots`). Where the
+# catalog does name it ("cake boxes", "trash bags"), it is a product's word like any other.
+# Not "can" or "bib": a can of soda and a bag-in-box of syrup are different items.
+# fmt: off
+PACKAGING_WORDS = frozenset({
+    "bag", "bottle", "box", "btl", "bucket", "carton", "case", "crate", "cs", "ctn", "jar",
+    "jug", "pack", "packet", "pail", "pk", "pouch", "sack", "tin", "tub",
+})
+# fmt: on
+# "can" is a word of the product ("cola cans", "can liner") unless it asks ("can you send").
+_ASKING = frozenset({"i", "we", "you", "u", "ya"})
 
 # fmt: off
 _IRREGULAR = {
@@ -133,7 +153,9 @@ def norm_tokens(tokens: list[str]) -> list[str]:
     """Expand abbreviations, singularise and drop filler words from lexed tokens."""
     table = abbreviations()
     out: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
+        if token == "can" and i + 1 < len(tokens) and tokens[i + 1] in _ASKING:
+            continue
         if "-" in token:  # "16-20 shrimp" is the 16/20 count
             token = token.replace("-", "/")
         expanded = table.get(token)

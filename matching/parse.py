@@ -36,6 +36,9 @@ UNIT_WORDS: dict[str, str] = {
 # fmt: on
 # Case words a customer writes after the product with no number of their own ("3 avocados
 # cs 48ct"); "pieces" or "bags" there are more often part of the name ("tea bags").
+# Unit words that also name the product's packaging: "2 bib cola" is two of the bag-in-box
+# syrup, not of the canned drink, so the word stays in the mention too.
+_NAMED_UNITS = frozenset({"bib", "bibs"})
 _AFTER_UNITS = frozenset({"cs", "cse", "case", "cases", "caja", "cajas", "cj", "ctn", "ctns",
                           "sack", "sacks", "saco", "sacos", "bx"})
 
@@ -229,7 +232,7 @@ def _quantities(w: _Walk) -> None:
             and not (t[j] == "can" and w.free(j + 1) and t[j + 1] in ("i", "you", "we"))
         ):
             w.quantities.append((1, i, value, UNIT_WORDS[t[j]]))
-            w.take(*range(i, j + 1))
+            w.take(*range(i, j + (t[j] not in _NAMED_UNITS)))
         elif w.free(j) and t[j] == "x" and not (w.free(j + 1) and _is_num(t[j + 1])):
             w.quantities.append((2, i, value, None))
             w.take(i, j)
@@ -264,9 +267,13 @@ def _unit_without_number(w: _Walk) -> str | None:
     return None
 
 
-def _unit_after(w: _Walk) -> str | None:
-    """A unit word standing alone after the quantity ("3 avocados cs", "onion x2 sacks")."""
+def _unit_after(w: _Walk, *, last: bool = False) -> str | None:
+    """A unit word standing alone after the quantity ("3 avocados cs", "onion x2 sacks"),
+    or with no quantity said, ending the line ("cilantro cs": by the case)."""
+    free = [i for i in range(len(w.tokens)) if w.free(i)]
     for i, tok in enumerate(w.tokens):
+        if last and (len(free) < 2 or i != free[-1]):
+            continue
         if w.free(i) and tok in _AFTER_UNITS:
             w.take(i)
             return UNIT_WORDS[tok]
@@ -348,10 +355,13 @@ def _parse_line(raw: str) -> ParsedLine:
         unit = next((c for _, _, _, c in walk.sizes if c), None) if quantity else None
     if unit is None:
         unit = _unit_without_number(walk)
-    if unit is None and quantity is not None:
-        unit = _unit_after(walk)
+    if unit is None:
+        unit = _unit_after(walk, last=quantity is None)
     if size is None:
         size = _size_words(walk)
+    if size is not None and size.unit == "#" and size.amount <= 3 \
+            and all(t == "s" for t in _left(walk)):
+        _keep_unit_word(walk)  # "1 bushel #1s": the grade of the item sold by the bushel
     if quantity is not None and not (0 < quantity <= MAX_QUANTITY):
         quantity = None
     return ParsedLine(
@@ -362,6 +372,14 @@ def _parse_line(raw: str) -> ParsedLine:
         mention=" ".join(_join_percent(_left(walk))),
         size_hints=tuple(hints),
     )
+
+
+def _keep_unit_word(walk: _Walk) -> None:
+    """Put the unit word back in the mention: with only a grade left, it names the item."""
+    for i, tok in enumerate(walk.tokens):
+        if walk.used[i] and tok in UNIT_WORDS and UNIT_WORDS[tok] != "can":
+            walk.used[i] = False
+            return
 
 
 def _join_percent(tokens: list[str]) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from matching.index import CatalogIndex, Correction
 from matching.lexicon import (
     FIRST_SENSE,
@@ -21,7 +23,7 @@ from matching.lexicon import (
     read_spanish,
     spanish,
 )
-from matching.normalize import SOFT_WORDS
+from matching.normalize import PACKAGING_WORDS, SOFT_WORDS
 
 MISSPELT = 0.9  # trust in the reading of a Spanish word one edit from the lexicon's
 
@@ -45,7 +47,33 @@ class Slot:
 def _plain(index: CatalogIndex, word: str) -> Slot:
     corr = index.correct(word)
     own = word if corr and corr[0].token == word else None
-    return Slot(word, corr, own, None, word in SOFT_WORDS)
+    # a container the catalog never names ("water bottles") says how it ships
+    packed = word in PACKAGING_WORDS and word not in index.postings
+    return Slot(word, corr, own, None, word in SOFT_WORDS or packed)
+
+
+def _together(index: CatalogIndex, left: str, right: str) -> bool:
+    """Whether no item names both words apart: then one item's glued word is meant."""
+    a, b = index.postings.get(left), index.postings.get(right)
+    return a is not None and b is not None and bool(np.intersect1d(a, b).size)
+
+
+def join_split(index: CatalogIndex, tokens: Sequence[str]) -> list[str]:
+    """Two words the catalog writes as one ("crab meat" -> CRABMEAT, "dish machine" ->
+    DISHMACHINE) become that one word, unless some item has both words apart."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
+        if i + 1 < len(tokens) and word.isalpha() and tokens[i + 1].isalpha():
+            glued = word + tokens[i + 1]
+            if glued in index.postings and not _together(index, word, tokens[i + 1]):
+                out.append(glued)
+                i += 2
+                continue
+        out.append(word)
+        i += 1
+    return out
 
 
 def _translated(index: CatalogIndex, reading: Reading, trust: float = 1.0) -> list[Slot]:
@@ -84,7 +112,7 @@ def _translated(index: CatalogIndex, reading: Reading, trust: float = 1.0) -> li
 def slots(index: CatalogIndex, tokens: Sequence[str]) -> list[Slot]:
     """The slots of a normalised mention, in order (words the lexicon drops are left out)."""
     out: list[Slot] = []
-    for reading in read_spanish(tokens):
+    for reading in read_spanish(join_split(index, tokens)):
         if not reading.senses:
             plain = _plain(index, reading.source[0])
             exact = plain.corrections and plain.corrections[0].weight >= 1.0

@@ -10,6 +10,7 @@ default). `resolve.py` turns a ranking into a decision.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,9 +30,16 @@ ANY_ORDER = 0.8  # token_sort_ratio credit when the words come in another order
 SIZED_SURFACE = 0.85  # a surface naming a size the customer did not ask for
 SHELF = 0.7  # a word only the item's category has ("lids" for a cup in "Cups & Lids")
 KIND = 0.1  # what an item of another kind loses ("lids 12oz": the 12 oz cup is not a lid)
+CONTEXT = 0.5  # how far a purpose word the item lacks ("for cups") leaves the coverage
 WEAK_HIT = 0.75  # a guess this unsure ("stir" for "stix") does not explain a customer's word
 STRONG = 0.84  # a reading this sure is the customer's word (a clipped form, a translation)
 _VOLUMES = ("m", "can")
+# What the line's item is for ("lids for 8oz cups"): words after it count when the item
+# has them, but one it lacks is not a word it fails to explain. (Not Spanish "para": "masa
+# para tamal" names the kind of masa.)
+_PURPOSE = frozenset({"for"})
+# Pack notation ("6/1", "12/32", "24/16.9"), not a fraction or cut ("1/2", "3/8").
+_PACK_WORD = re.compile(r"\d+/\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,34 @@ def _size_fit(index: CatalogIndex, c: int, parsed: ParsedLine) -> float:
 
 def _query_tokens(parsed: ParsedLine) -> list[str]:
     return norm_tokens(lex(fold(parsed.mention)))
+
+
+def _context(parsed: ParsedLine) -> frozenset[str]:
+    """The words naming what the item is for ("lids for 8oz cups": cup), when the line
+    names the item itself before them."""
+    words = lex(fold(parsed.mention))
+    cut = next((i for i, w in enumerate(words) if w in _PURPOSE), None)
+    if not cut:
+        return frozenset()
+    own = set(norm_tokens(words[:cut]))
+    return frozenset(w for w in norm_tokens(words[cut + 1 :]) if w not in own) if own \
+        else frozenset()
+
+
+def _is_pack(word: str) -> bool:
+    if not _PACK_WORD.fullmatch(word):
+        return False
+    num, _, den = word.partition("/")
+    return not (0 < int(num) < float(den) <= 16)  # "1/2", "3/8" are fractions
+
+
+def _pack_clash(word: str, packs: frozenset[str]) -> bool:
+    """The customer's pack ("6/1") is not the item's, which writes one ("4/1GAL")."""
+    return (
+        word not in packs
+        and _is_pack(word)
+        and any(p.count("/") == 1 and "x" not in p for p in packs)
+    )
 
 
 def _recall(index: CatalogIndex, sids: np.ndarray, present: frozenset[str], sized: bool) -> float:
@@ -188,6 +224,7 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         loose=loose,
         sized=sized,
         exact=frozenset(index.exact.get(" ".join(tokens), ())),
+        context=_context(parsed),
         present=frozenset(
             {*tokens, *(c.token for s in parts for c in s.corrections if c.weight >= STRONG)}
             | ({parsed.unit} if parsed.unit else set())
@@ -240,6 +277,7 @@ class _Query:
     loose: list[tuple[float, Amount]]
     sized: bool
     exact: frozenset[int]
+    context: frozenset[str]  # words naming what the item is for (see `_context`)
     present: frozenset[str]
     read: dict[str, float]  # each catalog word the line may mean, and how surely
     asked: Attributes
@@ -251,8 +289,8 @@ class _Query:
 def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int) -> Candidate:
     """One candidate's features and score (its surfaces start at `start` in q.sims)."""
     vocab, shelf = index.item_tokens[c], index.item_shelf[c]
-    amounts = index.item_amounts[c]
-    covered, total, missing = 0.0, sum(q.weights), 0
+    amounts, packs = index.item_amounts[c], index.item_packs[c]
+    covered, total, missing, clash = 0.0, sum(q.weights), 0, False
     family = family_fit(index, c, q.parsed, q.asked)
     for s, w in zip(q.parts, q.weights, strict=True):
         hit = max(
@@ -260,11 +298,16 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
              if x.token in vocab),
             default=0.0,
         )  # fmt: skip
+        if hit < WEAK_HIT and s.word in packs:  # "bleach 6/1": the item's own pack
+            hit = 1.0
+        clash = clash or (hit < WEAK_HIT and _pack_clash(s.word, packs))
         covered += w * hit
         if s.soft:  # "fresh romaine": a soft word only counts when it fits
             total -= w * (1.0 - hit)
         elif hit < WEAK_HIT and family > 0 and unit_words(s.word):
             total -= w * (1.0 - hit)  # "single pouches": the variant's unit explains it
+        elif s.word in q.context:  # "lids for cups": half a word when the item lacks it
+            total -= CONTEXT * w * (1.0 - hit)
         elif hit < WEAK_HIT and not (s.word[:1].isdigit() and loose_number(s.word) in amounts):
             missing += 1
     covered += sum(w for w, amount in q.loose if amount in amounts)
@@ -279,7 +322,7 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
         fit = max(fit, 0.75)  # "tortillas de 12": the 12 inch one...
     elif any(amount in amounts for _, amount in q.loose):
         fit = max(fit, 0.5)  # ...more than the one packed 12 to a pack
-    conflict = float(conflicts(q.asked, index.item_attributes[c]))
+    conflict = max(float(conflicts(q.asked, index.item_attributes[c])), float(clash))
     # unasked, the plain kind is meant: "sugar" is granulated, "lids" the product not the black
     plain = max(marked(q.asked, index.item_attributes[c], vocab),
                 float(any(k not in q.asked for k in index.item_marks[c])))  # fmt: skip
