@@ -46,7 +46,7 @@ from matching.parse import parse_line
 from matching.resolve import match_line
 from matching.units import fmt_number
 from reading.extract import extract
-from reading.types import Extraction, Intent, QuestionKind
+from reading.types import ChangeKind, Extraction, Intent, QuestionKind
 
 AGENT_VERSION = "rules-1"
 
@@ -86,7 +86,10 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         await turn.hand_off(str(ext.handoff_reason or "requested"))
     later = [c for c in ext.changes if c.kind in ADDING]
     for change in [c for c in ext.changes if c.kind not in ADDING]:
-        if not await apply_change(turn, change, match) and change.target:
+        # "proceed without the X" when X never made it onto the order: nothing to take
+        # off, and the go-ahead stands
+        if not await apply_change(turn, change, match) and change.target \
+                and not (ext.confirm and change.kind == ChangeKind.REMOVE):
             turn.outcome.unknown_targets.append(change.target)
     recent = [text_of(i) for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
     for n, line in enumerate(ext.items):
@@ -111,6 +114,10 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         await _answer(turn, ext, currency)
     elif ext.intent in (Intent.GREETING, Intent.OTHER):
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
+    if ext.question_kind is QuestionKind.OTHER and ext.items and ext.intent in (Intent.ORDER,
+                                                                               Intent.ADD):
+        # "the last X were bruised fyi. 3 cs X": the order goes on, the remark to staff
+        turn.outcome.referred.append(str(QuestionKind.OTHER))
 
 
 # words that leave a quantity bare: "3 cases then", "2 of those please", "ok 2 cs"

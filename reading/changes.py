@@ -30,7 +30,7 @@ _SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|dr
               r"|ajusta|modifica)")
 _REMOVE_VERBS = (
     r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
-    r"|leave out|get rid of|hold off on|hold(?:\s+on)?|no need for"
+    r"|leave out|get rid of|hold off on|hold(?:\s+on)?|no need for|never\s*mind|nvm"
     r"|(?:(?:i|we)\s+)?(?:don'?t|do not)\s+"
     r"(?:need|want|send)|quita|quitar|qu[ií]tame|qu[ií]tale|quiten|saca|sacar|s[aá]came"
     r"|elimina|eliminar|elim[ií]name|borra|borrar|b[oó]rrame|cancela|cancelar|canc[eé]lame"
@@ -114,6 +114,12 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REMOVE, _rx(
         r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
         r"|not anymore|no more|off the order|ya no|no)$")),
+    # "make the gloves XL", "make the sauce the spicy one": the line's word, then what it
+    # becomes; the agent tries the new words in the old line and as said
+    (ChangeKind.REPLACE, _rx(
+        r"^(?:make|change|switch)\s+(?:the|my|our|those|these|el|la|los|las)\s+"
+        r"(?!(?:delivery|order|invoice|truck|driver|drop|time|payment|bill|date)\b)(?P<t>[^\W\d]"
+        r"[\w'-]*)\s+(?:(?:the|a|an)\s+)?(?P<r>[^\d]+?)(?:\s+ones?)?$")),
 ]
 # "coke with no ice" and "tacos sin cebolla" describe one line; they swap nothing.
 _DESCRIBES = re.compile(r"\b(?:with|without|con|sin|w/o|no)\b", re.I)
@@ -122,7 +128,8 @@ _NOT_TARGETS = re.compile(
     r"^(thanks?|thank you|thx|problem|problema|worries|rush|prob|need|order|the order|pedido"
     r"|el pedido|orden|everything|todo|all|nada|whole order|whole thing|gracias|way|sir|se[nñ]or"
     r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes|needed|necessary|required|available"
-    r"|on|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
+    r"|on|off|up|out|back|down|over|in|it off|it up"
+    r"|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
     r"|lo siguiente)$",
     re.I,
 )

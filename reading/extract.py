@@ -12,14 +12,17 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from matching.parse import parse_line
+from reading.changes import SIZE_WORDS
 from reading.corrections import drop_self_corrections
-from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
-from reading.grammar import _number, _rx
+from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT, _strip_leading
+from reading.grammar import _SIZE_ONLY, _number, _rx
 from reading.intents import (
     _complaint,
     _handoff,
     _question,
     _whole_message,
+    asks_remedy,
+    cancel_lead,
     cancel_reason,
     explicit_confirm,
 )
@@ -44,6 +47,7 @@ from reading.text import (
     is_sign_off,
     normalize,
     split_clauses,
+    split_run_on,
     strip_greetings,
     strip_name_lines,
     strip_quoted,
@@ -71,12 +75,15 @@ def _label_pairs(sentence: str) -> str:
     """Rewrite "label: 5 a, 5 b" as "5 a label, 5 b label"; join "A, modifier: qty"."""
     sentence = _MODIFIER_PAIR.sub(lambda m: f"{m['a']} {m['b']}: ", sentence)
     m = _LABEL.match(sentence)
-    if not m or _HEADER_WORDS.search(m["label"]):
+    # "need liners: 2 cs A, 1 cs B": the request words are no part of the label
+    label = _strip_leading(m["label"].strip()) if m else ""
+    if not m or not label or _HEADER_WORDS.search(label):
         return sentence
-    parts = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])]
+    parts = [run for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])
+             for run in split_run_on(p.strip())]  # "purees: 2 strawberry 2 raspberry"
     if len(parts) < 2 or not all(re.match(r"\d", p) for p in parts):
         return sentence
-    return ", ".join(f"{p} {m['label'].strip()}" for p in parts)
+    return ", ".join(f"{p} {label}" for p in parts)
 
 
 _HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|para|here|below"
@@ -85,10 +92,14 @@ _HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|pa
 
 
 def _join_list_line(clauses: list[str]) -> list[str]:
-    """Glue a bare count back to the product before it: "Large eggs, 10 cases"."""
+    """Glue a bare count back to the product before it: "Large eggs, 10 cases"; and a bare
+    size after a line to it: "2 cs nitrile gloves, large", "4 cs cold cups, 16 oz"."""
     out: list[str] = []
     for clause in clauses:
-        if out and _is_bare(clause) and parse_line(out[-1]).unit in (None, "lb", "kg", "gal") \
+        if out and not _is_bare(out[-1]) and (clause.strip().lower() in SIZE_WORDS
+                                              or _SIZE_ONLY.fullmatch(clause.strip())):
+            out[-1] = f"{out[-1]} {clause.strip()}"
+        elif out and _is_bare(clause) and parse_line(out[-1]).unit in (None, "lb", "kg", "gal") \
                 and not _is_bare(out[-1]) and re.search(r"[^\W\d_]{2}", out[-1]):
             out[-1] = f"{out[-1]} - {clause}"
         else:
@@ -194,9 +205,16 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     unparsed: list[str] = []
     cancelled = confirmed = explicit = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
+    complaints: list[str] = []
     for sentence in rest:
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
+        if reason and _complaint(sentence):
+            # "you shorted us 2 cases of X", "the X smelled off": what a complaint names is
+            # not an order, nor a change to one; the other sentences may still order
+            complaints.append(sentence)
+            unparsed.append(sentence)
+            continue
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
@@ -220,11 +238,16 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
                 continue
+            if answer is None and cancel_lead(clause):
+                cancelled = True  # "nvm got some from the gas station": the rest is the reason
+                continue
             if answer is Intent.CONFIRM and explicit_confirm(clause):
                 explicit = True  # "drop the limes, the rest is fine": change, then confirm
                 continue
-            if answer is Intent.CONFIRM and not (items or changes or unparsed):
-                confirmed = True  # "yes, and please deliver before 10"
+            if answer is Intent.CONFIRM:
+                # "yes, and please deliver before 10"; after a change ("no peaches? fine, rest
+                # ok") an agreeing word only agrees: never an order line
+                confirmed = confirmed or not (items or changes or unparsed)
                 continue
             if previous and previous.kind is ChangeKind.REPLACE and (m := _SAME_COUNT.match(
                     clause)):
@@ -258,10 +281,16 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         question = {"question": cleaned, "question_kind": QuestionKind.PRICE,
                     "question_mention": None}
         asked, unparsed, items = [(cleaned, (QuestionKind.PRICE, None))], unparsed + items, []
-    if reason is HandoffReason.ANGRY or (reason and _complaint(cleaned)):
-        # "two cases of cheese never came", "you sent diet instead of regular": what a
-        # complaint names is not an order, nor a change to one
+    if reason is HandoffReason.ANGRY:
         unparsed, items, changes = unparsed + items, [], []
+    if reason is HandoffReason.COMPLAINT and items and not asks_remedy(cleaned):
+        # "last week's X were bruised fyi. 3 cs X": a remark beside a new order, asking for
+        # nothing: the order goes on, and the remark is passed on to staff as a question
+        reason = None
+        common |= {"handoff": False, "handoff_reason": None}
+        unparsed = [u for u in unparsed if u not in complaints]
+        question = question or {"question": " ".join(complaints),
+                                "question_kind": QuestionKind.OTHER, "question_mention": None}
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
     elif not items and not changes and not explicit and (cancelled or cancel_reason(cleaned)):

@@ -35,7 +35,8 @@ _CHATTER = _words(
     "qty quantity item items description cantidad producto no nope nah same last usual "
     "mi mis te le les nos aviso avisamos déjame dejame espérame esperame ahorita luego después "
     "despues pregunto preguntarle preguntar check ask let more come stuff things understood "
-    "noted entendido ver sec second minute moment momento quote quoted pricing prices"
+    "noted entendido ver sec second minute moment momento quote quoted pricing prices "
+    "hold hang checking if whether"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
@@ -50,8 +51,16 @@ _HEADER_PREFIX = re.compile(
 )
 
 
+# "cocktail sauce to go with it, 1 cs": what the line is for is no part of its product.
+_PURPOSE = re.compile(
+    r"\s+(?:to go|to serve|to pair|to have|to use|para acompa[nñ]ar)(?: along| together)?"
+    r"(?: with| con)? (?:it|them|that|those|these|this|the [^\W\d][\w' ]{0,30}?|lo|los|las)"
+    r"(?=\s*(?:[-,:;]|$))", re.I)
+
+
 def _item(clause: str) -> tuple[str | None, str | None]:
     """(order line, None), or (None, text the rules could not read), or (None, None) for filler."""
+    clause = _PURPOSE.sub("", clause)
     text = _strip_trailing(_strip_leading(_HEADER_PREFIX.sub("", clause.strip())))
     text = _strip_trailing(_strip_leading(text)).strip(" \"'()[]")
     words = re.findall(r"[^\W\d_][\w'%&./-]*", text)
@@ -91,6 +100,7 @@ def _compounds(names: frozenset[str]) -> re.Pattern[str]:
 MAX_CHARS = 20_000
 _SOFT_LEAD = re.compile(
     r"^(?:(?:and|also|oh|ok|okay|yes|yeah|please|pls|plz|hey|hi|hola|y|so|can you|could you"
+    r"|lol|lmao|haha|ugh|welp|meh|ah"
     r"|would you|can u|puedes|podr[ií]as|por favor|porfa|tambi[eé]n|i want to|i'?d like to"
     r"|i would like to|we need to|i need to|quiero|need to|actually|sorry|oops|wait|oh|hmm"
     r"|correction|perd[oó]n|correcci[oó]n|que sean|mejor que sean)[\s,:]+)+",
