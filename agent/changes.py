@@ -176,7 +176,7 @@ def _replacement_lines(change: Change, target: OrderSessionItem | None) -> list[
     out.append(change.replacement or change.said or "")
     if target is not None and change.said and change.target \
             and change.said.lower() not in text_of(target).lower():
-        # "make the primes jumbos": the line becomes a kind of itself, its words all kept
+        # "make the mangoes organic": the line becomes a kind of itself, its words all kept
         out.append(f"{text_of(target)} {change.said}")
     return [line for line in dict.fromkeys(out) if line]
 

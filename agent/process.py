@@ -116,7 +116,7 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
     if ext.question_kind is QuestionKind.OTHER and ext.items and ext.intent in (Intent.ORDER,
                                                                                Intent.ADD):
-        # "the last X were bruised fyi. 3 cs X": the order goes on, the remark to staff
+        # "the eggs came cracked last time, btw. 2 cs eggs": the order goes on, the remark to staff
         turn.outcome.referred.append(str(QuestionKind.OTHER))
 
 

@@ -114,7 +114,7 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REMOVE, _rx(
         r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
         r"|not anymore|no more|off the order|ya no|no)$")),
-    # "make the gloves XL", "make the sauce the spicy one": the line's word, then what it
+    # "make the aprons medium", "make the tea the green one": the line's word, then what it
     # becomes; the agent tries the new words in the old line and as said
     (ChangeKind.REPLACE, _rx(
         r"^(?:make|change|switch)\s+(?:the|my|our|those|these|el|la|los|las)\s+"
@@ -136,6 +136,7 @@ _NOT_TARGETS = re.compile(
 
 
 # "hold on, let me check": a pause, not a removal of "let me check".
+_PARTICLE = re.compile(r"^(?:off|on|up|back|down|over)\b", re.I)
 # Size words a line may be told apart by ("gloves lg" / "gloves med"), both languages.
 SIZE_WORDS = _words(
     "xs s sm sml small m md med medium l lg lrg large xl xxl xlarge x-large jumbo chica chico "
@@ -186,8 +187,12 @@ def _change(clause: str, previous: Change | None) -> Change | None:
             continue  # "pls change the mozz" is a request, not a product
         if kind is ChangeKind.REPLACE and _DESCRIBES.search(groups.get("r") or ""):
             continue
-        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)):
-            continue
+        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)
+                                          or _PARTICLE.match(target)):
+            continue  # "hold off for now": a verb's particle, not a line
+        if kind is ChangeKind.SET_QUANTITY and (groups.get("q") or "").lower() == "one" \
+                and re.search(r"\s(?:the|a|an)\s", f"{target} "):
+            continue  # "make the tea the green one": which one, not how many
         if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
                 not in _IT:
             continue

@@ -75,12 +75,12 @@ def _label_pairs(sentence: str) -> str:
     """Rewrite "label: 5 a, 5 b" as "5 a label, 5 b label"; join "A, modifier: qty"."""
     sentence = _MODIFIER_PAIR.sub(lambda m: f"{m['a']} {m['b']}: ", sentence)
     m = _LABEL.match(sentence)
-    # "need liners: 2 cs A, 1 cs B": the request words are no part of the label
+    # "we need cups: 2 cs A, 1 cs B": the request words are no part of the label
     label = _strip_leading(m["label"].strip()) if m else ""
     if not m or not label or _HEADER_WORDS.search(label):
         return sentence
     parts = [run for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])
-             for run in split_run_on(p.strip())]  # "purees: 2 strawberry 2 raspberry"
+             for run in split_run_on(p.strip())]  # "syrups: 2 mint 3 peach"
     if len(parts) < 2 or not all(re.match(r"\d", p) for p in parts):
         return sentence
     return ", ".join(f"{p} {label}" for p in parts)
@@ -93,7 +93,7 @@ _HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|pa
 
 def _join_list_line(clauses: list[str]) -> list[str]:
     """Glue a bare count back to the product before it: "Large eggs, 10 cases"; and a bare
-    size after a line to it: "2 cs nitrile gloves, large", "4 cs cold cups, 16 oz"."""
+    size after a line to it: "3 cs aprons, medium", "6 cs deli tubs, 32 oz"."""
     out: list[str] = []
     for clause in clauses:
         if out and not _is_bare(out[-1]) and (clause.strip().lower() in SIZE_WORDS
@@ -210,7 +210,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
         if reason and _complaint(sentence):
-            # "you shorted us 2 cases of X", "the X smelled off": what a complaint names is
+            # "we were shorted a case of X", "the X tasted sour": what a complaint names is
             # not an order, nor a change to one; the other sentences may still order
             complaints.append(sentence)
             unparsed.append(sentence)
@@ -239,14 +239,14 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
                 continue
             if answer is None and cancel_lead(clause):
-                cancelled = True  # "nvm got some from the gas station": the rest is the reason
+                cancelled = True  # "nvm, picked some up at the store": the rest is the reason
                 continue
             if answer is Intent.CONFIRM and explicit_confirm(clause):
                 explicit = True  # "drop the limes, the rest is fine": change, then confirm
                 continue
             if answer is Intent.CONFIRM:
-                # "yes, and please deliver before 10"; after a change ("no peaches? fine, rest
-                # ok") an agreeing word only agrees: never an order line
+                # "yes, and please deliver before 10"; after a change ("no kale? ok, the rest
+                # is fine") an agreeing word only agrees: never an order line
                 confirmed = confirmed or not (items or changes or unparsed)
                 continue
             if previous and previous.kind is ChangeKind.REPLACE and (m := _SAME_COUNT.match(
@@ -284,7 +284,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     if reason is HandoffReason.ANGRY:
         unparsed, items, changes = unparsed + items, [], []
     if reason is HandoffReason.COMPLAINT and items and not asks_remedy(cleaned):
-        # "last week's X were bruised fyi. 3 cs X": a remark beside a new order, asking for
+        # "the eggs came cracked last time, btw. 2 cs eggs": a remark beside a new order, asking for
         # nothing: the order goes on, and the remark is passed on to staff as a question
         reason = None
         common |= {"handoff": False, "handoff_reason": None}

@@ -62,7 +62,7 @@ _REQUEST = re.compile(
 )
 
 
-# "can you change the dome lids to flat ones?": a change asked politely, not a question.
+# "could you switch the white napkins for brown?": a change asked politely, not a question.
 _CHANGE_REQUEST = re.compile(
     r"^(?:(?:hi|hey|hello|ok|okay|so|oh|and|also|sorry|actually)[\s,.!\-–—]+)*"
     r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|just\s+|also\s+)*"
@@ -244,13 +244,13 @@ def explicit_confirm(clause: str) -> bool:
 # A new sentence about the customer ("nvm we're closed"), not a product to leave out.
 _SUBJECT = re.compile(r"^(?:we|i|they|he|she|our|my|we'?re|i'?m|we'?ll|i'?ll|we'?ve|i'?ve"
                       r"|it'?s|its|nosotros|ya|nos|on|nous|noi|ci)\b", re.I)
-_MAX_LEAD = 3  # words before a cancel phrase: "ugh", "Tom again", "oh sorry"
+_MAX_LEAD = 3  # words before a cancel phrase: "ugh", "Sam here", "oh sorry"
 
 
 def cancel_lead(clause: str) -> bool:
     """True for a clause that opens with a cancel phrase and goes on with a reason, not a product.
 
-    "nvm got some from the gas station", "Tom again - scratch that order", "never mind, we're
+    "nvm, picked some up at the store", "Sam here - kill the order", "never mind, we're
     closed": the phrase may follow a name, an interjection or an apology, and what follows it
     is a reason (or a new sentence about the customer). "never mind the limes" is not one: its
     rest names a line.

@@ -51,7 +51,7 @@ _HEADER_PREFIX = re.compile(
 )
 
 
-# "cocktail sauce to go with it, 1 cs": what the line is for is no part of its product.
+# "salsa to go with them, 2 cs": what the line is for is no part of its product.
 _PURPOSE = re.compile(
     r"\s+(?:to go|to serve|to pair|to have|to use|para acompa[nñ]ar)(?: along| together)?"
     r"(?: with| con)? (?:it|them|that|those|these|this|the [^\W\d][\w' ]{0,30}?|lo|los|las)"
