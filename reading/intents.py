@@ -132,7 +132,13 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|account manager|sales ?rep|contact)\b"
         r"|\b(need|want|would like|'?d like|have) to (talk|speak|chat) (about|regarding|re)\b"
         r"|\b(set up|open|start|create) (an |a new |a |our )?(new )?(account|credit account"
-        r"|wholesale account)\b",
+        r"|wholesale account)\b"
+        # the same in French, Portuguese, Italian and Spanish
+        r"|\b(ouvrir|cr[eé]er|abrir|aprire) (un|uma|una) (compte|conta|cuenta|conto)\b"
+        r"|\b(un|une|um|uma|una) (commercial|commerciale|repr[eé]sentant|vendedor|vendedora"
+        r"|venditore|agente|rappresentante|representante)\b.{0,30}\b(m'appeler|me rappeler"
+        r"|me contacter|nous contacter|me ligar|ligar-me|me contatar|chiamarmi|richiamarmi"
+        r"|contattarmi|llamarme|contactarme|passer|visitar|passare)",
         re.I)),
     (HandoffReason.ANGRY, re.compile(
         r"\b(wrong again|again wrong|every (single )?time|always wrong|unacceptable|ridiculous"
@@ -256,6 +262,9 @@ def cancel_lead(clause: str) -> bool:
     rest names a line.
     """
     clause = clause[:_MAX_ANSWER]
+    head = re.split(r"\s*[:;–—]\s+|\s+-\s+", clause, maxsplit=1)[0]
+    if head != clause and (_whole_message(head) or (None,))[0] is Intent.CANCEL:
+        return True  # "we have to cancel everything: the kitchen is closed"
     toks = _tokens(clause)
     if "_cancel_" not in toks:
         return False

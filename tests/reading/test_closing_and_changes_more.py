@@ -174,3 +174,25 @@ def test_request_words_are_no_part_of_a_label() -> None:
 def test_a_label_over_a_run_on() -> None:
     assert extract("Monin syrups: 2 mint 3 peach").items == ["2 mint Monin syrups",
                                                              "3 peach Monin syrups"]
+
+
+@pytest.mark.parametrize("text", [
+    "we need to cancel everything - the kitchen flooded",
+    "dobbiamo annullare tutto: chiusura per ferie",
+    "cancel the order; our chef quit",
+])
+def test_a_cancel_before_a_separator_cancels_whatever_the_reason(text: str) -> None:
+    assert extract(text).intent is Intent.CANCEL
+
+
+def test_forget_a_product_before_a_separator_is_no_cancel() -> None:
+    assert extract("forget the figs: we have plenty").intent is not Intent.CANCEL
+
+
+@pytest.mark.parametrize("text", [
+    "Bonjour, un représentant pourrait-il me rappeler demain ?",
+    "Queremos abrir una cuenta para el nuevo local",
+    "Gostaríamos de abrir uma conta, um vendedor pode me ligar?",
+])
+def test_rep_and_account_requests_in_other_languages(text: str) -> None:
+    assert extract(text).handoff_reason is HandoffReason.REQUESTED_HUMAN
