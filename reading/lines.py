@@ -58,6 +58,21 @@ _PURPOSE = re.compile(
     r"(?=\s*(?:[-,:;]|$))", re.I)
 
 
+# Words that make talk of a "label: count" cell ("our order for friday: 3 cs ...").
+_TALK = _words("i i'm im we we're our you your you're u me please can could would should will "
+               "is are was be let hope thanks thank order ordering deliver delivery following "
+               "below here this that these those for para pedido")
+_MAX_CELL_WORDS = 5
+
+
+def _named_cell(prefix: str) -> bool:
+    """ "Sunset Call lime mix: 2 cs": a product named before its count, though one of its
+    words is also a word of conversation; a sentence before a count is not one."""
+    words = re.findall(r"[\w']+", prefix.lower())
+    return bool(re.search(r"[:\-–—]\s*$", prefix)) and 0 < len(words) <= _MAX_CELL_WORDS \
+        and not _TALK & set(words) and len(_CHATTER & set(words)) <= 1
+
+
 def _item(clause: str) -> tuple[str | None, str | None]:
     """(order line, None), or (None, text the rules could not read), or (None, None) for filler."""
     clause = _PURPOSE.sub("", clause)
@@ -72,7 +87,8 @@ def _item(clause: str) -> tuple[str | None, str | None]:
     m = re.search(rf"(?<!\S)(?:{_NUM}|\d+x)\s", text, re.I)
     prefix = _strip_trailing(_strip_leading(text[: m.start()])) if m else ""
     if m and m.start() > 0 and _CHATTER & {w.lower() for w in re.findall(r"[\w']+",
-                                                                           text[: m.start()])}:
+                                                                           text[: m.start()])} \
+            and not _named_cell(text[: m.start()]):
         line, _ = _item(text[m.start() :])
         # Talk the rules drop is reported unless it was only fillers ("we need").
         return line, prefix if prefix and _CHATTER & set(prefix.lower().split()) else None

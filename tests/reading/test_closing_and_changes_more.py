@@ -196,3 +196,15 @@ def test_forget_a_product_before_a_separator_is_no_cancel() -> None:
 ])
 def test_rep_and_account_requests_in_other_languages(text: str) -> None:
     assert extract(text).handoff_reason is HandoffReason.REQUESTED_HUMAN
+
+
+def test_a_product_named_before_its_count_may_hold_a_word_of_talk() -> None:
+    """A list cell "<brand with a common word> mix: 2 cs" is a line; talk before a count is not."""
+    ext = extract("- Happy Hour margarita mix: 2 cs\n- Night Call tonic: 1 case")
+    assert ext.items == ["2 cs Happy Hour margarita mix", "1 case Night Call tonic"]
+    assert extract("our chef wants 20 cs spring water").items == ["20 cs spring water"]
+
+
+def test_a_header_with_for_is_no_accessory() -> None:
+    ext = extract("Please process the following for the Terrace Bar:\n- 2 cs limes")
+    assert ext.changes == [] and ext.items == ["2 cs limes"]
