@@ -249,7 +249,7 @@ def explicit_confirm(clause: str) -> bool:
 
 # A new sentence about the customer ("nvm we're closed"), not a product to leave out.
 _SUBJECT = re.compile(r"^(?:we|i|they|he|she|our|my|we'?re|i'?m|we'?ll|i'?ll|we'?ve|i'?ve"
-                      r"|it'?s|its|nosotros|ya|nos|on|nous|noi|ci)\b", re.I)
+                      r"|it'?s|its|nosotros|nos|nous|noi)\b", re.I)
 _MAX_LEAD = 3  # words before a cancel phrase: "ugh", "Sam here", "oh sorry"
 
 

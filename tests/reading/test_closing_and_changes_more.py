@@ -208,3 +208,7 @@ def test_a_product_named_before_its_count_may_hold_a_word_of_talk() -> None:
 def test_a_header_with_for_is_no_accessory() -> None:
     ext = extract("Please process the following for the Terrace Bar:\n- 2 cs limes")
     assert ext.changes == [] and ext.items == ["2 cs limes"]
+
+
+def test_nvm_on_a_product_is_no_cancel() -> None:
+    assert extract("nvm on the lemons").intent is not Intent.CANCEL
