@@ -86,10 +86,7 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         await turn.hand_off(str(ext.handoff_reason or "requested"))
     later = [c for c in ext.changes if c.kind in ADDING]
     for change in [c for c in ext.changes if c.kind not in ADDING]:
-        # "proceed without the X" when X never made it onto the order: nothing to take
-        # off, and the go-ahead stands
-        if not await apply_change(turn, change, match) and change.target \
-                and not (ext.confirm and change.kind == ChangeKind.REMOVE):
+        if not await apply_change(turn, change, match) and change.target:
             turn.outcome.unknown_targets.append(change.target)
     recent = [text_of(i) for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
     for n, line in enumerate(ext.items):
@@ -103,6 +100,12 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
     for change in later:  # "lids for those": after the lines they point at
         if not await apply_change(turn, change, match) and change.target:
             turn.outcome.unknown_targets.append(change.target)
+    if ext.confirm:
+        # "proceed without the X" when X never made it onto the order: nothing to take
+        # off, and the go-ahead stands
+        absent = {c.target for c in ext.changes if c.kind == ChangeKind.REMOVE}
+        turn.outcome.unknown_targets = [t for t in turn.outcome.unknown_targets
+                                        if t not in absent]
     if ext.handoff:
         return
     # a plain yes, or a confirmation carrying its own change: the change is in by now

@@ -187,15 +187,16 @@ def _change(clause: str, previous: Change | None) -> Change | None:
             continue  # "pls change the mozz" is a request, not a product
         if kind is ChangeKind.REPLACE and _DESCRIBES.search(groups.get("r") or ""):
             continue
-        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)
-                                          or _PARTICLE.match(target)):
+        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)):
+            continue
+        if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
+                not in _IT:
+            continue
+        if kind is ChangeKind.REMOVE and _PARTICLE.match(target):
             continue  # "hold off for now": a verb's particle, not a line
         if kind is ChangeKind.SET_QUANTITY and (groups.get("q") or "").lower() == "one" \
                 and re.search(r"\s(?:the|a|an)\s", f"{target} "):
             continue  # "make the tea the green one": which one, not how many
-        if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
-                not in _IT:
-            continue
         q = groups.get("q")
         quantity = _number(q) if q and q.lower() not in {"another", "one more", "an extra"} \
             and not q.lower().startswith(("otr", "una m", "uno m")) else None

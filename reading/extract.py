@@ -12,19 +12,18 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from matching.parse import parse_line
-from reading.changes import SIZE_WORDS
 from reading.corrections import drop_self_corrections
-from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT, _strip_leading
-from reading.grammar import _SIZE_ONLY, _number, _rx
+from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
+from reading.grammar import _number, _rx
 from reading.intents import (
     _complaint,
     _handoff,
     _question,
     _whole_message,
-    asks_remedy,
-    cancel_lead,
     cancel_reason,
     explicit_confirm,
+    leading_cancel,
+    remedy_asked,
 )
 from reading.lines import (
     _HANDOFF_CONFIDENCE,
@@ -33,9 +32,11 @@ from reading.lines import (
     MAX_CHARS,
     _compounds,
     _is_bare,
+    _is_size_tail,
     _read_clause,
     _sentences,
     _strip_closing_name,
+    strip_request,
 )
 from reading.references import accessory_line, like_line
 from reading.segment import LineScore, carry_label, rejoin
@@ -76,7 +77,7 @@ def _label_pairs(sentence: str) -> str:
     sentence = _MODIFIER_PAIR.sub(lambda m: f"{m['a']} {m['b']}: ", sentence)
     m = _LABEL.match(sentence)
     # "we need cups: 2 cs A, 1 cs B": the request words are no part of the label
-    label = _strip_leading(m["label"].strip()) if m else ""
+    label = strip_request(m["label"].strip()) if m else ""
     if not m or not label or _HEADER_WORDS.search(label):
         return sentence
     parts = [run for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])
@@ -96,8 +97,7 @@ def _join_list_line(clauses: list[str]) -> list[str]:
     size after a line to it: "3 cs aprons, medium", "6 cs deli tubs, 32 oz"."""
     out: list[str] = []
     for clause in clauses:
-        if out and not _is_bare(out[-1]) and (clause.strip().lower() in SIZE_WORDS
-                                              or _SIZE_ONLY.fullmatch(clause.strip())):
+        if out and not _is_bare(out[-1]) and _is_size_tail(clause):
             out[-1] = f"{out[-1]} {clause.strip()}"
         elif out and _is_bare(clause) and parse_line(out[-1]).unit in (None, "lb", "kg", "gal") \
                 and not _is_bare(out[-1]) and re.search(r"[^\W\d_]{2}", out[-1]):
@@ -203,9 +203,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     items: list[str] = []
     changes: list[Change] = []
     unparsed: list[str] = []
+    complaints: list[str] = []
     cancelled = confirmed = explicit = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
-    complaints: list[str] = []
     for sentence in rest:
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
@@ -238,7 +238,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
                 continue
-            if answer is None and cancel_lead(clause):
+            if answer is None and leading_cancel(clause):
                 cancelled = True  # "nvm, picked some up at the store": the rest is the reason
                 continue
             if answer is Intent.CONFIRM and explicit_confirm(clause):
@@ -283,7 +283,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         asked, unparsed, items = [(cleaned, (QuestionKind.PRICE, None))], unparsed + items, []
     if reason is HandoffReason.ANGRY:
         unparsed, items, changes = unparsed + items, [], []
-    if reason is HandoffReason.COMPLAINT and items and not asks_remedy(cleaned):
+    if reason is HandoffReason.COMPLAINT and items and not remedy_asked(cleaned):
         # "the eggs came cracked last time, btw. 2 cs eggs": a remark beside a new order, asking for
         # nothing: the order goes on, and the remark is passed on to staff as a question
         reason = None

@@ -182,7 +182,7 @@ _REMEDY = re.compile(
     r"|reembolso|cr[eé]dito|devoluci[oó]n|reponer|reposici[oó]n|cambio)\b", re.I)
 
 
-def asks_remedy(text: str) -> bool:
+def remedy_asked(text: str) -> bool:
     """True when a complaint asks for something: a credit, a replacement, a call."""
     return bool(_REMEDY.search(text))
 
@@ -247,13 +247,18 @@ def explicit_confirm(clause: str) -> bool:
     return bool(toks) and toks <= _AGREE | _CONFIRM | _FILLER | _POLITE and bool(_CONFIRM & toks)
 
 
+def cancel_reason(text: str) -> bool:
+    """True when the text gives a reason not to send anything ("already ordered elsewhere")."""
+    return bool(_CANCEL_REASON.search(fold(text[:_MAX_REASON])))
+
+
 # A new sentence about the customer ("nvm we're closed"), not a product to leave out.
 _SUBJECT = re.compile(r"^(?:we|i|they|he|she|our|my|we'?re|i'?m|we'?ll|i'?ll|we'?ve|i'?ve"
                       r"|it'?s|its|nosotros|nos|nous|noi)\b", re.I)
 _MAX_LEAD = 3  # words before a cancel phrase: "ugh", "Sam here", "oh sorry"
 
 
-def cancel_lead(clause: str) -> bool:
+def leading_cancel(clause: str) -> bool:
     """True for a clause that opens with a cancel phrase and goes on with a reason, not a product.
 
     "nvm, picked some up at the store", "Sam here - kill the order", "never mind, we're
@@ -279,8 +284,3 @@ def cancel_lead(clause: str) -> bool:
     rest = (rest[m.end():] if m else rest).strip(" ,.;:!-–—")
     return not rest or bool(_SUBJECT.match(rest)) or cancel_reason(rest) \
         or set(_tokens(rest)) <= _CANCEL | _CANCEL_FILLER | _POLITE | _AGREE | _FILLER
-
-
-def cancel_reason(text: str) -> bool:
-    """True when the text gives a reason not to send anything ("already ordered elsewhere")."""
-    return bool(_CANCEL_REASON.search(fold(text[:_MAX_REASON])))

@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 
 from matching.parse import parse_line
-from reading.changes import _change
+from reading.changes import SIZE_WORDS, _change
 from reading.fillers import _strip_leading, _strip_trailing
-from reading.grammar import _NUM, _words
+from reading.grammar import _NUM, _SIZE_ONLY, _words
 from reading.references import like_line, read_reference
 from reading.segment import LineScore, best_split
 from reading.text import (
@@ -99,6 +99,17 @@ def _item(clause: str) -> tuple[str | None, str | None]:
             or (not has_qty and (lowered & _CHATTER or len(words) > 6)):
         return None, text
     return front_quantity(text), None
+
+
+def _is_size_tail(clause: str) -> bool:
+    """A clause that is only a size: "large", "med", "32 oz"."""
+    clause = clause.strip()
+    return clause.lower() in SIZE_WORDS or bool(_SIZE_ONLY.fullmatch(clause))
+
+
+def strip_request(text: str) -> str:
+    """The text without its leading request words ("we need", "please send")."""
+    return _strip_leading(text)
 
 
 def _is_bare(text: str) -> bool:
