@@ -174,7 +174,16 @@ def _replacement_lines(change: Change, target: OrderSessionItem | None) -> list[
         except TypeError:  # reading without the target= keyword
             out.append(complete_replacement(change.said, original))
     out.append(change.replacement or change.said or "")
+    if target is not None and change.said and change.target \
+            and change.said.lower() not in text_of(target).lower():
+        # "make the mangoes organic": the line becomes a kind of itself, its words all kept
+        out.append(f"{text_of(target)} {change.said}")
     return [line for line in dict.fromkeys(out) if line]
+
+
+def _changes(result: MatchResult, target: OrderSessionItem | None) -> bool:
+    """Whether a replacement reading names another product than the line has now."""
+    return result.item is not None and (target is None or result.item.sku != target.product_code)
 
 
 async def _replace(turn: Turn, change: Change, match: Match) -> bool:
@@ -183,7 +192,9 @@ async def _replace(turn: Turn, change: Change, match: Match) -> bool:
     best: tuple[str, MatchResult] | None = None
     for line in _replacement_lines(change, target):
         result = await match(line)
-        if best is None or result.confidence > best[1].confidence:
+        # a reading that leaves the line as it was replaces nothing: any other goes first
+        if best is None or (_changes(result, target), result.confidence) > (
+                _changes(best[1], target), best[1].confidence):
             best = (line, result)
     if best is None:
         return False

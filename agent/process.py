@@ -46,7 +46,7 @@ from matching.parse import parse_line
 from matching.resolve import match_line
 from matching.units import fmt_number
 from reading.extract import extract
-from reading.types import Extraction, Intent, QuestionKind
+from reading.types import ChangeKind, Extraction, Intent, QuestionKind
 
 AGENT_VERSION = "rules-1"
 
@@ -100,6 +100,12 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
     for change in later:  # "lids for those": after the lines they point at
         if not await apply_change(turn, change, match) and change.target:
             turn.outcome.unknown_targets.append(change.target)
+    if ext.confirm:
+        # "proceed without the X" when X never made it onto the order: nothing to take
+        # off, and the go-ahead stands
+        absent = {c.target for c in ext.changes if c.kind == ChangeKind.REMOVE}
+        turn.outcome.unknown_targets = [t for t in turn.outcome.unknown_targets
+                                        if t not in absent]
     if ext.handoff:
         return
     # a plain yes, or a confirmation carrying its own change: the change is in by now
@@ -111,6 +117,10 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         await _answer(turn, ext, currency)
     elif ext.intent in (Intent.GREETING, Intent.OTHER):
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
+    if ext.question_kind is QuestionKind.OTHER and ext.items and ext.intent in (Intent.ORDER,
+                                                                               Intent.ADD):
+        # "the eggs came cracked last time, btw. 2 cs eggs": the order goes on, the remark to staff
+        turn.outcome.referred.append(str(QuestionKind.OTHER))
 
 
 # words that leave a quantity bare: "3 cases then", "2 of those please", "ok 2 cs"

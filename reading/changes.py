@@ -30,7 +30,7 @@ _SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|dr
               r"|ajusta|modifica)")
 _REMOVE_VERBS = (
     r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
-    r"|leave out|get rid of|hold off on|hold(?:\s+on)?|no need for"
+    r"|leave out|get rid of|hold off on|hold(?:\s+on)?|no need for|never\s*mind|nvm"
     r"|(?:(?:i|we)\s+)?(?:don'?t|do not)\s+"
     r"(?:need|want|send)|quita|quitar|qu[ií]tame|qu[ií]tale|quiten|saca|sacar|s[aá]came"
     r"|elimina|eliminar|elim[ií]name|borra|borrar|b[oó]rrame|cancela|cancelar|canc[eé]lame"
@@ -114,6 +114,12 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REMOVE, _rx(
         r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
         r"|not anymore|no more|off the order|ya no|no)$")),
+    # "make the aprons medium", "make the tea the green one": the line's word, then what it
+    # becomes; the agent tries the new words in the old line and as said
+    (ChangeKind.REPLACE, _rx(
+        r"^(?:make|change|switch)\s+(?:the|my|our|those|these|el|la|los|las)\s+"
+        r"(?!(?:delivery|order|invoice|truck|driver|drop|time|payment|bill|date)\b)(?P<t>[^\W\d]"
+        r"[\w'-]*)\s+(?:(?:the|a|an)\s+)?(?P<r>[^\d]+?)(?:\s+ones?)?$")),
 ]
 # "coke with no ice" and "tacos sin cebolla" describe one line; they swap nothing.
 _DESCRIBES = re.compile(r"\b(?:with|without|con|sin|w/o|no)\b", re.I)
@@ -122,13 +128,15 @@ _NOT_TARGETS = re.compile(
     r"^(thanks?|thank you|thx|problem|problema|worries|rush|prob|need|order|the order|pedido"
     r"|el pedido|orden|everything|todo|all|nada|whole order|whole thing|gracias|way|sir|se[nñ]or"
     r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes|needed|necessary|required|available"
-    r"|on|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
+    r"|on|off|up|out|back|down|over|in|it off|it up"
+    r"|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
     r"|lo siguiente)$",
     re.I,
 )
 
 
 # "hold on, let me check": a pause, not a removal of "let me check".
+_PARTICLE = re.compile(r"^(?:off|on|up|back|down|over)\b", re.I)
 # Size words a line may be told apart by ("gloves lg" / "gloves med"), both languages.
 SIZE_WORDS = _words(
     "xs s sm sml small m md med medium l lg lrg large xl xxl xlarge x-large jumbo chica chico "
@@ -184,6 +192,11 @@ def _change(clause: str, previous: Change | None) -> Change | None:
         if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
                 not in _IT:
             continue
+        if kind is ChangeKind.REMOVE and _PARTICLE.match(target):
+            continue  # "hold off for now": a verb's particle, not a line
+        if kind is ChangeKind.SET_QUANTITY and (groups.get("q") or "").lower() == "one" \
+                and re.search(r"\s(?:the|a|an)\s", f"{target} "):
+            continue  # "make the tea the green one": which one, not how many
         q = groups.get("q")
         quantity = _number(q) if q and q.lower() not in {"another", "one more", "an extra"} \
             and not q.lower().startswith(("otr", "una m", "uno m")) else None

@@ -22,6 +22,8 @@ from reading.intents import (
     _whole_message,
     cancel_reason,
     explicit_confirm,
+    leading_cancel,
+    remedy_asked,
 )
 from reading.lines import (
     _HANDOFF_CONFIDENCE,
@@ -30,9 +32,11 @@ from reading.lines import (
     MAX_CHARS,
     _compounds,
     _is_bare,
+    _is_size_tail,
     _read_clause,
     _sentences,
     _strip_closing_name,
+    strip_request,
 )
 from reading.references import accessory_line, like_line
 from reading.segment import LineScore, carry_label, rejoin
@@ -44,6 +48,7 @@ from reading.text import (
     is_sign_off,
     normalize,
     split_clauses,
+    split_run_on,
     strip_greetings,
     strip_name_lines,
     strip_quoted,
@@ -71,12 +76,15 @@ def _label_pairs(sentence: str) -> str:
     """Rewrite "label: 5 a, 5 b" as "5 a label, 5 b label"; join "A, modifier: qty"."""
     sentence = _MODIFIER_PAIR.sub(lambda m: f"{m['a']} {m['b']}: ", sentence)
     m = _LABEL.match(sentence)
-    if not m or _HEADER_WORDS.search(m["label"]):
+    # "we need cups: 2 cs A, 1 cs B": the request words are no part of the label
+    label = strip_request(m["label"].strip()) if m else ""
+    if not m or not label or _HEADER_WORDS.search(label):
         return sentence
-    parts = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])]
+    parts = [run for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])
+             for run in split_run_on(p.strip())]  # "syrups: 2 mint 3 peach"
     if len(parts) < 2 or not all(re.match(r"\d", p) for p in parts):
         return sentence
-    return ", ".join(f"{p} {m['label'].strip()}" for p in parts)
+    return ", ".join(f"{p} {label}" for p in parts)
 
 
 _HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|para|here|below"
@@ -85,10 +93,13 @@ _HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|pa
 
 
 def _join_list_line(clauses: list[str]) -> list[str]:
-    """Glue a bare count back to the product before it: "Large eggs, 10 cases"."""
+    """Glue a bare count back to the product before it: "Large eggs, 10 cases"; and a bare
+    size after a line to it: "3 cs aprons, medium", "6 cs deli tubs, 32 oz"."""
     out: list[str] = []
     for clause in clauses:
-        if out and _is_bare(clause) and parse_line(out[-1]).unit in (None, "lb", "kg", "gal") \
+        if out and not _is_bare(out[-1]) and _is_size_tail(clause):
+            out[-1] = f"{out[-1]} {clause.strip()}"
+        elif out and _is_bare(clause) and parse_line(out[-1]).unit in (None, "lb", "kg", "gal") \
                 and not _is_bare(out[-1]) and re.search(r"[^\W\d_]{2}", out[-1]):
             out[-1] = f"{out[-1]} - {clause}"
         else:
@@ -192,11 +203,18 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     items: list[str] = []
     changes: list[Change] = []
     unparsed: list[str] = []
+    complaints: list[str] = []
     cancelled = confirmed = explicit = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
     for sentence in rest:
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
+        if reason and _complaint(sentence):
+            # "we were shorted a case of X", "the X tasted sour": what a complaint names is
+            # not an order, nor a change to one; the other sentences may still order
+            complaints.append(sentence)
+            unparsed.append(sentence)
+            continue
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
@@ -220,11 +238,16 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
                 continue
+            if answer is None and leading_cancel(clause):
+                cancelled = True  # "nvm, picked some up at the store": the rest is the reason
+                continue
             if answer is Intent.CONFIRM and explicit_confirm(clause):
                 explicit = True  # "drop the limes, the rest is fine": change, then confirm
                 continue
-            if answer is Intent.CONFIRM and not (items or changes or unparsed):
-                confirmed = True  # "yes, and please deliver before 10"
+            if answer is Intent.CONFIRM:
+                # "yes, and please deliver before 10"; after a change ("no kale? ok, the rest
+                # is fine") an agreeing word only agrees: never an order line
+                confirmed = confirmed or not (items or changes or unparsed)
                 continue
             if previous and previous.kind is ChangeKind.REPLACE and (m := _SAME_COUNT.match(
                     clause)):
@@ -258,10 +281,16 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         question = {"question": cleaned, "question_kind": QuestionKind.PRICE,
                     "question_mention": None}
         asked, unparsed, items = [(cleaned, (QuestionKind.PRICE, None))], unparsed + items, []
-    if reason is HandoffReason.ANGRY or (reason and _complaint(cleaned)):
-        # "two cases of cheese never came", "you sent diet instead of regular": what a
-        # complaint names is not an order, nor a change to one
+    if reason is HandoffReason.ANGRY:
         unparsed, items, changes = unparsed + items, [], []
+    if reason is HandoffReason.COMPLAINT and items and not remedy_asked(cleaned):
+        # "the eggs came cracked last time, btw. 2 cs eggs": a remark beside a new order, asking for
+        # nothing: the order goes on, and the remark is passed on to staff as a question
+        reason = None
+        common |= {"handoff": False, "handoff_reason": None}
+        unparsed = [u for u in unparsed if u not in complaints]
+        question = question or {"question": " ".join(complaints),
+                                "question_kind": QuestionKind.OTHER, "question_mention": None}
     if reason:
         intent, confidence = Intent.HANDOFF, _HANDOFF_CONFIDENCE[reason]
     elif not items and not changes and not explicit and (cancelled or cancel_reason(cleaned)):

@@ -17,6 +17,7 @@ _ADD_MARKER = (r"(?:add|also|plus|and also|and|i forgot|forgot|one more thing|an
 _LEAD = re.compile(
     r"^(?:" + _ADD_MARKER + r"|oh|ok|okay|yes|yeah|yep|sure|great|perfect|cool|actually|sorry"
     r"|oops|wait|hey|hi|hello|please|pls|plz|kindly|so|then|ah|um|btw|and then|hola|s[ií]"
+    r"|anyway|anyways|anyhow|fyi|lol|haha"
     r"|no problem|no worries|no prob|hmm+|ok so|no(?=\s*[,.!]|$)|throw in|if so|if you do|if yes"
     r"|if you have (?:it|them|some|any)|si (?:hay|tienen|s[ií])"
     r"|dale|porfa|por favor|oye|bueno|pues|entonces|pero|but|i also need|also need"

@@ -62,13 +62,23 @@ _REQUEST = re.compile(
 )
 
 
+# "could you switch the white napkins for brown?": a change asked politely, not a question.
+_CHANGE_REQUEST = re.compile(
+    r"^(?:(?:hi|hey|hello|ok|okay|so|oh|and|also|sorry|actually)[\s,.!\-–—]+)*"
+    r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|just\s+|also\s+)*"
+    r"(?:change|switch|swap|replace|make|update|remove|take|drop|cancel|delete|substitute|sub"
+    r"|increase|reduce|bump|lower|raise|exchange)\b", re.I)
+# "and price on X?", "also, any X?": a second question joined to the first.
+_JOINED_Q = re.compile(r"^(?:and|also|plus|oh and|and also|y|tambi[eé]n)[\s,]+", re.I)
+
+
 def _question(sentence: str) -> tuple[QuestionKind, str | None] | None:
     """The kind and product mention of a question, or None when the sentence asks nothing."""
     s = sentence.strip().lstrip("¿").strip()
     asks = sentence.rstrip().endswith("?") or sentence.lstrip().startswith("¿")
-    if _REQUEST.match(s):
+    if _REQUEST.match(s) or _CHANGE_REQUEST.match(s):
         return None
-    body = s.rstrip("?!. ")
+    body = _JOINED_Q.sub("", s.rstrip("?!. "))
     for kind, rule in _QUESTION_RULES:
         m = rule.search(body) if kind is QuestionKind.DELIVERY else rule.match(body)
         # A bare "any"/"hay" line needs its question mark to be a question.
@@ -107,6 +117,29 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|\bwho (do|should|can|could) (i|we) (talk|speak|reach out) (to|with)\b"
         r"|\b(talk|speak) (to|with) (him|her|them)\b|\bcon qui[eé]n (hablo|puedo hablar)\b",
         re.I)),
+    # Being put through, a visit or call from a rep, who one's rep is, a new account.
+    (HandoffReason.REQUESTED_HUMAN, re.compile(
+        r"\b(put|patch|transfer|connect|forward) (me|us) (through |over )?(to|with) "
+        r"(a |an |the |my |our |your |someone|somebody)?"
+        r"(real |actual |live )?(person|human|manager|supervisor|rep|representative|agent|owner"
+        r"|sales ?rep|salesperson|account manager|someone|somebody|boss|staff|team)\b"
+        r"|\b(can|could|would|will|have|get|ask|send|please have) (a |an |my |the |your |our "
+        r"|one of your )?(account |sales |territory )?(rep|representative|salesperson|sales ?rep"
+        r"|account manager|manager|someone|somebody|person)( from \w+)?( please| pls)? (to )?"
+        r"(come (by|out|in|over)|stop by|swing by|drop by|pop by|visit|reach out|get in touch"
+        r"|give (me|us) a (call|ring)|call|contact|phone|ring|meet)\b"
+        r"|\bwho('?s| is| are) (my|our|the) (account |sales )?(rep|representative|salesperson"
+        r"|account manager|sales ?rep|contact)\b"
+        r"|\b(need|want|would like|'?d like|have) to (talk|speak|chat) (about|regarding|re)\b"
+        r"|\b(set up|open|start|create) (an |a new |a |our )?(new )?(account|credit account"
+        r"|wholesale account)\b"
+        # the same in French, Portuguese, Italian and Spanish
+        r"|\b(ouvrir|cr[eé]er|abrir|aprire) (un|uma|una) (compte|conta|cuenta|conto)\b"
+        r"|\b(un|une|um|uma|una) (commercial|commerciale|repr[eé]sentant|vendedor|vendedora"
+        r"|venditore|agente|rappresentante|representante)\b.{0,30}\b(m'appeler|me rappeler"
+        r"|me contacter|nous contacter|me ligar|ligar-me|me contatar|chiamarmi|richiamarmi"
+        r"|contattarmi|llamarme|contactarme|passer|visitar|passare)",
+        re.I)),
     (HandoffReason.ANGRY, re.compile(
         r"\b(wrong again|again wrong|every (single )?time|always wrong|unacceptable|ridiculous"
         r"|terrible|horrible|worst|fed up|sick of|wtf|what the hell|what the heck|pissed"
@@ -119,6 +152,14 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"(get|receive|arrive|come)|not delivered|(you|they|driver) (sent|delivered|brought|gave)"
         r"( me| us)? (the )?wrong|wrong (order|item|items|product|delivery|stuff)"
         r"|(missing|short) (from|on|in) (my|our|the) (order|delivery)|was (missing|short)"
+        r"|(shorted|short-?shipped|short-?changed|shortchanged) (us|me)"
+        r"|(we|i) (were|was|got) shorted"
+        r"|(smell(s|ed)?|smelt|smelling|tast(es|ed|ing)) (off|bad|funny|sour|weird|rotten|spoiled)"
+        r"|slimy|wilted|freezer[- ]burn(ed|t)?"
+        r"|(want|need|like|get|issue|request|requesting|expect) (a |us a |me a )?(credit|refund)"
+        r"(?! card| terms| application)"
+        r"|(delivery|order|truck|driver|shipment|stuff) (is|was|were|came|arrived|showed up"
+        r"|got here|'s) (late|really late|late again|so late)|late again"
         r"|queja|reclamo|reclamaci[oó]n|reembolso|nota de cr[eé]dito|(lleg[oó]|vino|llegaron"
         r"|vinieron) (mal|rot[oa]s?|da[nñ]ad[oa]s?|podrid[oa]s?|vencid[oa]s?|incomplet[oa]s?|tarde)"
         r"|no (me |nos )?(lleg[oó]|llegaron)|falt(ó|o|aron) (en|del|de mi) (pedido|entrega)"
@@ -132,6 +173,18 @@ def _complaint(text: str) -> bool:
     """True when the text complains about an earlier delivery or charge."""
     return any(rule.search(text) for reason, rule in _HANDOFF_RULES
                if reason is HandoffReason.COMPLAINT)
+
+
+# What a complaint asks for: with none of it, a complaint beside a new order is a remark.
+_REMEDY = re.compile(
+    r"\b(credit|refund|replace|replacement|money back|reimburse|return|pick (it|them) up"
+    r"|call|contact|manager|compensat\w*|discount|make (it|this) right|fix|what (are|will) you"
+    r"|reembolso|cr[eé]dito|devoluci[oó]n|reponer|reposici[oó]n|cambio)\b", re.I)
+
+
+def remedy_asked(text: str) -> bool:
+    """True when a complaint asks for something: a credit, a replacement, a call."""
+    return bool(_REMEDY.search(text))
 
 
 def _handoff(text: str) -> HandoffReason | None:
@@ -148,6 +201,7 @@ _CANCEL = words(_LEX["cancel"])
 _CANCEL_FILLER = words(_LEX["cancel_filler"])
 _PHRASES = [(patterns(rules), token) for token, rules in _LEX["phrases"].items()]
 _CANCEL_REASON = patterns(_LEX["cancel_reasons"])
+_CANCEL_PHRASE = patterns(_LEX["phrases"]["_cancel_"])
 _NO = {"no", "nah", "nope", "non", "nao"}
 _MAX_ANSWER = 400  # characters: longer text is not a one-line answer
 _MAX_REASON = 2_000  # a reason not to send is given near the top of a message
@@ -167,6 +221,8 @@ def _whole_message(text: str) -> tuple[Intent, float] | None:
     toks = set(_tokens(text))
     if not toks:
         return None
+    if toks == {"y"}:
+        return Intent.CONFIRM, 0.8  # a lone "y" answers a summary; only inside a line is it "and"
     if toks <= _CANCEL | _CANCEL_FILLER | _POLITE | _AGREE and _CANCEL & toks:
         return Intent.CANCEL, 0.95
     if toks <= _NO | _POLITE and toks - _NO:
@@ -194,3 +250,37 @@ def explicit_confirm(clause: str) -> bool:
 def cancel_reason(text: str) -> bool:
     """True when the text gives a reason not to send anything ("already ordered elsewhere")."""
     return bool(_CANCEL_REASON.search(fold(text[:_MAX_REASON])))
+
+
+# A new sentence about the customer ("nvm we're closed"), not a product to leave out.
+_SUBJECT = re.compile(r"^(?:we|i|they|he|she|our|my|we'?re|i'?m|we'?ll|i'?ll|we'?ve|i'?ve"
+                      r"|it'?s|its|nosotros|nos|nous|noi)\b", re.I)
+_MAX_LEAD = 3  # words before a cancel phrase: "ugh", "Sam here", "oh sorry"
+
+
+def leading_cancel(clause: str) -> bool:
+    """True for a clause that opens with a cancel phrase and goes on with a reason, not a product.
+
+    "nvm, picked some up at the store", "Sam here - kill the order", "never mind, we're
+    closed": the phrase may follow a name, an interjection or an apology, and what follows it
+    is a reason (or a new sentence about the customer). "never mind the limes" is not one: its
+    rest names a line.
+    """
+    clause = clause[:_MAX_ANSWER]
+    head = re.split(r"\s*[:;–—]\s+|\s+-\s+", clause, maxsplit=1)[0]
+    if head != clause and (_whole_message(head) or (None,))[0] is Intent.CANCEL:
+        return True  # "we have to cancel everything: the kitchen is closed"
+    toks = _tokens(clause)
+    if "_cancel_" not in toks:
+        return False
+    at = toks.index("_cancel_")
+    before = [t for t in toks[:at] if t not in _CANCEL_FILLER | _POLITE | _AGREE | _FILLER]
+    # one word of no list may lead only as a name: capitalised, first in the clause
+    if at > _MAX_LEAD or len(before) > 1 or (before and not (
+            toks[0] == before[0] and clause.lstrip()[:1].isupper())):
+        return False
+    rest = fold(clause).replace("’", "'")
+    m = _CANCEL_PHRASE.search(rest)
+    rest = (rest[m.end():] if m else rest).strip(" ,.;:!-–—")
+    return not rest or bool(_SUBJECT.match(rest)) or cancel_reason(rest) \
+        or set(_tokens(rest)) <= _CANCEL | _CANCEL_FILLER | _POLITE | _AGREE | _FILLER

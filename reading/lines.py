@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 
 from matching.parse import parse_line
-from reading.changes import _change
+from reading.changes import SIZE_WORDS, _change
 from reading.fillers import _strip_leading, _strip_trailing
-from reading.grammar import _NUM, _words
+from reading.grammar import _NUM, _SIZE_ONLY, _words
 from reading.references import like_line, read_reference
 from reading.segment import LineScore, best_split
 from reading.text import (
@@ -35,7 +35,8 @@ _CHATTER = _words(
     "qty quantity item items description cantidad producto no nope nah same last usual "
     "mi mis te le les nos aviso avisamos déjame dejame espérame esperame ahorita luego después "
     "despues pregunto preguntarle preguntar check ask let more come stuff things understood "
-    "noted entendido ver sec second minute moment momento quote quoted pricing prices"
+    "noted entendido ver sec second minute moment momento quote quoted pricing prices "
+    "hold hang checking if whether"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
@@ -50,8 +51,31 @@ _HEADER_PREFIX = re.compile(
 )
 
 
+# "salsa to go with them, 2 cs": what the line is for is no part of its product.
+_PURPOSE = re.compile(
+    r"\s+(?:to go|to serve|to pair|to have|to use|para acompa[nñ]ar)(?: along| together)?"
+    r"(?: with| con)? (?:it|them|that|those|these|this|the [^\W\d][\w' ]{0,30}?|lo|los|las)"
+    r"(?=\s*(?:[-,:;]|$))", re.I)
+
+
+# Words that make talk of a "label: count" cell ("our order for friday: 3 cs ...").
+_TALK = _words("i i'm im we we're our you your you're u me please can could would should will "
+               "is are was be let hope thanks thank order ordering deliver delivery following "
+               "below here this that these those for para pedido")
+_MAX_CELL_WORDS = 5
+
+
+def _named_cell(prefix: str) -> bool:
+    """ "Sunset Call lime mix: 2 cs": a product named before its count, though one of its
+    words is also a word of conversation; a sentence before a count is not one."""
+    words = re.findall(r"[\w']+", prefix.lower())
+    return bool(re.search(r"[:\-–—]\s*$", prefix)) and 0 < len(words) <= _MAX_CELL_WORDS \
+        and not _TALK & set(words) and len(_CHATTER & set(words)) <= 1
+
+
 def _item(clause: str) -> tuple[str | None, str | None]:
     """(order line, None), or (None, text the rules could not read), or (None, None) for filler."""
+    clause = _PURPOSE.sub("", clause)
     text = _strip_trailing(_strip_leading(_HEADER_PREFIX.sub("", clause.strip())))
     text = _strip_trailing(_strip_leading(text)).strip(" \"'()[]")
     words = re.findall(r"[^\W\d_][\w'%&./-]*", text)
@@ -63,7 +87,8 @@ def _item(clause: str) -> tuple[str | None, str | None]:
     m = re.search(rf"(?<!\S)(?:{_NUM}|\d+x)\s", text, re.I)
     prefix = _strip_trailing(_strip_leading(text[: m.start()])) if m else ""
     if m and m.start() > 0 and _CHATTER & {w.lower() for w in re.findall(r"[\w']+",
-                                                                           text[: m.start()])}:
+                                                                           text[: m.start()])} \
+            and not _named_cell(text[: m.start()]):
         line, _ = _item(text[m.start() :])
         # Talk the rules drop is reported unless it was only fillers ("we need").
         return line, prefix if prefix and _CHATTER & set(prefix.lower().split()) else None
@@ -74,6 +99,17 @@ def _item(clause: str) -> tuple[str | None, str | None]:
             or (not has_qty and (lowered & _CHATTER or len(words) > 6)):
         return None, text
     return front_quantity(text), None
+
+
+def _is_size_tail(clause: str) -> bool:
+    """A clause that is only a size: "large", "med", "32 oz"."""
+    clause = clause.strip()
+    return clause.lower() in SIZE_WORDS or bool(_SIZE_ONLY.fullmatch(clause))
+
+
+def strip_request(text: str) -> str:
+    """The text without its leading request words ("we need", "please send")."""
+    return _strip_leading(text)
 
 
 def _is_bare(text: str) -> bool:
@@ -91,6 +127,7 @@ def _compounds(names: frozenset[str]) -> re.Pattern[str]:
 MAX_CHARS = 20_000
 _SOFT_LEAD = re.compile(
     r"^(?:(?:and|also|oh|ok|okay|yes|yeah|please|pls|plz|hey|hi|hola|y|so|can you|could you"
+    r"|lol|lmao|haha|ugh|welp|meh|ah"
     r"|would you|can u|puedes|podr[ií]as|por favor|porfa|tambi[eé]n|i want to|i'?d like to"
     r"|i would like to|we need to|i need to|quiero|need to|actually|sorry|oops|wait|oh|hmm"
     r"|correction|perd[oó]n|correcci[oó]n|que sean|mejor que sean)[\s,:]+)+",

@@ -35,7 +35,8 @@ _NOT_ACCESSORY = re.compile(r"\b(?:party|event|week|weekend|delivery|tomorrow|to
                             r"|kitchen|location|restaurant|order)\b", re.I)
 # A sentence, not an accessory: "we found a cheaper source for the X".
 _TALK = re.compile(r"\b(?:i|we|you|they|he|she|it|found|got|have|has|had|need|want|is|are|was"
-                   r"|were|will|would|can|could|looking|thanks|thank)\b", re.I)
+                   r"|were|will|would|can|could|looking|thanks|thank|process|following|below"
+                   r"|attached|send|place|ordering)\b", re.I)
 _SAME_RULES = [
     # "the same but in 24oz", "same again with oat milk", "lo mismo pero de 12"
     _rx(r"^(?:and\s+|y\s+)?(?:the\s+)?(?:same|lo mismo|igual)(?:\s+(?P<q>{NUM}))?"

@@ -84,13 +84,17 @@ def rejoin(clauses: list[str], sentence: str, line_score: LineScore) -> list[str
 
 
 _CARRY_GAIN = 0.15
+_LABEL_SLACK = 0.05
 
 
 def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
     """ "torani vanilla x6, hazelnut x4": a bare flavour takes the brand of the line before.
 
     A short line (one or two words after its count) is tried with the first word of the
-    previous line's product in front; the catalog keeps it only when it reads clearly better.
+    previous line's product in front; the catalog keeps it only when it reads clearly better
+    than the line alone, and no worse than the label alone: "1 cs <brand-B>" after "2 cs
+    <brand-A> mix" must not become brand A's product because brand A's first word names it
+    on its own while the words "<brand-B>" stay unexplained.
     """
     out: list[str] = []
     for line in lines:
@@ -100,7 +104,9 @@ def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
             label = parse_line(out[-1]).mention.split()[:1]
             if label and label[0] not in words:
                 candidate = f"{line} {label[0]}"
-                if line_score(candidate) > line_score(line) + _CARRY_GAIN:
+                score = line_score(candidate)
+                if score > line_score(line) + _CARRY_GAIN \
+                        and score >= line_score(label[0]) - _LABEL_SLACK:
                     line = candidate
         out.append(line)
     return out

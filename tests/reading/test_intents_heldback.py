@@ -40,8 +40,9 @@ HANDOFFS = [
     "could someone from your team contact me",
     "is there someone I can speak with",
     "necesito hablar con una persona",
-    pytest.param("please have my sales rep give me a ring", marks=pytest.mark.xfail(
-        strict=True, reason="held-back miss: 'give me a ring' is not a contact verb")),
+    # was a held-back miss; passes since the rep-contact rule (branch intent) lists
+    # "give me a call/ring" among the contact verbs, written without looking at this line
+    "please have my sales rep give me a ring",
 ]
 
 
