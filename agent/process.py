@@ -250,7 +250,8 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         findings = await record_findings(db, ctx.keyring, conv.distributor_id, msg.id,
                                          msg.content or "", masked_cards)
         ext = extract(msg.content or "", known_names=turn.catalog.known_names,
-                      line_score=line_scorer(turn.catalog, float(turn.threshold)))
+                      line_score=line_scorer(turn.catalog, float(turn.threshold)),
+                      default_lang=lang)
         # read from the message as written; kept and quoted only without its PII
         ext = scrub_extraction(ext, findings)
         ext = _answer_to_question(ext, asked)

@@ -154,16 +154,20 @@ def _within_message(change: Change, items: list[str]) -> str | None:
 
 
 def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
-            line_score: LineScore | None = None) -> Extraction:
+            line_score: LineScore | None = None, default_lang: str | None = None) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff.
 
     `line_score`, when given, says how well a candidate line names one catalog product
-    (0..1); it decides between readings of run-ons and of "a and b".
+    (0..1); it decides between readings of run-ons and of "a and b". `default_lang` is the
+    conversation's language so far: a message with no sign of its own ("ok", "2 cs") keeps it.
     """
     body = strip_contact_block(strip_signature(strip_quoted(normalize(text[:MAX_CHARS]))))
     cleaned = drop_self_corrections(strip_greetings(body))
     code = (lang or "")[:2].lower()
-    language = Language(code) if code in {"en", "es"} else detect_language(body)
+    known = {str(lang) for lang in Language}
+    default = (default_lang or "")[:2].lower()
+    language = Language(code) if code in known else detect_language(
+        body, Language(default) if default in known else Language.EN)
     reason = _handoff(body)
     common = {"language": language, "text": cleaned, "handoff": reason is not None,
               "handoff_reason": reason}

@@ -37,7 +37,16 @@ _LEAD = re.compile(
     r"|traes|traen|das|dan|pones|agregas)|m[aá]ndame|m[aá]ndanos|env[ií]ame|env[ií]anos"
     r"|tr[aá]eme|dame|danos|p[oó]nme|quiero|queremos|necesito|necesitamos|quisiera"
     r"|quisi[eé]ramos|ocupo|ocupamos|pon|manda|mande|manden|env[ií]a|env[ií]en"
-    r"|(?:el |mi )?pedido(?: es| ser[ií]a)?|lo siguiente|para " + _DAYS + r")(?:[\s,:!.]+|$)",
+    r"|(?:el |mi )?pedido(?: es| ser[ií]a)?|lo siguiente|para " + _DAYS +
+    # Portuguese, French, Italian: "queria", "je voudrais", "mi servono"
+    r"|queria|quero|queremos|gostar[ií]a(?:mos)? de|precis(?:o|amos)(?: de)?"
+    r"|(?:me |nos )?(?:mande|mandem|envie|enviem)|(?:pode|podem) (?:me |nos )?(?:mandar|enviar)"
+    r"|je voudrais|nous voudrions|j'aimerais|il (?:me|nous) faut|j'ai besoin de"
+    r"|nous avons besoin de|(?:pouvez|pourriez)[- ]vous (?:m'|nous )?(?:envoyer|livrer)"
+    r"|envoyez(?:-moi|-nous)?|merci de (?:m'|nous )?envoyer"
+    r"|vorrei|vorremmo|volevo|(?:mi|ci) serv(?:e|ono)|avrei bisogno di|abbiamo bisogno di"
+    r"|(?:potete|puoi) (?:mandar|inviar)(?:e|mi|ci)|mandate(?:mi|ci)?|inviate(?:mi|ci)?"
+    r")(?:[\s,:!.]+|$)",
     re.I,
 )
 _TRAIL = re.compile(

@@ -25,6 +25,9 @@ class Language(StrEnum):
 
     EN = "en"
     ES = "es"
+    PT = "pt"
+    FR = "fr"
+    IT = "it"
 
 
 # Emoji that carry meaning for an order conversation; every other pictograph is decoration.
@@ -244,14 +247,25 @@ _ES_WORDS = _words(
 _ES_MARKS = re.compile(r"[ñáéíóú¿¡]", re.I)
 
 
+_OTHER_WORDS = {Language(code): _words(text) for code, text in load("languages.json").items()
+                if not code.startswith("_")}
+
+
 def detect_language(text: str, default: Language = Language.EN) -> Language:
-    """Guess en or es from function words and Spanish letters; `default` when there is no sign."""
+    """Guess the language from function words (and Spanish letters); `default` when there
+    is no sign or the signs tie, so a bare "ok" keeps the conversation's language."""
     tokens = re.findall(r"[^\W\d_]+", text.lower())
-    en = sum(t in _EN_WORDS for t in tokens)
-    es = sum(t in _ES_WORDS for t in tokens) + 0.5 * len(_ES_MARKS.findall(text))
-    if en == es:
+    scores = {Language.EN: float(sum(t in _EN_WORDS for t in tokens)),
+              Language.ES: sum(t in _ES_WORDS for t in tokens)
+              + 0.5 * len(_ES_MARKS.findall(text))}
+    elided = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower().replace("’", "'"))
+    for lang, lexicon in _OTHER_WORDS.items():
+        scores[lang] = float(sum(t in lexicon for t in elided))
+    best = max(scores.values())
+    leaders = [lang for lang, score in scores.items() if score == best]
+    if best == 0 or len(leaders) > 1:
         return default
-    return Language.ES if es > en else Language.EN
+    return leaders[0]
 
 
 # --- Splitting a message into order lines -------------------------------------------------
