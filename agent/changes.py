@@ -199,6 +199,14 @@ async def apply_change(turn: Turn, change: Change, match: Match) -> bool:
     """Apply one change to the session; False when the line it names is not there."""
     if change.kind == ChangeKind.REMOVE:
         return await turn.remove(change.target)
+    if change.kind == ChangeKind.REMOVE_IF_MISSING:
+        # "skip X if you don't have it": a line read surely is in stock and stays; one we
+        # could not read, or only guessed at, is what they mean we lack
+        item = turn.find(change.target)
+        if item is not None and (item.product_id is None
+                                 or Decimal(item.ai_confidence or 0) < turn.threshold):
+            return await turn.remove(change.target)
+        return True
     if change.kind in (ChangeKind.SET_QUANTITY, ChangeKind.ADD_MORE):
         ok = False
         if change.quantity is not None:

@@ -43,7 +43,24 @@ _FROM_ORDER = (r"(?:\s+(?:from|off|out of|del|de la|de mi|de)\s+(?:the\s+|my\s+|
 
 # Tried in order on a clause; the first that matches wins. Groups: t target, q quantity,
 # u unit, r replacement.
+_LACK = (r"(?:don'?t|do not|dont|can'?t|cannot|no)\s+(?:have|carry|stock|sell|get|find"
+         r"|tienen|tienes|hay|manejan|venden|consiguen)")
 _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
+    # "you don't have guava?", "no tienen guayaba": what the summary showed is not it
+    (ChangeKind.REMOVE_IF_MISSING, _rx(
+        r"^(?:(?:oh|ah|so|hmm+|ok|okay|wait|entonces|ah|oh)[\s,]+)*(?:(?:you|u|y'?all|ya)"
+        r"(?: guys)?\s+)?" + _LACK + r"\s+(?:any\s+|de\s+)?{ART}(?P<t>[^\d]+?)[?!.]*$")),
+    # "skip the habaneros if you don't have them", "sin el queso si no hay"
+    (ChangeKind.REMOVE_IF_MISSING, _rx(
+        r"^(?:skip|drop|leave out|remove|forget|omit|no|sin|quita|s[aá]came|olvida)\s+{ART}"
+        r"(?P<t>[^\d]+?),?\s+(?:if|si)\s+(?:you\s+|u\s+)?(?:" + _LACK +
+        r"|(?:it'?s|they'?re|is|are)\s+(?:not available|unavailable|out of stock|out)"
+        r"|(?:no\s+)?(?:est[aá]n?|est[aá]n)\s+(?:agotad[oa]s?|disponibles?))"
+        r"(?:\s+(?:it|them|any|one|those|that|de eso))?[?!.]*$")),
+    # "if you don't have the limes, skip them"
+    (ChangeKind.REMOVE_IF_MISSING, _rx(
+        r"^(?:if|si)\s+(?:you\s+)?" + _LACK + r"\s+(?:any\s+)?{ART}(?P<t>[^\d,]+?),?\s+"
+        r"(?:skip|drop|leave|forget|no|sin|omit|qu[ií]t)\w*\b.*$")),
     # "6 caramel not vanilla", "white not black", "2 cs limes instead of the lemons"
     (ChangeKind.REPLACE, _rx(
         r"^(?:(?:sorry|actually|oops|wait|correction|i meant|i mean|perd[oó]n|mejor|no)[\s,:]+)*"

@@ -34,6 +34,8 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
+from reading.changes import _change
+from reading.fillers import _strip_leading
 from reading.references import accessory_line, like_line
 from reading.segment import LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
@@ -219,7 +221,11 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                 # X" only agrees, and a later "confirm" decides
                 explicit, clause = explicit or explicit_confirm(m["go"]), m["rest"]
             if _IF_UNAVAILABLE.search(clause):
-                continue  # "skip the X if you don't have it": nothing to do when it is in stock
+                # "skip the X if you don't have it": the agent drops X only if it was not read
+                if (change := _change(_strip_leading(clause).strip(" .!"), None)) \
+                        and change.kind is ChangeKind.REMOVE_IF_MISSING:
+                    changes.append(change)
+                continue
             answer = (_whole_message(clause) or (None,))[0]
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"

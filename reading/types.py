@@ -50,6 +50,9 @@ class ChangeKind(StrEnum):
     REPLACE = "REPLACE"
     ADD_LIKE = "ADD_LIKE"
     ADD_FOR = "ADD_FOR"
+    # "skip the habaneros if you don't have them", "you don't have guava?": drop the line
+    # only when it was not read surely (the customer sees we lack it)
+    REMOVE_IF_MISSING = "REMOVE_IF_MISSING"
 
 
 @dataclass(frozen=True, slots=True)
