@@ -74,15 +74,18 @@ async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[C
     return items
 
 
-def line_scorer(catalog: Catalog, threshold: float) -> Callable[[str], float]:
-    """How well one candidate line names one catalog product (the matcher's confidence),
-    for reading to choose between splits of a run-on; cached for the message."""
+def line_reader(catalog: Catalog, threshold: float
+                ) -> tuple[Callable[[str], float], Callable[[str], str | None]]:
+    """The matcher's confidence for a candidate line, and the name of the product it reads
+    (for "culantro y achiote": is "achiote" part of the product just named?); one match
+    per line, cached for the message."""
 
     @lru_cache(maxsize=256)
-    def score(line: str) -> float:
-        return match_line(catalog.index, line, threshold=threshold).confidence
+    def read(line: str) -> tuple[float, str | None]:
+        result = match_line(catalog.index, line, threshold=threshold)
+        return result.confidence, result.item.name if result.item else None
 
-    return score
+    return (lambda line: read(line)[0]), (lambda line: read(line)[1])
 
 
 class CatalogCache:

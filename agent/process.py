@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
-from agent.catalog import line_scorer
+from agent.catalog import line_reader
 from agent.changes import ADDING, apply_change, text_of
 from agent.context import AgentContext
 from agent.ellipsis import RECENT_LINES, complete
@@ -249,9 +249,9 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         cards_masked = cards_masked or bool(masked_cards)
         findings = await record_findings(db, ctx.keyring, conv.distributor_id, msg.id,
                                          msg.content or "", masked_cards)
+        score, name = line_reader(turn.catalog, float(turn.threshold))
         ext = extract(msg.content or "", known_names=turn.catalog.known_names,
-                      line_score=line_scorer(turn.catalog, float(turn.threshold)),
-                      default_lang=lang)
+                      line_score=score, line_name=name, default_lang=lang)
         # read from the message as written; kept and quoted only without its PII
         ext = scrub_extraction(ext, findings)
         ext = _answer_to_question(ext, asked)

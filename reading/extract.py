@@ -37,7 +37,7 @@ from reading.lines import (
 from reading.changes import _change
 from reading.fillers import _strip_leading
 from reading.references import accessory_line, like_line
-from reading.segment import LineScore, carry_label, rejoin
+from reading.segment import LineName, LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
     Language,
@@ -156,11 +156,14 @@ def _within_message(change: Change, items: list[str]) -> str | None:
 
 
 def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
-            line_score: LineScore | None = None, default_lang: str | None = None) -> Extraction:
+            line_score: LineScore | None = None, default_lang: str | None = None,
+            line_name: LineName | None = None) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff.
 
     `line_score`, when given, says how well a candidate line names one catalog product
-    (0..1); it decides between readings of run-ons and of "a and b". `default_lang` is the
+    (0..1); it decides between readings of run-ons and of "a and b"; `line_name`, the name
+    of the product a line reads as, tells "culantro y achiote" (one name) from two lines.
+    `default_lang` is the
     conversation's language so far: a message with no sign of its own ("ok", "2 cs") keeps it.
     """
     body = strip_contact_block(strip_signature(strip_quoted(normalize(text[:MAX_CHARS]))))
@@ -209,7 +212,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             else \
             _join_list_line(split_clauses(_label_pairs(sentence), compounds))
         if line_score is not None and len(clauses) > 1:
-            clauses = rejoin(clauses, sentence, line_score)
+            clauses = rejoin(clauses, sentence, line_score, line_name)
         previous: Change | None = None
         for clause in clauses:
             if reason and _handoff(clause):

@@ -123,7 +123,13 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|vinieron) (mal|rot[oa]s?|da[nñ]ad[oa]s?|podrid[oa]s?|vencid[oa]s?|incomplet[oa]s?|tarde)"
         r"|no (me |nos )?(lleg[oó]|llegaron)|falt(ó|o|aron) (en|del|de mi) (pedido|entrega)"
         r"|vencid[oa]s?|podrid[oa]s?"
-        r"|echado a perder|(mandaron|enviaron|trajeron) (mal|lo que no))\b",
+        r"|echado a perder|(mandaron|enviaron|trajeron) (mal|lo que no)"
+        # billing disputes: a charge, a surcharge or an invoice the customer contests
+        r"|(been|was|were|got|get|being) (over|double|wrongly |incorrectly )?charged"
+        r"|overcharged?|surcharges?|(wrong|incorrect|duplicate) (invoice|bill|charge|price)s?"
+        r"|(invoice|bill|charge|statement)s? (is|are|was|were) (wrong|incorrect)"
+        r"|me (cobraron|cobraste|cobran) (de m[aá]s|mal|doble)|cobro (indebido|doble)"
+        r"|factura (mal|incorrecta|equivocada))\b",
         re.I)),
 ]
 
