@@ -199,6 +199,14 @@ async def apply_change(turn: Turn, change: Change, match: Match) -> bool:
     """Apply one change to the session; False when the line it names is not there."""
     if change.kind == ChangeKind.REMOVE:
         return await turn.remove(change.target)
+    if change.kind == ChangeKind.KEEP_ONLY:
+        # "just the oatly then": the line those words name stays, every other one goes
+        kept = turn.find(change.target)
+        if kept is None:
+            return False
+        for item in [i for i in turn.live_items if i is not kept]:
+            await turn.drop(item)
+        return True
     if change.kind == ChangeKind.REMOVE_IF_MISSING:
         # "skip X if you don't have it": a line read surely is in stock and stays; one we
         # could not read, or only guessed at, is what they mean we lack

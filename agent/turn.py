@@ -234,8 +234,8 @@ class Turn:
         item = self.find(target)
         if item is None:
             return False
-        await self.collecting()
         part = named_part(item, target)
+        await self.collecting()
         if part is not None:
             before = item.quantity
             item.quantity = _q(Decimal(item.quantity) - Decimal(part["quantity"]))
@@ -247,12 +247,17 @@ class Turn:
                     "item_id": str(item.id), "sku": item.product_code,
                     "quantity": [str(before), str(item.quantity)]})
                 return True
+        await self.drop(item)
+        return True
+
+    async def drop(self, item: OrderSessionItem) -> None:
+        """Take one line out of the order."""
+        await self.collecting()
         item.status = ItemStatus.REMOVED
         item.removed_at = self.now
         self.outcome.changed = self.outcome.understood = True
         self._emit(SessionEventType.ITEM_REMOVED, {"item_id": str(item.id),
                                                    "sku": item.product_code})
-        return True
 
     async def replace(self, target: str | None, text: str, match: MatchResult) -> bool:
         """Swap the product of the item `target` names for `match`, keeping its quantity."""

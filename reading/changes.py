@@ -50,6 +50,11 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REMOVE_IF_MISSING, _rx(
         r"^(?:(?:oh|ah|so|hmm+|ok|okay|wait|entonces|ah|oh)[\s,]+)*(?:(?:you|u|y'?all|ya)"
         r"(?: guys)?\s+)?" + _LACK + r"\s+(?:any\s+|de\s+)?{ART}(?P<t>[^\d]+?)[?!.]*$")),
+    # "just the oatly then", "only the limes", "solo las limas entonces"
+    (ChangeKind.KEEP_ONLY, _rx(
+        r"^(?:(?:ok|okay|fine|then|so|bueno|entonces|vale|pues)[\s,]+)*(?:just|only|solo|s[oó]lo"
+        r"|nom[aá]s|apenas|seulement|juste|solo|soltanto)\s+{ART}(?P<t>[^\d]+?)"
+        r"(?:\s+(?:then|please|pls|entonces|por favor|alors|allora|ent[aã]o))*[?!.]*$")),
     # "skip the habaneros if you don't have them", "sin el queso si no hay"
     (ChangeKind.REMOVE_IF_MISSING, _rx(
         r"^(?:skip|drop|leave out|remove|forget|omit|no|sin|quita|s[aá]came|olvida)\s+{ART}"
@@ -57,10 +62,10 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"|(?:it'?s|they'?re|is|are)\s+(?:not available|unavailable|out of stock|out)"
         r"|(?:no\s+)?(?:est[aá]n?|est[aá]n)\s+(?:agotad[oa]s?|disponibles?))"
         r"(?:\s+(?:it|them|any|one|those|that|de eso))?[?!.]*$")),
-    # "if you don't have the limes, skip them"
+    # "if you don't have the limes, skip them" (the skip may be the next clause)
     (ChangeKind.REMOVE_IF_MISSING, _rx(
-        r"^(?:if|si)\s+(?:you\s+)?" + _LACK + r"\s+(?:any\s+)?{ART}(?P<t>[^\d,]+?),?\s+"
-        r"(?:skip|drop|leave|forget|no|sin|omit|qu[ií]t)\w*\b.*$")),
+        r"^(?:if|si)\s+(?:you\s+)?" + _LACK + r"\s+(?:any\s+)?{ART}(?P<t>[^\d,]+?)(?:,?\s+"
+        r"(?:skip|drop|leave|forget|no|sin|omit|qu[ií]t)\w*\b.*)?$")),
     # "6 caramel not vanilla", "white not black", "2 cs limes instead of the lemons"
     (ChangeKind.REPLACE, _rx(
         r"^(?:(?:sorry|actually|oops|wait|correction|i meant|i mean|perd[oó]n|mejor|no)[\s,:]+)*"

@@ -12,14 +12,16 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from matching.parse import parse_line
+from reading.changes import _change
 from reading.corrections import drop_self_corrections
-from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
+from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT, _strip_leading
 from reading.grammar import _number, _rx
 from reading.intents import (
     _complaint,
     _handoff,
     _question,
     _whole_message,
+    bare_yes,
     cancel_reason,
     explicit_confirm,
 )
@@ -34,8 +36,6 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
-from reading.changes import _change
-from reading.fillers import _strip_leading
 from reading.references import accessory_line, like_line
 from reading.segment import LineName, LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
@@ -203,7 +203,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     unparsed: list[str] = []
     cancelled = confirmed = explicit = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
-    for sentence in rest:
+    for n, sentence in enumerate(rest):
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
         adding = adding or bool(_ADD_END.search(sentence))
@@ -228,6 +228,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                 if (change := _change(_strip_leading(clause).strip(" .!"), None)) \
                         and change.kind is ChangeKind.REMOVE_IF_MISSING:
                     changes.append(change)
+                    previous = change
                 continue
             answer = (_whole_message(clause) or (None,))[0]
             if answer is Intent.CANCEL:
@@ -239,12 +240,19 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             if answer is Intent.CONFIRM and not (items or changes or unparsed):
                 confirmed = True  # "yes, and please deliver before 10"
                 continue
+            if changes and not items and clause == sentence and n == len(rest) - 1 \
+                    and bare_yes(clause):
+                explicit = True  # "just the oatly then. yes": the change, then the answer
+                continue
             if previous and previous.kind is ChangeKind.REPLACE and (m := _SAME_COUNT.match(
                     clause)):
                 # "instead of the bolillo, telera - the same 4 cases": the new line's count
                 changes[-1] = previous = replace(previous, quantity=_number(m["q"] or m["q2"]))
                 continue
             change, lines, leftover = _read_clause(clause, previous, line_score)
+            if change and change.kind is ChangeKind.REMOVE and change.target is None \
+                    and previous and previous.kind is ChangeKind.REMOVE_IF_MISSING:
+                continue  # "if you don't have the figs, skip them": said already
             if change and (line := _within_message(change, items)):
                 items.append(line)  # "2 cs 12oz cups and lids for those": both known here
                 continue

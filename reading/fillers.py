@@ -51,7 +51,8 @@ _LEAD = re.compile(
 )
 _TRAIL = re.compile(
     r"(?:[\s,]+|^)(?:please|pls|plz|thanks|thank you|thx|ty|thanks so much|por favor|porfa"
-    r"|gracias|muchas gracias|that'?s all|that is all|that'?s it|that will be all"
+    r"|gracias|muchas gracias|obrigad[oa]|muito obrigad[oa]|valeu|merci(?: beaucoup)?"
+    r"|grazie(?: mille)?|that'?s all|that is all|that'?s it|that will be all"
     r"|that'?ll be all|eso es todo|es todo|eso ser[ií]a todo|nada m[aá]s|as well|too"
     r"|tambi[eé]n|asap|if possible|if you can|si se puede|(?:for|para) (?:delivery )?"
     + _DAYS + r"|(?:to|on|for) (?:my|the|our) order|al pedido|a mi pedido|today|tomorrow"

@@ -149,6 +149,7 @@ _LEX = load("intents.json")
 _POLITE = words(_LEX["polite"])
 _AGREE = words(_LEX["agree"])
 _CONFIRM = words(_LEX["confirm"])
+_YES = words({k: v for k, v in _LEX["yes"].items() if not k.startswith("_")})
 _FILLER = words(_LEX["filler"])
 _CANCEL = words(_LEX["cancel"])
 _CANCEL_FILLER = words(_LEX["cancel_filler"])
@@ -195,6 +196,12 @@ def explicit_confirm(clause: str) -> bool:
     """
     toks = set(_tokens(clause[:_MAX_ANSWER]))
     return bool(toks) and toks <= _AGREE | _CONFIRM | _FILLER | _POLITE and bool(_CONFIRM & toks)
+
+
+def bare_yes(clause: str) -> bool:
+    """True for a clause that is the word yes (and politeness) and nothing else."""
+    toks = set(_tokens(clause[:_MAX_ANSWER]))
+    return bool(toks & _YES) and toks <= _YES | _POLITE
 
 
 def cancel_reason(text: str) -> bool:

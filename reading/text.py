@@ -183,7 +183,16 @@ _PLEASANTRY = re.compile(
 
 
 def _strip_greeting_prefix(line: str) -> str:
-    """Remove a leading greeting ("Hi Mike,", "Hola!") and its form of address."""
+    """Remove leading greetings ("Hi Mike,", "Hola!", "Olá, bom dia!") and their address."""
+    for _ in range(3):
+        shorter = _strip_one_greeting(line)
+        if shorter == line:
+            break
+        line = shorter
+    return line
+
+
+def _strip_one_greeting(line: str) -> str:
     m = _GREETING_HEAD.match(line)
     if not m:
         return line
@@ -297,7 +306,9 @@ _BULLET = re.compile(r"^(?:[-*•+~>]+|\(\d{1,2}\)|[a-z]\))\s*", re.I)
 _SEPARATORS = re.compile(
     r"\s*[,;]\s*(?:and|y|&|plus|also)\s+|\s*;\s*|(?<!\d)\s*,\s*|,(?!\d{3}\b)\s*"
     r"|\s+(?:and|y|&|\+|plus|also|as well as|but|pero|además"
-    r"|ademas|and also|n)\s+|\s+\|\s+",
+    r"|ademas|and also|n)\s+|\s+\|\s+"
+    # "and" in Portuguese, French, Italian: only before a count, "e" being a letter too
+    r"|\s+(?:et|ed)\s+(?=\d)",
     re.I,
 )
 DEFAULT_COMPOUNDS = (
@@ -343,10 +354,17 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_E_AND = re.compile(r"\s+e\s+(?=\d)")
+
+
 def split_clauses(sentence: str, compounds: re.Pattern[str]) -> list[str]:
     """Cut a sentence at commas, semicolons and "and"/"y"/"&"/"+", keeping compound names."""
     protected = compounds.sub(lambda m: m[0].replace(" ", "\x00").replace("&", "\x01"), sentence)
     parts = _SEPARATORS.split(protected)
+    if re.match(r"\s*\d", sentence):
+        # "2 caixas de leite e 3 de queijo": "e" is "and" between counted lines (alone,
+        # "vitamin e" is a name)
+        parts = [q for p in parts for q in _E_AND.split(p)]
     return [p.replace("\x00", " ").replace("\x01", "&").strip() for p in parts if p and p.strip()]
 
 

@@ -53,6 +53,8 @@ class ChangeKind(StrEnum):
     # "skip the habaneros if you don't have them", "you don't have guava?": drop the line
     # only when it was not read surely (the customer sees we lack it)
     REMOVE_IF_MISSING = "REMOVE_IF_MISSING"
+    # "just the oatly then": every other line goes
+    KEEP_ONLY = "KEEP_ONLY"
 
 
 @dataclass(frozen=True, slots=True)

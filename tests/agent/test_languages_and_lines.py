@@ -1,0 +1,85 @@
+"""What a customer notices: replies in their language, a go-ahead in their words confirms,
+lines they take back by their own words go, and "just the X" keeps only X."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from agent.context import AgentContext
+from db.crypto import Keyring
+from db.models import Order, OrderProduct
+from evaluation.local import say
+from tests.conftest import TEST_MASTER_KEY
+
+PHONE = "+13055550163"
+
+
+async def chat(database, demo, text: str) -> str:
+    """Send one customer message and return the agent's reply."""
+    ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
+    exchange = await say(database, ctx, demo, sender=PHONE, text=text)
+    return exchange.replies[0] if exchange.replies else ""
+
+
+async def _orders(database, demo) -> list[list[tuple[str, float]]]:
+    async with database.transaction(tenant=demo) as s:
+        out = []
+        for order in (await s.execute(select(Order))).scalars().all():
+            rows = (await s.execute(select(OrderProduct).where(
+                OrderProduct.order_id == order.id).order_by(OrderProduct.line_order))).scalars()
+            out.append(sorted((r.sku, float(r.quantity)) for r in rows))
+        return out
+
+
+async def test_a_portuguese_customer_is_answered_in_portuguese(database, demo) -> None:
+    reply = await chat(database, demo, "Olá, bom dia! Preciso de 2 cs whole milk, obrigado")
+    assert reply.startswith("Seu pedido até agora:")
+    assert "- 2 x Whole Milk 1 Gallon" in reply and "Responda SIM" in reply
+    reply = await chat(database, demo, "vai")
+    assert reply.startswith("Obrigado! Pedido confirmado:")
+    assert await _orders(database, demo) == [[("DY-1001", 2.0)]]
+
+
+async def test_a_french_customer_is_answered_in_french(database, demo) -> None:
+    reply = await chat(database, demo, "Bonjour, je voudrais 3 cs whole milk, merci")
+    assert reply.startswith("Votre commande pour l'instant :")
+    assert "Répondez OUI" in reply
+    reply = await chat(database, demo, "d'accord")
+    assert reply.startswith("Merci ! Commande confirmée :")
+
+
+async def test_a_bare_ok_keeps_the_italian_of_the_conversation(database, demo) -> None:
+    reply = await chat(database, demo, "Buongiorno, vorrei 2 cs whole milk per domani")
+    assert reply.startswith("Il tuo ordine finora:") and "Rispondi SÌ" in reply
+    reply = await chat(database, demo, "ok")
+    assert reply.startswith("Grazie! Ordine confermato:")
+
+
+async def test_a_line_not_read_is_asked_about_in_the_customers_language(database, demo
+                                                                        ) -> None:
+    reply = await chat(database, demo, "Bonjour, je voudrais 2 cs whole milk et 3 cs wagyu "
+                                       "tomahawk")
+    assert "Introuvable dans notre catalogue" in reply and "“3 cs wagyu tomahawk”" in reply
+
+
+async def test_just_the_one_line_then_yes_ships_only_it(database, demo) -> None:
+    await chat(database, demo, "2 cs whole milk, 3 bags shredded mozzarella, 1 cs burrata")
+    reply = await chat(database, demo, "ok just the mozzarella then. yes")
+    assert "confirmed" in reply.lower() and "Whole Milk" not in reply
+    assert await _orders(database, demo) == [[("CH-2003", 3.0)]]
+
+
+async def test_a_line_they_lack_by_their_words_goes_only_if_not_read(database, demo) -> None:
+    """ "skip the X if you don't have it": a line read surely stays (it is in stock)."""
+    await chat(database, demo, "2 cs whole milk\n1 cs burrata")
+    reply = await chat(database, demo, "skip the burrata if you don't have it, and go ahead")
+    assert "confirmed" in reply.lower() and "Burrata" in reply
+    assert await _orders(database, demo) == [[("CH-2007", 1.0), ("DY-1001", 2.0)]]
+
+
+async def test_a_line_named_in_the_customers_words_is_the_one_removed(database, demo) -> None:
+    """ "without the X" finds the line the customer wrote as X, whatever it was read as."""
+    await chat(database, demo, "2 cs whole milk\n3 bags shredded mozzarella")
+    reply = await chat(database, demo, "proceed without the shredded mozz")
+    assert "confirmed" in reply.lower() and "Mozzarella" not in reply
+    assert await _orders(database, demo) == [[("DY-1001", 2.0)]]

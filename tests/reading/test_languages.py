@@ -1,0 +1,102 @@
+"""Portuguese, French and Italian customers: the language is recognised, a yes is a yes,
+greetings and sign-offs order nothing, request verbs are no part of a line."""
+
+from __future__ import annotations
+
+import pytest
+
+from reading import ChangeKind, Intent, extract
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Olá, bom dia! Preciso de 3 caixas de queijo para amanhã, obrigado", "pt"),
+    ("Bonjour, je voudrais deux caisses de fromage pour demain, merci", "fr"),
+    ("Buongiorno, vorrei tre casse di formaggio per domani, grazie", "it"),
+    ("Hola, me mandas 3 cajas de queso para mañana? gracias", "es"),
+    ("Hi, can I get 3 cases of cheese for tomorrow? thanks", "en"),
+])
+def test_the_language_of_a_message_is_recognised(text: str, lang: str) -> None:
+    assert str(extract(text).language) == lang
+
+
+def test_a_message_with_no_sign_of_a_language_keeps_the_conversations() -> None:
+    """"ok" or "2 cs" says nothing about the language: the conversation's stays."""
+    assert str(extract("ok", default_lang="it").language) == "it"
+    assert str(extract("2 cs", default_lang="fr").language) == "fr"
+    assert str(extract("ok").language) == "en"
+
+
+@pytest.mark.parametrize("text", [
+    "send", "go ahead", "dale", "vai", "ok vai", "va bene", "d'accord", "ça marche",
+    "procedi pure", "manda ver", "pode ser", "sim", "oui", "sì, confermo", "allez-y",
+    "no tienen más? bueno, mándame lo demás",
+])
+def test_a_bare_go_ahead_after_a_summary_confirms(text: str) -> None:
+    ext = extract(text)
+    assert ext.confirm, text
+    assert not ext.items
+
+
+@pytest.mark.parametrize("text", ["não", "non", "no grazie", "non merci", "não, obrigado"])
+def test_a_no_does_not_confirm(text: str) -> None:
+    ext = extract(text)
+    assert not ext.confirm and not ext.items
+
+
+@pytest.mark.parametrize("text", [
+    "obrigado!", "tchau", "ciao, grazie", "arrivederci", "merci, au revoir", "bom dia",
+    "bonjour", "buongiorno",
+])
+def test_greetings_and_sign_offs_order_nothing(text: str) -> None:
+    ext = extract(text)
+    assert not ext.items and not ext.changes and not ext.confirm
+    assert ext.intent in (Intent.GREETING, Intent.OTHER)
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("Bom dia, queria 2 caixas de salmão", "2 caixas de salmão"),
+    ("Bonjour, je voudrais 2 caisses de saumon", "2 caisses de saumon"),
+    ("Buongiorno, vorrei 2 casse di salmone", "2 casse di salmone"),
+    ("mi servono 4 sacchi di farina", "4 sacchi di farina"),
+    ("j'ai besoin de 5 kg de beurre", "5 kg de beurre"),
+])
+def test_a_request_verb_is_no_part_of_the_line(text: str, line: str) -> None:
+    assert extract(text).items == [line]
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("Oh you don't have guava? no worries, send the rest", "guava"),
+    ("skip the habaneros if you don't have them", "habaneros"),
+    ("sin el queso si no hay", "queso"),
+    ("if you don't have the figs, skip them", "figs"),
+    ("no tienen guayaba?", "guayaba"),
+])
+def test_if_you_lack_it_drop_it_names_the_line(text: str, target: str) -> None:
+    """The agent drops the line only if it was not read surely; reading names it."""
+    changes = extract(text).changes
+    assert [(c.kind, c.target) for c in changes] == [(ChangeKind.REMOVE_IF_MISSING, target)]
+
+
+def test_just_the_one_line_then_yes_keeps_it_and_confirms() -> None:
+    ext = extract("ok just the oat milk then. yes")
+    assert [(c.kind, c.target) for c in ext.changes] == [(ChangeKind.KEEP_ONLY, "oat milk")]
+    assert ext.confirm
+
+
+def test_a_removal_then_ok_is_not_yet_a_confirmation() -> None:
+    """Only the word yes, alone after a change, answers the summary; "ok" may just agree."""
+    assert not extract("remove the figs. ok").confirm
+    assert extract("remove the figs. yes").confirm
+
+
+def test_a_billing_dispute_orders_nothing() -> None:
+    """Numbers in a complaint about charges are no order lines."""
+    ext = extract("We were overcharged on the last two invoices, can someone call me?")
+    assert ext.handoff and not ext.items
+
+
+def test_a_hope_for_better_produce_is_no_line() -> None:
+    """ "a ver si ..." starts with an article-like "a", not a count."""
+    ext = extract("la semana pasada las papas llegaron feas, a ver si ahora me mandan "
+                  "mejores. 2 cajas de tomate")
+    assert ext.items == ["2 cajas de tomate"]
