@@ -252,8 +252,12 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         score, name = line_reader(turn.catalog, float(turn.threshold))
         ext = extract(msg.content or "", known_names=turn.catalog.known_names,
                       line_score=score, line_name=name, default_lang=lang)
-        # read from the message as written; kept and quoted only without its PII
+        # read from the message as written; kept and quoted only without its PII ("Oxtail:
+        # 60 lb" may look like a name to the detector: the matcher still reads "Oxtail")
+        written = ext
         ext = scrub_extraction(ext, findings)
+        as_written = {kept: raw for kept, raw in zip(ext.items, written.items, strict=True)
+                      if kept != raw}
         ext = _answer_to_question(ext, asked)
         if llm is not None and not was_handed_off and rules_unsure(ext):
             ext = await llm_reading(llm, ai, ext)
@@ -261,7 +265,7 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
                                                           else asked)
         if ext.text:
             lang = str(ext.language)
-        match = LineMatcher(turn, ai, llm)
+        match = LineMatcher(turn, ai, llm, as_written=as_written)
         if not was_handed_off:
             await _apply(turn, ext, msg.content, dist.currency, match,
                          asked=ext.question_mention or context)
