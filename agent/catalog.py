@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from db.models import Distributor, Product, ProductCategory, ProductVariant
 from matching.catalog import CatalogItem, variant_display_name
 from matching.index import CatalogIndex, build_index
 from matching.resolve import match_line
+from reading.lexicon import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +29,19 @@ class Catalog:
     known_names: frozenset[str]
     # each product by its id, so a variant finds the product it varies
     products: dict[str, CatalogItem] = field(default_factory=dict)
+    # every word of the catalog's names, so a product word is never taken for a person's
+    # name in an order line ("Burrata: 2 cases")
+    vocabulary: frozenset[str] = frozenset()
 
     def parent(self, item: CatalogItem | None) -> CatalogItem | None:
         """The product a variant belongs to (None for a product itself)."""
         return self.products.get(item.product_id) if item and item.is_variant else None
+
+
+def vocabulary(items: list[CatalogItem]) -> frozenset[str]:
+    """The folded words (three letters or more) of every name, alias, brand and variant."""
+    texts = (t for i in items for t in (i.name, i.brand, i.variant_name, *i.aliases) if t)
+    return frozenset(fold(w) for t in texts for w in re.findall(r"[^\W\d_]{3,}", t))
 
 
 def _compound_names(items: list[CatalogItem]) -> frozenset[str]:
@@ -104,6 +115,7 @@ class CatalogCache:
         items = await load_items(session, distributor_id)
         catalog = Catalog(version=version, index=build_index(items),
                           by_sku={i.sku: i for i in items}, known_names=_compound_names(items),
-                          products={i.product_id: i for i in items if not i.is_variant})
+                          products={i.product_id: i for i in items if not i.is_variant},
+                          vocabulary=vocabulary(items))
         self._cache[distributor_id] = catalog
         return catalog

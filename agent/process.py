@@ -255,7 +255,7 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         # read from the message as written; kept and quoted only without its PII ("Oxtail:
         # 60 lb" may look like a name to the detector: the matcher still reads "Oxtail")
         written = ext
-        ext = scrub_extraction(ext, findings)
+        ext = scrub_extraction(ext, findings, turn.catalog.vocabulary)
         as_written = {kept: raw for kept, raw in zip(ext.items, written.items, strict=True)
                       if kept != raw}
         ext = _answer_to_question(ext, asked)

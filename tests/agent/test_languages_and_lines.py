@@ -83,3 +83,14 @@ async def test_a_line_named_in_the_customers_words_is_the_one_removed(database, 
     reply = await chat(database, demo, "proceed without the shredded mozz")
     assert "confirmed" in reply.lower() and "Mozzarella" not in reply
     assert await _orders(database, demo) == [[("DY-1001", 2.0)]]
+
+
+async def test_a_product_word_the_detector_takes_for_a_name_is_still_ordered(database, demo
+                                                                            ) -> None:
+    """ "Burrata: 2 cases" in a bulleted email: the product, not a person, is ordered and
+    quoted; the signature's name is not quoted anywhere."""
+    reply = await chat(database, demo, "Good morning,\n\nPlease send:\n\n- Burrata: 2 cases\n"
+                                       "- Tilapia: 1 case\n- Wagyu tomahawk: 3 cases\n\n"
+                                       "Thanks,\nJordan Reyes")
+    assert "- 2 x Burrata 4 oz" in reply and "- 1 x Tilapia Fillets" in reply
+    assert "Jordan" not in reply and "<PERSON>" not in reply
