@@ -46,7 +46,7 @@ from matching.parse import parse_line
 from matching.resolve import match_line
 from matching.units import fmt_number
 from reading.extract import extract
-from reading.types import Extraction, Intent, QuestionKind
+from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
 
 AGENT_VERSION = "rules-1"
 
@@ -78,6 +78,17 @@ async def _load_turn(db: AsyncSession, conv: Conversation, ctx: AgentContext) ->
                 auto_close_minutes=dist.auto_close_timeout_minutes)
 
 
+def _what_changed(change: Change) -> str | None:
+    """The words a change was said in, to ask which line they meant."""
+    if change.target:
+        return change.target
+    if change.quantity is not None and change.kind in (ChangeKind.SET_QUANTITY,
+                                                       ChangeKind.ADD_MORE):
+        more = " more" if change.kind is ChangeKind.ADD_MORE else ""
+        return f"{fmt_number(change.quantity)}{more}{' ' + change.unit if change.unit else ''}"
+    return None
+
+
 async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
                  match: LineMatcher, asked: str | None = None) -> None:
     """Apply one message's extraction to the session."""
@@ -86,8 +97,9 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         await turn.hand_off(str(ext.handoff_reason or "requested"))
     later = [c for c in ext.changes if c.kind in ADDING]
     for change in [c for c in ext.changes if c.kind not in ADDING]:
-        if not await apply_change(turn, change, match) and change.target:
-            turn.outcome.unknown_targets.append(change.target)
+        if not await apply_change(turn, change, match) and (said := _what_changed(change)):
+            # "no wait, 3" with several lines: which one? asked, never guessed or dropped
+            turn.outcome.unknown_targets.append(said)
     recent = [text_of(i) for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
     for n, line in enumerate(ext.items):
         result = await match(line)

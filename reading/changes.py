@@ -77,8 +77,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^(?:make|change|switch|turn)\s+{ART}(?P<t>[^\d]+?)\s+ones?\s+(?:to\s+|into\s+)?"
         r"(?P<r>[^\d]+)$")),
     (ChangeKind.ADD_MORE, _rx(
-        rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?:more|m[aá]s)\s+(?P<u>{{UNIT}})?\s*(?:of\s+|de\s+)?"
-        r"{ART}(?P<t>.*?)$")),
+        rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?:more|m[aá]s)(?:\s+(?P<u>{{UNIT}}))?\s*(?:of\s+"
+        r"|de\s+)?{ART}(?P<t>.*?)$")),
     (ChangeKind.ADD_MORE, _rx(
         rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?P<u>{{UNIT}})\s+(?:more|m[aá]s)\s+(?:of\s+|de\s+)?"
         r"{ART}(?P<t>.*?)$")),
@@ -110,9 +110,9 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"|que sean )?(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:not|instead of|rather than|no"
         r"|en vez de)\s+{NUM}$")),
     (ChangeKind.SET_QUANTITY, _rx(
-        r"^(?:actually|sorry|oops|correction|wait|i meant|i mean|mejor(?: que sean)?|que sean"
-        r"|perd[oó]n"
-        r"|corrijo|make that|make it)[\s,:]+(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
+        r"^(?:(?:no|nope|actually|sorry|oops|correction|wait|i meant|i mean"
+        r"|mejor(?: que sean)?|que sean|perd[oó]n|espera|corrijo|make that|make it)[\s,:]+)+"
+        r"(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
         r"{ART}(?P<t>.+?))?(?:\s+(?:not|instead of|en vez de|no)\s+{NUM}.*)?$")),
     (ChangeKind.SET_QUANTITY, _rx(
         r"^(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?{ART}(?P<t>.+?)\s+(?:instead of|not"
@@ -189,6 +189,9 @@ def complete_replacement(short: str, full: str, target: str | None = None) -> st
     return short
 
 
+_COUNT_ONLY = _rx(r"^{NUM}\s*(?:{UNIT})?$")
+
+
 def _change(clause: str, previous: Change | None) -> Change | None:
     """The change a clause asks for, if any; a bare clause after one continues it."""
     for kind, rule in _CHANGE_RULES:
@@ -201,8 +204,9 @@ def _change(clause: str, previous: Change | None) -> Change | None:
             continue  # "pls change the mozz" is a request, not a product
         if kind is ChangeKind.REPLACE and _DESCRIBES.search(groups.get("r") or ""):
             continue
-        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)):
-            continue
+        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)
+                                          or _COUNT_ONLY.match(target)):
+            continue  # "no, 3" corrects a count; it removes nothing
         if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
                 not in _IT:
             continue

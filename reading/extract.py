@@ -115,6 +115,13 @@ _FOLLOW_UP = _rx(r"^(?:and|y|or|o|also|tambi[eé]n|what about|how about|qu[eé] 
                  r"\s+{ART}(?P<m>[^\d?]{1,40})\?$")
 
 
+def _corrected_count(sentence: str) -> bool:
+    """ "no wait, 3", "sorry, 4": a new count for the line just ordered, commas and all."""
+    change = _change(sentence.strip(" .!"), None)
+    return change is not None and change.kind is ChangeKind.SET_QUANTITY \
+        and change.target is None and len(sentence) < 40
+
+
 def _questions(sentences: list[str]) -> list[tuple[QuestionKind, str | None] | None]:
     """The question each sentence asks, a follow-up "and the Y?" taking the one before's kind."""
     out: list[tuple[QuestionKind, str | None] | None] = []
@@ -209,7 +216,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
-            else \
+            or _corrected_count(sentence) else \
             _join_list_line(split_clauses(_label_pairs(sentence), compounds))
         if line_score is not None and len(clauses) > 1:
             clauses = rejoin(clauses, sentence, line_score, line_name)

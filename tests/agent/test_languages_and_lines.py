@@ -94,3 +94,17 @@ async def test_a_product_word_the_detector_takes_for_a_name_is_still_ordered(dat
                                        "Thanks,\nJordan Reyes")
     assert "- 2 x Burrata 4 oz" in reply and "- 1 x Tilapia Fillets" in reply
     assert "Jordan" not in reply and "<PERSON>" not in reply
+
+
+async def test_a_corrected_count_applies_to_the_one_line(database, demo) -> None:
+    await chat(database, demo, "2 cs whole milk")
+    reply = await chat(database, demo, "no wait, 3")
+    assert "- 3 x Whole Milk 1 Gallon" in reply
+
+
+async def test_a_bare_count_with_several_lines_is_asked_about(database, demo) -> None:
+    """ "2 more" after two lines: which one? The customer is asked; nothing is guessed."""
+    await chat(database, demo, "2 cs whole milk, 1 cs burrata")
+    reply = await chat(database, demo, "2 more")
+    assert "I could not tell which line you meant: “2 more”" in reply
+    assert "- 2 x Whole Milk 1 Gallon" in reply and "- 1 x Burrata 4 oz" in reply
