@@ -35,7 +35,10 @@ _REMOVE_VERBS = (
     r"(?:need|want|send)|quita|quitar|qu[ií]tame|qu[ií]tale|quiten|saca|sacar|s[aá]came"
     r"|elimina|eliminar|elim[ií]name|borra|borrar|b[oó]rrame|cancela|cancelar|canc[eé]lame"
     r"|olvida|olv[ií]date de|ya no (?:quiero|necesito|mandes|me mandes)"
-    r"|no (?:quiero|necesito|mandes|me mandes|manden))"
+    r"|no (?:quiero|necesito|mandes|me mandes|manden)"
+    # Portuguese, Italian, French
+    r"|tira|tirar|retira|retirar|remova|cancela|togli|toglimi|togliere|rimuovi|leva|elimina"
+    r"|cancella|enl[eè]ve|enlevez|enlever|retire[sz]?|supprime[sz]?|annule[sz]?)"
 )
 _FROM_ORDER = (r"(?:\s+(?:from|off|out of|del|de la|de mi|de)\s+(?:the\s+|my\s+|our\s+|el\s+"
                r"|la\s+)?(?:order|list|cart|pedido|orden))?(?:\s+(?:anymore|any more|ya|please"
@@ -132,7 +135,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^(?:take|leave)\s+{ART}(?P<t>.+?)\s+(?:off|out)(?:\s+of\s+(?:the\s+|my\s+)?"
         r"(?:order|list))?$")),
     (ChangeKind.REMOVE, _rx(
-        r"^(?:no|sin|without|minus|except|nada de)\s+(?:more\s+|m[aá]s\s+)?{ART}(?P<t>.+)$")),
+        r"^(?:no|sin|without|minus|except|nada de|sem|senza|sans)\s+(?:more\s+|m[aá]s\s+)?{ART}"
+        r"(?P<t>.+)$")),
     (ChangeKind.REMOVE, _rx(
         r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
         r"|not anymore|no more|off the order|ya no|no)$")),

@@ -100,3 +100,20 @@ def test_a_hope_for_better_produce_is_no_line() -> None:
     ext = extract("la semana pasada las papas llegaron feas, a ver si ahora me mandan "
                   "mejores. 2 cajas de tomate")
     assert ext.items == ["2 cajas de tomate"]
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("tira a burrata", "burrata"), ("togli la burrata", "burrata"),
+    ("enlevez la burrata", "burrata"), ("sem o queijo", "queijo"), ("senza il latte", "latte"),
+])
+def test_a_removal_in_portuguese_italian_french(text: str, target: str) -> None:
+    changes = extract(text).changes
+    assert len(changes) == 1 and changes[0].kind is ChangeKind.REMOVE
+    assert changes[0].target.split()[-1] == target
+
+
+@pytest.mark.parametrize("text", ["no wait, 3", "no, 3", "sorry, 3", "nope, 3 cases"])
+def test_a_bare_corrected_count_sets_the_last_lines_count(text: str) -> None:
+    changes = extract(text).changes
+    assert [(c.kind, c.target, int(c.quantity)) for c in changes] == [
+        (ChangeKind.SET_QUANTITY, None, 3)]
