@@ -15,6 +15,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 from matching.resolve import MatchResult
+from reading.references import unit_named
 
 Match = Callable[[str], Awaitable[MatchResult]]
 MAX_MODIFIER_WORDS = 3
@@ -90,3 +91,33 @@ async def complete(line: str, templates: list[str], match: Match, plain: MatchRe
                 continue
             best = (candidate, result)
     return best
+
+
+# below this the matcher's reading of "the earlier product, in this unit" is no evidence
+FORM_FLOOR = 0.3
+
+
+async def by_unit(line: str, earlier: list[tuple[str, str, str]], match: Match,
+                  plain: MatchResult, threshold: float) -> tuple[str, MatchResult]:
+    """ "1 cs saf red + 4 single pouches": a line naming only a count and a unit means an
+    earlier line's product in that unit, which is another sellable form of it. `earlier`
+    holds (line text, product id, sku) of the lines read before, newest first. The line
+    stays as it stands unless the matcher surely reads another form of that product."""
+    shape = unit_named(line)
+    if shape is None or (plain.item is not None and plain.confidence >= threshold):
+        return line, plain
+    head, unit = shape
+    for template, product_id, sku in earlier:
+        body = _body(template)
+        best: tuple[str, MatchResult] | None = None
+        for candidate in (f"{head} {body} {unit}", f"{head} {unit} {body}"):
+            result = await match(candidate)
+            # another form of the same product, never the very line it points at; the
+            # earlier line is the evidence, so a weaker reading is shown (to be checked)
+            if result.item is not None and result.confidence >= FORM_FLOOR \
+                    and result.item.product_id == product_id and result.item.sku != sku \
+                    and (best is None or result.confidence > best[1].confidence):
+                best = (candidate, result)
+        if best is not None:
+            return best
+    return line, plain

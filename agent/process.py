@@ -24,7 +24,7 @@ from agent import replies
 from agent.catalog import line_reader
 from agent.changes import ADDING, apply_change, text_of
 from agent.context import AgentContext
-from agent.ellipsis import RECENT_LINES, complete
+from agent.ellipsis import RECENT_LINES, by_unit, complete
 from agent.packs import selling_quantity
 from agent.turn import Outcome, Turn
 from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
@@ -107,6 +107,9 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         # line's, this line names what differs
         templates = [*reversed(ext.items[:n]), *recent, *([asked] if asked else [])]
         line, result = await complete(line, templates, match, result, float(turn.threshold))
+        earlier = [(text_of(i), str(i.product_id), i.product_code or "")
+                   for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
+        line, result = await by_unit(line, earlier, match, result, float(turn.threshold))
         sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
         await turn.add(line, result, sold.quantity, note=sold.note)
     for change in later:  # "lids for those": after the lines they point at

@@ -15,6 +15,7 @@ from matching.parse import parse_line
 from matching.units import fmt_number
 from reading.changes import SIZE_WORDS, complete_replacement
 from reading.grammar import _number, _rx
+from reading.lexicon import fold, load, words
 from reading.types import Change, ChangeKind
 
 _POINTER = (r"(?:them|those|these|em|'em|it|that|this|those ones|these ones|the same|ellos|ellas"
@@ -117,3 +118,22 @@ def like_line(said: str, target_line: str, quantity: Decimal | None = None,
     if quantity is not None:
         counted = f"{fmt_number(quantity)} {unit or ''}".strip()
     return " ".join(p for p in (counted, complete_replacement(said, rest)) if p)
+
+
+_POINTING = frozenset({"of", "the", "de", "la", "las", "los", "el", "those", "them", "these",
+                       "ones", "one"})
+_PACKAGING = words({k: v for k, v in load("packaging.json").items() if not k.startswith("_")})
+
+
+def unit_named(line: str) -> tuple[str, str] | None:
+    """(the count as written, the unit words) for a line that names only how many and in
+    what unit or pack ("4 single pouches", "a bunch", "6 each"): it means a product said
+    before, in that unit; None for a line that names a product."""
+    m = re.match(r"^\s*(\S+)\s+(.+)$", line)
+    if not m or _number(m[1]) is None:
+        return None
+    said = re.findall(r"[^\W\d_]+", m[2].lower())
+    if not said or not all(fold(w) in _PACKAGING for w in said):
+        return None
+    unit = " ".join(w for w in said if fold(w) not in _POINTING)
+    return (m[1], unit) if unit else None

@@ -108,3 +108,12 @@ async def test_a_bare_count_with_several_lines_is_asked_about(database, demo) ->
     reply = await chat(database, demo, "2 more")
     assert "I could not tell which line you meant: “2 more”" in reply
     assert "- 2 x Whole Milk 1 Gallon" in reply and "- 1 x Burrata 4 oz" in reply
+
+
+async def test_a_line_naming_only_a_unit_is_the_earlier_product_in_that_form(database, demo
+                                                                           ) -> None:
+    """ "2 cs coke, 3 cs bottles": the bottles are coke's bottle form, not another product."""
+    reply = await chat(database, demo, "2 cs coke, 3 cs bottles")
+    assert "- 2 x Coca-Cola Classic 12 oz Can" in reply
+    assert "- 3 x Coca-Cola Classic" in reply and "Bottle" in reply
+    assert "Water" not in reply
