@@ -9,7 +9,8 @@ import re
 _DAYS = (r"(?:today|tomorrow|tmrw|tmr|tmw|2morrow|tonight|this week|next week|the week|monday"
          r"|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
          r"|the weekend|ma[nñ]ana|hoy|el (?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado"
-         r"|domingo)|this morning|am|pm)(?:'s)?(?: delivery| truck| drop)?")
+         r"|domingo)|this morning|am|pm|amanh[aã]|hoje|domani|oggi|demain|aujourd'hui)(?:'s)?"
+         r"(?: delivery| truck| drop)?")
 _ADD_MARKER = (r"(?:add|also|plus|and also|and|i forgot|forgot|one more thing|another thing"
                r"|can you (?:also )?add|could you (?:also )?add|please add|pls add|agrega|agregar"
                r"|agr[eé]game|agregue|a[nñ]ade|a[nñ]adir|a[nñ][aá]deme|suma|tambi[eé]n"
@@ -54,7 +55,7 @@ _TRAIL = re.compile(
     r"|gracias|muchas gracias|obrigad[oa]|muito obrigad[oa]|valeu|merci(?: beaucoup)?"
     r"|grazie(?: mille)?|that'?s all|that is all|that'?s it|that will be all"
     r"|that'?ll be all|eso es todo|es todo|eso ser[ií]a todo|nada m[aá]s|as well|too"
-    r"|tambi[eé]n|asap|if possible|if you can|si se puede|(?:for|para) (?:delivery )?"
+    r"|tambi[eé]n|asap|if possible|if you can|si se puede|(?:for|para|per|pour) (?:delivery )?"
     + _DAYS + r"|(?:to|on|for) (?:my|the|our) order|al pedido|a mi pedido|today|tomorrow"
     r"|ma[nñ]ana|hoy|🙏|👍|ok|okay|:\)|as usual|like usual|como siempre|instead)[\s.,!?:;)]*$",
     re.I,

@@ -357,14 +357,23 @@ def split_sentences(text: str) -> list[str]:
 _E_AND = re.compile(r"\s+e\s+(?=\d)")
 
 
+def _split_e(part: str) -> list[str]:
+    """Cut at "e" before a count when a count came before it in the same part."""
+    out, start = [], 0
+    for m in _E_AND.finditer(part):
+        if re.search(r"\d", part[start:m.start()]):
+            out.append(part[start:m.start()])
+            start = m.end()
+    return [*out, part[start:]]
+
+
 def split_clauses(sentence: str, compounds: re.Pattern[str]) -> list[str]:
     """Cut a sentence at commas, semicolons and "and"/"y"/"&"/"+", keeping compound names."""
     protected = compounds.sub(lambda m: m[0].replace(" ", "\x00").replace("&", "\x01"), sentence)
     parts = _SEPARATORS.split(protected)
-    if re.match(r"\s*\d", sentence):
-        # "2 caixas de leite e 3 de queijo": "e" is "and" between counted lines (alone,
-        # "vitamin e" is a name)
-        parts = [q for p in parts for q in _E_AND.split(p)]
+    # "2 caixas de leite e 3 de queijo": "e" is "and" between counted lines (alone,
+    # "vitamin e" is a name)
+    parts = [q for p in parts for q in _split_e(p)]
     return [p.replace("\x00", " ").replace("\x01", "&").strip() for p in parts if p and p.strip()]
 
 
