@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from matching.resolve import MatchResult
 from reading.references import unit_named
+from reading.text import QTY_UNITS
 
 Match = Callable[[str], Awaitable[MatchResult]]
 MAX_MODIFIER_WORDS = 3
@@ -39,6 +40,20 @@ def elided(line: str) -> tuple[str, str] | None:
     if not modifier or len(modifier.split()) > MAX_MODIFIER_WORDS:
         return None
     return m["head"].strip(), modifier
+
+
+# "2 cs yellow" after asking about the white and the yellow arepa flour: a count, maybe a
+# unit, then one or two words the catalog cannot place alone
+_BARE_MODIFIER = re.compile(rf"^(?P<head>{_NUM}\s*(?:{QTY_UNITS}\s+)?)(?P<mod>[^\W\d_]+"
+                            r"(?:\s+[^\W\d_]+)?)$", re.I)
+
+
+def _bare_modifier(line: str) -> tuple[str, str] | None:
+    """(the count as written, the modifier) for a short line the matcher is unsure of: it
+    may name only what differs from an earlier line, like an elided one; the catalog
+    decides, as for those (the rewrite must read surely and better)."""
+    m = _BARE_MODIFIER.match(line.strip())
+    return (m["head"].strip(), m["mod"].strip()) if m else None
 
 
 def _body(template: str) -> str:
@@ -71,7 +86,7 @@ async def complete(line: str, templates: list[str], match: Match, plain: MatchRe
                    threshold: float) -> tuple[str, MatchResult]:
     """The line with its elided product filled in from the template the catalog reads best;
     the line as it stands when none reads better and surely enough."""
-    shape = elided(line)
+    shape = elided(line) or (_bare_modifier(line) if plain.confidence < threshold else None)
     if shape is None or not templates:
         return line, plain
     head, modifier = shape
