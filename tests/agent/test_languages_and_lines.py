@@ -117,3 +117,12 @@ async def test_a_line_naming_only_a_unit_is_the_earlier_product_in_that_form(dat
     assert "- 2 x Coca-Cola Classic 12 oz Can" in reply
     assert "- 3 x Coca-Cola Classic" in reply and "Bottle" in reply
     assert "Water" not in reply
+
+
+async def test_a_short_line_takes_its_product_from_the_question_before(database, demo
+                                                                     ) -> None:
+    """ "2 cs of the white and 1 cs yellow" after asking about a product: both are it."""
+    await chat(database, demo, "Do you carry american cheese? white and yellow?")
+    reply = await chat(database, demo, "ok 2 of the white and 1 yellow")
+    assert "- 2 x American Cheese White 160 Slice" in reply
+    assert "- 1 x American Cheese Yellow 160 Slice" in reply
