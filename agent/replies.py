@@ -125,8 +125,11 @@ def summary_lines(items: list[OrderSessionItem], threshold: Decimal, currency: s
         total += amount or 0
         note = (item.item_metadata or {}).get("quantity_note")
         unsure = Decimal(item.ai_confidence or 0) < threshold
+        # an unsure line quotes the customer's words, so they see what it was read from
+        said = (item.item_metadata or {}).get("text")
+        check = f"{words['check']}: “{said}”" if said else words["check"]
         mark = f" ({words[note.get('kind', 'pack')].format(**note)})" if note else \
-            f" ({words['check']})" if unsure else ""
+            f" ({check})" if unsure else ""
         lines.append(f"- {_qty(item.quantity)} x {item.product_name} - "
                      f"{money(amount, currency)}{mark}")
     return "\n".join(lines), total

@@ -126,3 +126,12 @@ async def test_a_short_line_takes_its_product_from_the_question_before(database,
     reply = await chat(database, demo, "ok 2 of the white and 1 yellow")
     assert "- 2 x American Cheese White 160 Slice" in reply
     assert "- 1 x American Cheese Yellow 160 Slice" in reply
+
+
+async def test_an_unsure_line_quotes_what_the_customer_wrote(database, demo) -> None:
+    """A guess is shown with the customer's own words, so a wrong one is easy to spot."""
+    reply = await chat(database, demo, "2 cs whole milk, 1 cs unicorn cheese")
+    guessed = [ln for ln in reply.splitlines() if "please check" in ln]
+    assert "“1 cs unicorn cheese”" in reply  # quoted, as a guess or as not found
+    assert all("“1 cs unicorn cheese”" in ln for ln in guessed)
+    assert "- 2 x Whole Milk 1 Gallon - $55.00\n" in reply
