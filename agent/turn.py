@@ -221,7 +221,11 @@ class Turn:
         before = item.quantity
         item.quantity = _q(Decimal(item.quantity) + quantity if delta else quantity)
         if item.quantity <= 0:
-            return await self.remove(target)
+            await self.drop(item)
+            return True
+        if (item.item_metadata or {}).get("parts"):
+            # a count said again for the whole line: its wordings no longer hold their own
+            item.item_metadata = {k: v for k, v in item.item_metadata.items() if k != "parts"}
         self.outcome.changed = self.outcome.understood = True
         self._emit(SessionEventType.ITEM_MODIFIED, {
             "item_id": str(item.id), "sku": item.product_code,
