@@ -26,10 +26,18 @@ _QUESTION_RULES: list[tuple[QuestionKind, re.Pattern[str]]] = [
         r"|est[aá]n|vale|valen|sale|salen|es|son|tiene|tienen|me sale)?\s*(?:el |la |los |las )?"
         r"(?P<m>.*?)" + _Q_TAIL + r"$")),
     (QuestionKind.PRICE, _rx(r"^(?:precio|precios) (?:de|del) (?:la |los |las |el )?(?P<m>.+)$")),
+    # Portuguese, French, Italian: "quanto custa a burrata", "combien coûte le brie"
+    (QuestionKind.PRICE, _rx(
+        r"^(?:quanto (?:custa|custam|[eé]|sai|saem|est[aá]|costa|costano|viene|vengono)"
+        r"|combien (?:co[uû]te|co[uû]tent|pour|est|sont)|qual (?:[eé] )?o pre[cç]o d[eoa]s?"
+        r"|quel est le prix d[eu]s?|qual (?:[eè] )?il prezzo d(?:el|ella|ello|ei|egli|elle)?)"
+        r"\s*(?:o |a |os |as |le |la |les |l'|il |lo |i |gli |du |de la |des )?(?P<m>.*?)"
+        + _Q_TAIL + r"$")),
     (QuestionKind.DELIVERY, _rx(
         r"\b(?:deliver|delivers|delivery|deliveries|arrive|arrives|arriving|eta|ship|shipping"
         r"|truck|driver|get here|be here|coming|cutoff|cut-off|cut off|entrega|entregan|entregas"
-        r"|reparto|llega|llegan|llegar[aá]|env[ií]an|cami[oó]n|repartidor)\b")),
+        r"|reparto|llega|llegan|llegar[aá]|env[ií]an|cami[oó]n|repartidor|entregam|chega"
+        r"|livr(?:ez|er|aison|ent)|consegn(?:a|ate|ano)|arriva)\b")),
     (QuestionKind.STOCK, _rx(
         r"^(?:do|does) (?:you|u|y'?all|ya)(?: guys| all)? (?:have|carry|sell|stock|got|get"
         r"|still have)(?: any| some)? (?P<m>.+?)" + _Q_TAIL + r"$")),
@@ -42,14 +50,21 @@ _QUESTION_RULES: list[tuple[QuestionKind, re.Pattern[str]]] = [
     (QuestionKind.STOCK, _rx(
         r"^(?:tienen|tiene|tienes|les queda|te queda|manejan|venden|tendr[aá]n|hay|habr[aá])"
         r"(?: algo de| de)? (?P<m>.+?)" + _Q_TAIL + r"$")),
+    (QuestionKind.STOCK, _rx(
+        r"^(?:(?:(?:voc[eê]s?|o senhor|a senhora) )?(?:t[eê]m|teriam|vendem)"
+        r"|avez-vous|vous avez|est-ce que vous avez|auriez-vous|vous auriez"
+        r"|avete|hai|c'[eè]|ci sono|vendete)"
+        r"(?:\s+(?:o|a|os|as|du|de la|des|de l'|il|la|lo|i|gli|le|del|della|dei|degli|delle"
+        r"|ancora|encore|ainda))*\s+(?P<m>.+?)" + _Q_TAIL + r"$")),
 ]
 # Stock questions without a question word ("any scallops", "hay burrata") need their "?".
 _BARE_STOCK = re.compile(r"(any|got any|you have|u have|you got|have you got|you guys have"
-                         r"|u got|hay|habr[aá])\b", re.I)
+                         r"|u got|hay|habr[aá]|t[eê]m|hai|c'[eè]|ci sono|vous avez)\b", re.I)
 _INTERROGATIVE = re.compile(
     r"^(¿|what|when|where|who|why|how|which|do|does|did|is|are|can|could|will|would|should"
     r"|any|qu[eé]|cu[aá]ndo|d[oó]nde|c[oó]mo|cu[aá]l|qui[eé]n|por qu[eé]|pueden|puedes"
-    r"|tienen|hay)\b",
+    r"|tienen|hay|quando|onde|quanto|qual|quand|o[uù]|combien|quel|quelle|dove|quale|come"
+    r"|perch[eé]|porque|pourquoi)\b",
     re.I,
 )
 # "can i get 2 cs milk?" is an order that happens to end in a question mark.

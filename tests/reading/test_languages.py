@@ -117,3 +117,14 @@ def test_a_bare_corrected_count_sets_the_last_lines_count(text: str) -> None:
     changes = extract(text).changes
     assert [(c.kind, c.target, int(c.quantity)) for c in changes] == [
         (ChangeKind.SET_QUANTITY, None, 3)]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("vocês têm burrata?", "STOCK"), ("Avez-vous de la burrata ?", "STOCK"),
+    ("avete la burrata?", "STOCK"), ("quanto custa a burrata?", "PRICE"),
+    ("combien coûte la burrata ?", "PRICE"), ("quanto costa la burrata?", "PRICE"),
+])
+def test_stock_and_price_questions_in_portuguese_french_italian(text: str, kind: str) -> None:
+    ext = extract(text)
+    assert ext.intent is Intent.QUESTION and str(ext.question_kind) == kind
+    assert ext.question_mention == "burrata" and not ext.items
