@@ -135,3 +135,8 @@ async def test_an_unsure_line_quotes_what_the_customer_wrote(database, demo) -> 
     assert "“1 cs unicorn cheese”" in reply  # quoted, as a guess or as not found
     assert all("“1 cs unicorn cheese”" in ln for ln in guessed)
     assert "- 2 x Whole Milk 1 Gallon - $55.00\n" in reply
+
+
+async def test_a_price_question_in_italian_is_answered_in_italian(database, demo) -> None:
+    reply = await chat(database, demo, "Buongiorno, quanto costa la shredded mozzarella?")
+    assert reply.startswith("Shredded Mozzarella 5 lb Bag: disponibile, $")
