@@ -57,7 +57,8 @@ _TRAIL = re.compile(
     r"|that'?ll be all|eso es todo|es todo|eso ser[ií]a todo|nada m[aá]s|as well|too"
     r"|tambi[eé]n|asap|if possible|if you can|si se puede|(?:for|para|per|pour) (?:delivery )?"
     + _DAYS + r"|(?:to|on|for) (?:my|the|our) order|al pedido|a mi pedido|today|tomorrow"
-    r"|ma[nñ]ana|hoy|🙏|👍|ok|okay|:\)|as usual|like usual|como siempre|instead)[\s.,!?:;)]*$",
+    r"|ma[nñ]ana|hoy|amanh[aã]|hoje|domani|oggi|demain|aujourd'hui"
+    r"|🙏|👍|ok|okay|:\)|as usual|like usual|como siempre|instead)[\s.,!?:;)]*$",
     re.I,
 )
 _CHIT_CHAT = re.compile(r"^(?:(?:oh|ok|okay|yes|yeah|hey|hi|sorry|oops|wait|hmm+|actually"

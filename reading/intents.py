@@ -71,8 +71,12 @@ _INTERROGATIVE = re.compile(
 _REQUEST = re.compile(
     r"^(?:(?:hi|hey|hello|ok|so|also|and|hola|y)[\s,]+)*(?:(?:can|could|may|would|will)\s+"
     r"(?:i|we|you|u|ya)\s+(?:please\s+|pls\s+|also\s+)*(?:get|have|order|send|add|bring|grab"
-    r"|put in)\b|(?:me|nos)\s+(?:puedes|pueden|podr[ií]as|podr[ií]an|mandas|mandan|env[ií]as"
-    r"|traes|agregas)\b)",
+    r"|put in|deliver)\b|(?:me|nos)\s+(?:puedes|pueden|podr[ií]as|podr[ií]an|mandas|mandan"
+    r"|env[ií]as|traes|agregas)\b"
+    # "pourriez-vous nous livrer ...", "podem mandar ...", "potete mandarci ..."
+    r"|(?:pourriez|pouvez)[- ]vous\s+(?:nous\s+|me\s+|m')?(?:livrer|envoyer|mettre|ajouter)"
+    r"|(?:pode|podem|poderia|poderiam)\s+(?:me\s+|nos\s+)?(?:mandar|enviar|entregar)"
+    r"|(?:potete|puoi|potreste|potresti)\s+(?:mandar|inviar|consegnar|portar)\w*)",
     re.I,
 )
 

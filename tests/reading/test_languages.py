@@ -128,3 +128,12 @@ def test_stock_and_price_questions_in_portuguese_french_italian(text: str, kind:
     ext = extract(text)
     assert ext.intent is Intent.QUESTION and str(ext.question_kind) == kind
     assert ext.question_mention == "burrata" and not ext.items
+
+
+@pytest.mark.parametrize("text", [
+    "Pourriez-vous nous livrer 2 caisses de lait ?", "podem entregar 2 caixas de leite amanhã?",
+    "potete mandarci 2 casse di latte?", "can you deliver 2 cases of milk tomorrow?",
+])
+def test_a_request_to_deliver_lines_is_an_order_not_a_delivery_question(text: str) -> None:
+    ext = extract(text)
+    assert ext.intent is Intent.ORDER and len(ext.items) == 1
