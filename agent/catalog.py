@@ -88,7 +88,7 @@ async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[C
 def line_reader(catalog: Catalog, threshold: float
                 ) -> tuple[Callable[[str], float], Callable[[str], str | None]]:
     """The matcher's confidence for a candidate line, and the name of the product it reads
-    (for "culantro y achiote": is "achiote" part of the product just named?); one match
+    (for "sal y pimienta": is "pimienta" part of the product just named?); one match
     per line, cached for the message."""
 
     @lru_cache(maxsize=256)

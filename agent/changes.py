@@ -200,7 +200,7 @@ async def apply_change(turn: Turn, change: Change, match: Match) -> bool:
     if change.kind == ChangeKind.REMOVE:
         return await turn.remove(change.target)
     if change.kind == ChangeKind.KEEP_ONLY:
-        # "just the oatly then": the line those words name stays, every other one goes
+        # "just the rye bread then": the line those words name stays, every other one goes
         kept = turn.find(change.target)
         if kept is None:
             return False

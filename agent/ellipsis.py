@@ -42,7 +42,7 @@ def elided(line: str) -> tuple[str, str] | None:
     return m["head"].strip(), modifier
 
 
-# "2 cs yellow" after asking about the white and the yellow arepa flour: a count, maybe a
+# "2 cs red" after asking about the green and the red curry paste: a count, maybe a
 # unit, then one or two words the catalog cannot place alone
 _BARE_MODIFIER = re.compile(rf"^(?P<head>{_NUM}\s*(?:{QTY_UNITS}\s+)?)(?P<mod>[^\W\d_]+"
                             r"(?:\s+[^\W\d_]+)?)$", re.I)
@@ -114,7 +114,7 @@ FORM_FLOOR = 0.3
 
 async def by_unit(line: str, earlier: list[tuple[str, str, str]], match: Match,
                   plain: MatchResult, threshold: float) -> tuple[str, MatchResult]:
-    """ "1 cs saf red + 4 single pouches": a line naming only a count and a unit means an
+    """ "1 cs dry yeast + 6 loose packets": a line naming only a count and a unit means an
     earlier line's product in that unit, which is another sellable form of it. `earlier`
     holds (line text, product id, sku) of the lines read before, newest first. The line
     stays as it stands unless the matcher surely reads another form of that product."""

@@ -267,8 +267,8 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         score, name = line_reader(turn.catalog, float(turn.threshold))
         ext = extract(msg.content or "", known_names=turn.catalog.known_names,
                       line_score=score, line_name=name, default_lang=lang)
-        # read from the message as written; kept and quoted only without its PII ("Oxtail:
-        # 60 lb" may look like a name to the detector: the matcher still reads "Oxtail")
+        # read from the message as written; kept and quoted only without its PII ("Flank:
+        # 30 lb" may look like a name to the detector: the matcher still reads "Flank")
         written = ext
         ext = scrub_extraction(ext, findings, turn.catalog.vocabulary)
         as_written = {kept: raw for kept, raw in zip(ext.items, written.items, strict=True)

@@ -139,7 +139,7 @@ class Turn:
                 if existing.product_code == item.sku and not (existing.item_metadata or {}
                                                               ).get("quantity_note"):
                     before = existing.quantity
-                    # each wording stays on the line with its count: "without the earl grey"
+                    # each wording stays on the line with its count: "without the chamomile"
                     # takes back only what those words added; the line is as sure as its
                     # least sure wording
                     existing.item_metadata = with_part(existing, text, qty)
@@ -188,7 +188,7 @@ class Turn:
             return None
         if not target:
             return live[-1] if len(live) == 1 else None
-        # the customer's own words first: "the sour orange" is the line they wrote so
+        # the customer's own words first: "the blood orange" is the line they wrote so
         own = [item for item in live if _says(item, target)]
         if len(own) == 1:
             return own[0]

@@ -49,16 +49,16 @@ _FROM_ORDER = (r"(?:\s+(?:from|off|out of|del|de la|de mi|de)\s+(?:the\s+|my\s+|
 _LACK = (r"(?:don'?t|do not|dont|can'?t|cannot|no)\s+(?:have|carry|stock|sell|get|find"
          r"|tienen|tienes|hay|manejan|venden|consiguen)")
 _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
-    # "you don't have guava?", "no tienen guayaba": what the summary showed is not it
+    # "you don't have quince?", "no tienen membrillo": what the summary showed is not it
     (ChangeKind.REMOVE_IF_MISSING, _rx(
         r"^(?:(?:oh|ah|so|hmm+|ok|okay|wait|entonces|ah|oh)[\s,]+)*(?:(?:you|u|y'?all|ya)"
         r"(?: guys)?\s+)?" + _LACK + r"\s+(?:any\s+|de\s+)?{ART}(?P<t>[^\d]+?)[?!.]*$")),
-    # "just the oatly then", "only the limes", "solo las limas entonces"
+    # "just the rye bread then", "only the limes", "solo las limas entonces"
     (ChangeKind.KEEP_ONLY, _rx(
         r"^(?:(?:ok|okay|fine|then|so|bueno|entonces|vale|pues)[\s,]+)*(?:just|only|solo|s[oó]lo"
         r"|nom[aá]s|apenas|seulement|juste|solo|soltanto)\s+{ART}(?P<t>[^\d]+?)"
         r"(?:\s+(?:then|please|pls|entonces|por favor|alors|allora|ent[aã]o))*[?!.]*$")),
-    # "skip the habaneros if you don't have them", "sin el queso si no hay"
+    # "leave out the figs if you don't have any", "sin el queso si no hay"
     (ChangeKind.REMOVE_IF_MISSING, _rx(
         r"^(?:skip|drop|leave out|remove|forget|omit|no|sin|quita|s[aá]came|olvida)\s+{ART}"
         r"(?P<t>[^\d]+?),?\s+(?:if|si)\s+(?:you\s+|u\s+)?(?:" + _LACK +

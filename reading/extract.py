@@ -169,7 +169,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
 
     `line_score`, when given, says how well a candidate line names one catalog product
     (0..1); it decides between readings of run-ons and of "a and b"; `line_name`, the name
-    of the product a line reads as, tells "culantro y achiote" (one name) from two lines.
+    of the product a line reads as, tells "sal y pimienta" (one name) from two lines.
     `default_lang` is the
     conversation's language so far: a message with no sign of its own ("ok", "2 cs") keeps it.
     """
@@ -249,7 +249,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                 continue
             if changes and not items and clause == sentence and n == len(rest) - 1 \
                     and bare_yes(clause):
-                explicit = True  # "just the oatly then. yes": the change, then the answer
+                explicit = True  # "only the rye bread then. yes": the change, then the answer
                 continue
             if previous and previous.kind is ChangeKind.REPLACE and (m := _SAME_COUNT.match(
                     clause)):

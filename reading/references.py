@@ -127,7 +127,7 @@ _PACKAGING = words({k: v for k, v in load("packaging.json").items() if not k.sta
 
 def unit_named(line: str) -> tuple[str, str] | None:
     """(the count as written, the unit words) for a line that names only how many and in
-    what unit or pack ("4 single pouches", "a bunch", "6 each"): it means a product said
+    what unit or pack ("6 loose packets", "a bunch", "6 each"): it means a product said
     before, in that unit; None for a line that names a product."""
     m = re.match(r"^\s*(\S+)\s+(.+)$", line)
     if not m or _number(m[1]) is None:

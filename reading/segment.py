@@ -78,7 +78,7 @@ def rejoin(clauses: list[str], sentence: str, line_score: LineScore,
            line_name: LineName | None = None) -> list[str]:
     """Undo an "a and b" split when the catalog reads "a and b" as one product better, or
     when "b" (no count of its own) only repeats words of the product "a" already names and
-    "a and b" reads as that same product ("sazón culantro y achiote")."""
+    "a and b" reads as that same product ("sal y pimienta")."""
     out: list[str] = []
     for clause in clauses:
         if out and not re.match(r"\d", clause):

@@ -50,10 +50,10 @@ class ChangeKind(StrEnum):
     REPLACE = "REPLACE"
     ADD_LIKE = "ADD_LIKE"
     ADD_FOR = "ADD_FOR"
-    # "skip the habaneros if you don't have them", "you don't have guava?": drop the line
+    # "leave out the figs if you don't have any", "you don't have quince?": drop the line
     # only when it was not read surely (the customer sees we lack it)
     REMOVE_IF_MISSING = "REMOVE_IF_MISSING"
-    # "just the oatly then": every other line goes
+    # "just the rye bread then": every other line goes
     KEEP_ONLY = "KEEP_ONLY"
 
 

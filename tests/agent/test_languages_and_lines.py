@@ -64,7 +64,7 @@ async def test_a_line_not_read_is_asked_about_in_the_customers_language(database
 
 async def test_just_the_one_line_then_yes_ships_only_it(database, demo) -> None:
     await chat(database, demo, "2 cs whole milk, 3 bags shredded mozzarella, 1 cs burrata")
-    reply = await chat(database, demo, "ok just the mozzarella then. yes")
+    reply = await chat(database, demo, "fine, only the mozzarella then. yes")
     assert "confirmed" in reply.lower() and "Whole Milk" not in reply
     assert await _orders(database, demo) == [[("CH-2003", 3.0)]]
 
