@@ -27,7 +27,8 @@ _ADD_VERBS = (r"(?:add|and|also|plus|send|give me|i need|we need|i'?ll need|agre
               r"|m[aá]ndame|y|tambi[eé]n)")
 _SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|drop|adjust"
               r"|correct|cambia|cambiar|c[aá]mbiame|ponle|deja|d[eé]jame|sube|baja"
-              r"|ajusta|modifica)")
+              r"|ajusta|modifica|muda|mude|mudar|coloca|coloque|p[oõ]e|metti|mettete|mets"
+              r"|mettez|passez|passe|modifiez|modifie|aumenta|diminui|diminuisci)")
 _REMOVE_VERBS = (
     r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
     r"|leave out|get rid of|hold off on|hold(?:\s+on)?|no need for"
@@ -98,7 +99,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^(?:add|agrega|a[nñ]ade|suma|s[uú]male)\s+(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+"
         r"(?:to|onto|a)\s+{ART}(?P<t>.+)$")),
     (ChangeKind.SET_QUANTITY, _rx(
-        rf"^{_SET_VERBS}\s+{{ART}}(?P<t>.+?)\s+(?:to|at|=|->|a|en)?\s*(?P<q>{{NUM}})\s*"
+        rf"^{_SET_VERBS}\s+{{ART}}(?P<t>.+?)\s+(?:to|at|=|->|a|en|para|pra|[aà])?\s*"
+        rf"(?P<q>{{NUM}})\s*"
         r"(?P<u>{UNIT})?(?:\s+(?:instead|not\s+{NUM}.*))?$")),
     (ChangeKind.SET_QUANTITY, _rx(
         r"^(?:make|change|update|set|make that|make it)\s+(?:it|that|them|this|those)?\s*"
@@ -122,8 +124,9 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
     (ChangeKind.REPLACE, _rx(
         r"^(?:change|switch|swap|replace|substitute|sub|exchange|cambia|cambiar|c[aá]mbiame"
-        r"|reemplaza|sustituye|cambien)\s+(?:out\s+)?{ART}(?P<t>.+?)\s+(?:to|for|with|into|by"
-        r"|->|→|por|a)\s+{ART}(?P<r>.+)$")),
+        r"|reemplaza|sustituye|cambien|troca|troque|trocar|substitui|sostituisci|remplacez"
+        r"|remplace|changez)\s+(?:out\s+)?{ART}(?P<t>.+?)\s+(?:to|for|with|into|by"
+        r"|->|→|por|a|pelo|pela|con|par|contre)\s+{ART}(?P<r>.+)$")),
     (ChangeKind.REPLACE, _rx(
         r"^(?:instead of|en vez del?|en lugar del?)\s+{ART}(?P<t>.+?)(?:,\s*(?:_V_\s+)?|\s+_V_\s+)"
         r"(?P<r>.+)$".replace("_V_", r"(?:send|give me|do|get|i'?ll take|we'?ll take|mejor|manda"

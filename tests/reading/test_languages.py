@@ -137,3 +137,20 @@ def test_stock_and_price_questions_in_portuguese_french_italian(text: str, kind:
 def test_a_request_to_deliver_lines_is_an_order_not_a_delivery_question(text: str) -> None:
     ext = extract(text)
     assert ext.intent is Intent.ORDER and len(ext.items) == 1
+
+
+@pytest.mark.parametrize("text", ["muda a burrata para 3", "metti la burrata a 3",
+                                  "mettez la burrata à 3"])
+def test_a_new_count_in_portuguese_italian_french(text: str) -> None:
+    changes = extract(text).changes
+    assert [(c.kind, c.target, int(c.quantity)) for c in changes] == [
+        (ChangeKind.SET_QUANTITY, "burrata", 3)]
+
+
+@pytest.mark.parametrize("text", ["troca a burrata pela ricotta",
+                                  "cambia la burrata con la ricotta",
+                                  "remplacez la burrata par la ricotta"])
+def test_a_swap_in_portuguese_italian_french(text: str) -> None:
+    changes = extract(text).changes
+    assert [(c.kind, c.target, c.replacement) for c in changes] == [
+        (ChangeKind.REPLACE, "burrata", "ricotta")]
