@@ -36,7 +36,7 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
 )
-from reading.references import accessory_line, like_line
+from reading.references import accessory_line, like_line, same_count_line
 from reading.segment import LineName, LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
@@ -140,11 +140,13 @@ _PRICE_REQUEST = re.compile(
     re.I)
 # "quote and hold the following": reserve it, the lines stand
 _HOLD = re.compile(r"\b(?:hold|reserve|set aside|put aside|ap[aá]rtame|reserva)\b", re.I)
-_ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE})
+_ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE, ChangeKind.SAME_COUNT})
 
 
 def _within_message(change: Change, items: list[str]) -> str | None:
     """An accessory or look-alike of a line of this same message, as an order line."""
+    if change.kind is ChangeKind.SAME_COUNT and items and change.said:
+        return same_count_line(change.said, items[-1])
     if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
         return like_line(change.said, items[-1], change.quantity, change.unit)
     if change.kind is not ChangeKind.ADD_FOR or not change.replacement or not items:

@@ -46,6 +46,12 @@ _SAME_RULES = [
 ]
 
 
+# "and the same of the rye", "same amount for sourdough", "lo mismo de pan de centeno"
+_SAME_COUNT = _rx(
+    r"^(?:and\s+|y\s+|e\s+|et\s+)?(?:the\s+)?(?:same|lo mismo|la misma cantidad|igual"
+    r"|o mesmo|la stessa|lo stesso|la m[eê]me chose)\s+(?:amount\s+|quantity\s+|number\s+"
+    r"|count\s+)?(?:of|for|de|da|do|di|del|pour)\s+{ART}(?P<said>[^\W\d][^\d]*?)"
+    r"(?:\s+(?:too|also|as well|tambi[eé]n|please|pls))*$")
 _ROMANCE_LINKS = {"de", "del", "para", "con", "la", "el", "los", "las"}
 
 
@@ -59,6 +65,8 @@ def _quantity(m: re.Match[str]) -> tuple[Decimal | None, str | None]:
 def read_reference(clause: str) -> Change | None:
     """The ADD_FOR or ADD_LIKE change a clause asks for, or None."""
     text = clause.strip(" .!")
+    if m := _SAME_COUNT.match(text):
+        return Change(ChangeKind.SAME_COUNT, None, None, None, None, m["said"].strip())
     for rule in _ACCESSORY_RULES:
         if (m := rule.match(text)) and not _NOT_ACCESSORY.search(m.groupdict().get("ref") or "") \
                 and len(m["acc"].split()) <= 4 and not _TALK.search(m["acc"]):
@@ -83,6 +91,12 @@ def read_reference(clause: str) -> Change | None:
             return Change(ChangeKind.ADD_LIKE, None, parsed.quantity, parsed.unit, None,
                           size[0])
     return None
+
+
+def same_count_line(said: str, target_line: str) -> str:
+    """ "the same of rye" after "3 cs sourdough" -> "3 cs rye": the earlier line's count."""
+    counted, _ = _head(target_line)
+    return f"{counted} {said}".strip()
 
 
 def _head(line: str) -> tuple[str, str]:

@@ -55,6 +55,8 @@ class ChangeKind(StrEnum):
     REMOVE_IF_MISSING = "REMOVE_IF_MISSING"
     # "just the rye bread then": every other line goes
     KEEP_ONLY = "KEEP_ONLY"
+    # "and the same of the rye": a new line, `said`, counted like the last one
+    SAME_COUNT = "SAME_COUNT"
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,3 +140,9 @@ async def test_an_unsure_line_quotes_what_the_customer_wrote(database, demo) -> 
 async def test_a_price_question_in_italian_is_answered_in_italian(database, demo) -> None:
     reply = await chat(database, demo, "Buongiorno, quanto costa la shredded mozzarella?")
     assert reply.startswith("Shredded Mozzarella 5 lb Bag: disponibile, $")
+
+
+async def test_the_same_of_another_product_takes_the_last_lines_count(database, demo) -> None:
+    await chat(database, demo, "3 cs whole milk")
+    reply = await chat(database, demo, "and the same of the shredded mozzarella")
+    assert "- 3 x Whole Milk 1 Gallon" in reply and "- 3 x Shredded Mozzarella 5 lb Bag" in reply
