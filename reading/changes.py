@@ -122,6 +122,10 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.SET_QUANTITY, _rx(
         r"^(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?{ART}(?P<t>.+?)\s+(?:instead of|not"
         r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
+    # "tilapia 3 instead of 2", "milk 4 not 3"
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^{ART}(?P<t>[^\W\d][^\d]*?)\s+(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:instead of|not"
+        r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
     (ChangeKind.REPLACE, _rx(
         r"^(?:change|switch|swap|replace|substitute|sub|exchange|cambia|cambiar|c[aá]mbiame"
         r"|reemplaza|sustituye|cambien|troca|troque|trocar|substitui|sostituisci|remplacez"
@@ -143,6 +147,10 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REMOVE, _rx(
         r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
         r"|not anymore|no more|off the order|ya no|no)$")),
+    # "tilapia - remove", "salmon: 0", "feta x0": the line, then what to do with it
+    (ChangeKind.REMOVE, _rx(
+        r"^{ART}(?P<t>[^\W\d][^\d:]*?)\s*(?:[-:=–]\s*|\s+|x\s*)(?:remove|delete|cancel|drop"
+        r"|none|zero|0|quitar|quita|eliminar|nada)$")),
 ]
 # "coke with no ice" and "tacos sin cebolla" describe one line; they swap nothing.
 _DESCRIBES = re.compile(r"\b(?:with|without|con|sin|w/o|no)\b", re.I)

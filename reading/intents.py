@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from reading.changes import _change
 from reading.fillers import _strip_trailing
 from reading.grammar import _IT, _rx
 from reading.lexicon import fold, load, patterns, words
@@ -81,11 +82,19 @@ _REQUEST = re.compile(
 )
 
 
+# "can you remove the tilapia?": a change asked politely, when the rest reads as one
+_CHANGE_REQUEST = re.compile(r"^(?:(?:ok|so|and|also)[\s,]+)*(?:can|could|would|will)\s+"
+                             r"(?:you|u|ya)\s+(?:please\s+|pls\s+|also\s+)*(?P<rest>.+)$", re.I)
+
+
 def _question(sentence: str) -> tuple[QuestionKind, str | None] | None:
     """The kind and product mention of a question, or None when the sentence asks nothing."""
     s = sentence.strip().lstrip("¿").strip()
     asks = sentence.rstrip().endswith("?") or sentence.lstrip().startswith("¿")
     if _REQUEST.match(s):
+        return None
+    if (m := _CHANGE_REQUEST.match(s)) and (_change(m["rest"].rstrip("?!. "), None) or (
+            _whole_message(m["rest"]) or (None,))[0] is Intent.CANCEL):
         return None
     body = s.rstrip("?!. ")
     for kind, rule in _QUESTION_RULES:

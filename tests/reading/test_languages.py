@@ -154,3 +154,20 @@ def test_a_swap_in_portuguese_italian_french(text: str) -> None:
     changes = extract(text).changes
     assert [(c.kind, c.target, c.replacement) for c in changes] == [
         (ChangeKind.REPLACE, "burrata", "ricotta")]
+
+
+@pytest.mark.parametrize(("text", "kind", "target"), [
+    ("can you remove the figs?", ChangeKind.REMOVE, "figs"),
+    ("could you change the rye to 3?", ChangeKind.SET_QUANTITY, "rye"),
+    ("figs - remove", ChangeKind.REMOVE, "figs"),
+    ("figs: 0", ChangeKind.REMOVE, "figs"),
+    ("figs 3 instead of 2", ChangeKind.SET_QUANTITY, "figs"),
+])
+def test_a_change_asked_politely_or_in_list_shape_is_a_change(text: str, kind: ChangeKind,
+                                                            target: str) -> None:
+    changes = extract(text).changes
+    assert [(c.kind, c.target) for c in changes] == [(kind, target)]
+
+
+def test_asking_to_cancel_the_order_cancels() -> None:
+    assert extract("can you cancel my order?").intent is Intent.CANCEL
