@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from db.models import Distributor, Product, ProductCategory, ProductVariant
 from matching.catalog import CatalogItem, variant_display_name
 from matching.index import CatalogIndex, build_index
 from matching.resolve import match_line
+from reading.lexicon import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +30,19 @@ class Catalog:
     known_names: frozenset[str]
     # each product by its id, so a variant finds the product it varies
     products: dict[str, CatalogItem] = field(default_factory=dict)
+    # every word of the catalog's names, so a product word is never taken for a person's
+    # name in an order line ("Burrata: 2 cases")
+    vocabulary: frozenset[str] = frozenset()
 
     def parent(self, item: CatalogItem | None) -> CatalogItem | None:
         """The product a variant belongs to (None for a product itself)."""
         return self.products.get(item.product_id) if item and item.is_variant else None
+
+
+def vocabulary(items: list[CatalogItem]) -> frozenset[str]:
+    """The folded words (three letters or more) of every name, alias, brand and variant."""
+    texts = (t for i in items for t in (i.name, i.brand, i.variant_name, *i.aliases) if t)
+    return frozenset(fold(w) for t in texts for w in re.findall(r"[^\W\d_]{3,}", t))
 
 
 def _compound_names(items: list[CatalogItem]) -> frozenset[str]:
@@ -75,15 +86,18 @@ async def load_items(session: AsyncSession, distributor_id: uuid.UUID) -> list[C
     return items
 
 
-def line_scorer(catalog: Catalog, threshold: float) -> Callable[[str], float]:
-    """How well one candidate line names one catalog product (the matcher's confidence),
-    for reading to choose between splits of a run-on; cached for the message."""
+def line_reader(catalog: Catalog, threshold: float
+                ) -> tuple[Callable[[str], float], Callable[[str], str | None]]:
+    """The matcher's confidence for a candidate line, and the name of the product it reads
+    (for "sal y pimienta": is "pimienta" part of the product just named?); one match
+    per line, cached for the message."""
 
     @lru_cache(maxsize=256)
-    def score(line: str) -> float:
-        return match_line(catalog.index, line, threshold=threshold).confidence
+    def read(line: str) -> tuple[float, str | None]:
+        result = match_line(catalog.index, line, threshold=threshold)
+        return result.confidence, result.item.name if result.item else None
 
-    return score
+    return (lambda line: read(line)[0]), (lambda line: read(line)[1])
 
 
 class CatalogCache:
@@ -105,6 +119,7 @@ class CatalogCache:
         index = await asyncio.to_thread(build_index, items)
         catalog = Catalog(version=version, index=index,
                           by_sku={i.sku: i for i in items}, known_names=_compound_names(items),
-                          products={i.product_id: i for i in items if not i.is_variant})
+                          products={i.product_id: i for i in items if not i.is_variant},
+                          vocabulary=vocabulary(items))
         self._cache[distributor_id] = catalog
         return catalog

@@ -19,13 +19,13 @@ from db.models import OrderSessionItem
 from matching.catalog import CatalogItem
 from matching.resolve import MatchResult
 from reading.changes import complete_replacement
-from reading.references import accessory_line, like_line
+from reading.references import accessory_line, like_line, same_count_line
 from reading.types import Change, ChangeKind
 
 Match = Callable[[str], Awaitable[MatchResult]]
 # kinds that add a new line modelled on an earlier one: applied after the message's items,
 # so "2 cs cups ... lids for those" finds the cups
-ADDING = frozenset({ChangeKind.ADD_LIKE, ChangeKind.ADD_FOR})
+ADDING = frozenset({ChangeKind.ADD_LIKE, ChangeKind.ADD_FOR, ChangeKind.SAME_COUNT})
 FIT_CANDIDATES = 5
 # a size, or a range of sizes, an accessory is made for: "16oz", "12-24oz", "9x9", "98mm"
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*(oz|in|mm|\")(?![a-z])", re.I)
@@ -210,6 +210,22 @@ async def apply_change(turn: Turn, change: Change, match: Match) -> bool:
     """Apply one change to the session; False when the line it names is not there."""
     if change.kind == ChangeKind.REMOVE:
         return await turn.remove(change.target)
+    if change.kind == ChangeKind.KEEP_ONLY:
+        # "just the rye bread then": the line those words name stays, every other one goes
+        kept = turn.find(change.target)
+        if kept is None:
+            return False
+        for item in [i for i in turn.live_items if i is not kept]:
+            await turn.drop(item)
+        return True
+    if change.kind == ChangeKind.REMOVE_IF_MISSING:
+        # "skip X if you don't have it": a line read surely is in stock and stays; one we
+        # could not read, or only guessed at, is what they mean we lack
+        item = turn.find(change.target)
+        if item is not None and (item.product_id is None
+                                 or Decimal(item.ai_confidence or 0) < turn.threshold):
+            return await turn.remove(change.target)
+        return True
     if change.kind in (ChangeKind.SET_QUANTITY, ChangeKind.ADD_MORE):
         ok = False
         if change.quantity is not None:
@@ -226,4 +242,12 @@ async def apply_change(turn: Turn, change: Change, match: Match) -> bool:
         return await _add_for(turn, change, match)
     if change.kind == ChangeKind.ADD_LIKE:
         return await _add_like(turn, change, match)
+    if change.kind == ChangeKind.SAME_COUNT:
+        # "and the same of the rye": the last line's count, another product
+        target = (last_lines(turn) or [None])[-1]
+        if target is None or not change.said:
+            return False
+        line = same_count_line(change.said, text_of(target))
+        await _add_line(turn, line, await match(line))
+        return True
     return False

@@ -15,6 +15,8 @@ import re
 from collections.abc import Awaitable, Callable
 
 from matching.resolve import MatchResult
+from reading.references import unit_named
+from reading.text import QTY_UNITS
 
 Match = Callable[[str], Awaitable[MatchResult]]
 MAX_MODIFIER_WORDS = 3
@@ -38,6 +40,20 @@ def elided(line: str) -> tuple[str, str] | None:
     if not modifier or len(modifier.split()) > MAX_MODIFIER_WORDS:
         return None
     return m["head"].strip(), modifier
+
+
+# "2 cs red" after asking about the green and the red curry paste: a count, maybe a
+# unit, then one or two words the catalog cannot place alone
+_BARE_MODIFIER = re.compile(rf"^(?P<head>{_NUM}\s*(?:{QTY_UNITS}\s+)?)(?P<mod>[^\W\d_]+"
+                            r"(?:\s+[^\W\d_]+)?)$", re.I)
+
+
+def _bare_modifier(line: str) -> tuple[str, str] | None:
+    """(the count as written, the modifier) for a short line the matcher is unsure of: it
+    may name only what differs from an earlier line, like an elided one; the catalog
+    decides, as for those (the rewrite must read surely and better)."""
+    m = _BARE_MODIFIER.match(line.strip())
+    return (m["head"].strip(), m["mod"].strip()) if m else None
 
 
 def _body(template: str) -> str:
@@ -70,7 +86,7 @@ async def complete(line: str, templates: list[str], match: Match, plain: MatchRe
                    threshold: float) -> tuple[str, MatchResult]:
     """The line with its elided product filled in from the template the catalog reads best;
     the line as it stands when none reads better and surely enough."""
-    shape = elided(line)
+    shape = elided(line) or (_bare_modifier(line) if plain.confidence < threshold else None)
     if shape is None or not templates:
         return line, plain
     head, modifier = shape
@@ -90,3 +106,33 @@ async def complete(line: str, templates: list[str], match: Match, plain: MatchRe
                 continue
             best = (candidate, result)
     return best
+
+
+# below this the matcher's reading of "the earlier product, in this unit" is no evidence
+FORM_FLOOR = 0.3
+
+
+async def by_unit(line: str, earlier: list[tuple[str, str, str]], match: Match,
+                  plain: MatchResult, threshold: float) -> tuple[str, MatchResult]:
+    """ "1 cs dry yeast + 6 loose packets": a line naming only a count and a unit means an
+    earlier line's product in that unit, which is another sellable form of it. `earlier`
+    holds (line text, product id, sku) of the lines read before, newest first. The line
+    stays as it stands unless the matcher surely reads another form of that product."""
+    shape = unit_named(line)
+    if shape is None or (plain.item is not None and plain.confidence >= threshold):
+        return line, plain
+    head, unit = shape
+    for template, product_id, sku in earlier:
+        body = _body(template)
+        best: tuple[str, MatchResult] | None = None
+        for candidate in (f"{head} {body} {unit}", f"{head} {unit} {body}"):
+            result = await match(candidate)
+            # another form of the same product, never the very line it points at; the
+            # earlier line is the evidence, so a weaker reading is shown (to be checked)
+            if result.item is not None and result.confidence >= FORM_FLOOR \
+                    and result.item.product_id == product_id and result.item.sku != sku \
+                    and (best is None or result.confidence > best[1].confidence):
+                best = (candidate, result)
+        if best is not None:
+            return best
+    return line, plain

@@ -21,10 +21,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import replies
-from agent.catalog import line_scorer
+from agent.catalog import line_reader
 from agent.changes import ADDING, apply_change, text_of
 from agent.context import AgentContext
-from agent.ellipsis import RECENT_LINES, complete
+from agent.ellipsis import RECENT_LINES, by_unit, complete
 from agent.packs import selling_quantity
 from agent.turn import Outcome, Turn
 from agent.understand import AILog, LineMatcher, llm_reading, rules_unsure
@@ -46,7 +46,7 @@ from matching.parse import parse_line
 from matching.resolve import match_line
 from matching.units import fmt_number
 from reading.extract import extract
-from reading.types import ChangeKind, Extraction, Intent, QuestionKind
+from reading.types import Change, ChangeKind, Extraction, Intent, QuestionKind
 
 AGENT_VERSION = "rules-1"
 
@@ -78,6 +78,17 @@ async def _load_turn(db: AsyncSession, conv: Conversation, ctx: AgentContext) ->
                 auto_close_minutes=dist.auto_close_timeout_minutes)
 
 
+def _what_changed(change: Change) -> str | None:
+    """The words a change was said in, to ask which line they meant."""
+    if change.target:
+        return change.target
+    if change.quantity is not None and change.kind in (ChangeKind.SET_QUANTITY,
+                                                       ChangeKind.ADD_MORE):
+        more = " more" if change.kind is ChangeKind.ADD_MORE else ""
+        return f"{fmt_number(change.quantity)}{more}{' ' + change.unit if change.unit else ''}"
+    return None
+
+
 async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
                  match: LineMatcher, asked: str | None = None) -> None:
     """Apply one message's extraction to the session."""
@@ -86,8 +97,9 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         await turn.hand_off(str(ext.handoff_reason or "requested"))
     later = [c for c in ext.changes if c.kind in ADDING]
     for change in [c for c in ext.changes if c.kind not in ADDING]:
-        if not await apply_change(turn, change, match) and change.target:
-            turn.outcome.unknown_targets.append(change.target)
+        if not await apply_change(turn, change, match) and (said := _what_changed(change)):
+            # "no wait, 3" with several lines: which one? asked, never guessed or dropped
+            turn.outcome.unknown_targets.append(said)
     recent = [text_of(i) for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
     for n, line in enumerate(ext.items):
         result = await match(line)
@@ -95,6 +107,9 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         # line's, this line names what differs
         templates = [*reversed(ext.items[:n]), *recent, *([asked] if asked else [])]
         line, result = await complete(line, templates, match, result, float(turn.threshold))
+        earlier = [(text_of(i), str(i.product_id), i.product_code or "")
+                   for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
+        line, result = await by_unit(line, earlier, match, result, float(turn.threshold))
         sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
         await turn.add(line, result, sold.quantity, note=sold.note)
     for change in later:  # "lids for those": after the lines they point at
@@ -174,12 +189,14 @@ async def _answer(turn: Turn, ext: Extraction, currency: str) -> None:
     lang = str(ext.language)
     if ext.question_kind in (QuestionKind.STOCK, QuestionKind.PRICE) and ext.question_mention:
         # "pumpkin puree in yet", "the Plugra butter sheet case": trailing words may be the
-        # question's, not the product's; the reading the catalog is surest of answers
+        # question's, not the product's; the longest reading the catalog is sure of answers
+        # (a shorter one may be sure of a sibling: "shredded" alone is another cheese)
         words = ext.question_mention.split()
-        result = max((match_line(turn.catalog.index, " ".join(words[:n]),
-                                 threshold=float(turn.threshold))
-                      for n in range(len(words), max(0, len(words) - 3), -1)),
-                     key=lambda r: r.confidence)
+        readings = [match_line(turn.catalog.index, " ".join(words[:n]),
+                               threshold=float(turn.threshold))
+                    for n in range(len(words), max(0, len(words) - 3), -1)]
+        result = next((r for r in readings if r.item is not None
+                       and r.confidence >= float(turn.threshold)), readings[0])
         if result.item is not None and result.confidence >= float(turn.threshold):
             turn.outcome.answers.append(replies.product_info(result.item, currency, lang))
             turn.outcome.understood = True
@@ -259,10 +276,15 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
         cards_masked = cards_masked or bool(masked_cards)
         findings = await record_findings(db, ctx.keyring, conv.distributor_id, msg.id,
                                          msg.content or "", masked_cards)
+        score, name = line_reader(turn.catalog, float(turn.threshold))
         ext = extract(msg.content or "", known_names=turn.catalog.known_names,
-                      line_score=line_scorer(turn.catalog, float(turn.threshold)))
-        # read from the message as written; kept and quoted only without its PII
-        ext = scrub_extraction(ext, findings)
+                      line_score=score, line_name=name, default_lang=lang)
+        # read from the message as written; kept and quoted only without its PII ("Flank:
+        # 30 lb" may look like a name to the detector: the matcher still reads "Flank")
+        written = ext
+        ext = scrub_extraction(ext, findings, turn.catalog.vocabulary)
+        as_written = {kept: raw for kept, raw in zip(ext.items, written.items, strict=True)
+                      if kept != raw}
         ext = _answer_to_question(ext, asked)
         if llm is not None and not was_handed_off and rules_unsure(ext):
             ext = await llm_reading(llm, ai, ext)
@@ -270,7 +292,7 @@ async def process_conversation(db: AsyncSession, conversation_id: uuid.UUID,
                                                           else asked)
         if ext.text:
             lang = str(ext.language)
-        match = LineMatcher(turn, ai, llm)
+        match = LineMatcher(turn, ai, llm, as_written=as_written)
         if not was_handed_off:
             await _apply(turn, ext, msg.content, dist.currency, match,
                          asked=ext.question_mention or context)

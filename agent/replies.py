@@ -35,6 +35,36 @@ WORDS = {
            "pack": "pediste {asked}; se vende por {selling_unit} de {per_unit} {unit}: "
                    "¿cuántos quieres?",
            "large": "{asked} es mucho más de lo habitual en un pedido: ¿es correcto?"},
+    "pt": {"check": "por favor confira", "not_found": "Não encontrado no catálogo",
+           "in_stock": "disponível", "out_of_stock": "esgotado no momento",
+           "review": " Nossa equipe vai revisar as linhas marcadas.",
+           "did_you_mean": "você quis dizer {options}?", "or": "ou",
+           "unknown_target": "Não entendi a qual linha você se referia",
+           "left_out_ask": " (nossa equipe vai verificar o que não encontrei)",
+           "left_out_done": "\nNão está no catálogo, nossa equipe vai verificar: {lines}.",
+           "pack": "você pediu {asked}; é vendido por {selling_unit} de {per_unit} {unit}: "
+                   "quantos você quer?",
+           "large": "{asked} é muito mais do que um pedido costuma ter: está certo?"},
+    "fr": {"check": "à vérifier", "not_found": "Introuvable dans notre catalogue",
+           "in_stock": "en stock", "out_of_stock": "en rupture pour le moment",
+           "review": " Notre équipe vérifiera les lignes marquées.",
+           "did_you_mean": "vouliez-vous dire {options} ?", "or": "ou",
+           "unknown_target": "Je n'ai pas compris de quelle ligne vous parliez",
+           "left_out_ask": " (notre équipe vérifiera ce que je n'ai pas trouvé)",
+           "left_out_done": "\nIntrouvable dans le catalogue, notre équipe vérifiera : {lines}.",
+           "pack": "vous avez demandé {asked} ; c'est vendu par {selling_unit} de {per_unit} "
+                   "{unit} : combien en voulez-vous ?",
+           "large": "{asked}, c'est bien plus qu'une commande habituelle : est-ce correct ?"},
+    "it": {"check": "da verificare", "not_found": "Non trovato nel catalogo",
+           "in_stock": "disponibile", "out_of_stock": "esaurito al momento",
+           "review": " Il nostro team controllerà le righe segnate.",
+           "did_you_mean": "intendevi {options}?", "or": "o",
+           "unknown_target": "Non ho capito a quale riga ti riferivi",
+           "left_out_ask": " (il nostro team controllerà quello che non ho trovato)",
+           "left_out_done": "\nNon è nel catalogo, il nostro team controllerà: {lines}.",
+           "pack": "hai chiesto {asked}; si vende a {selling_unit} da {per_unit} {unit}: "
+                   "quanti ne vuoi?",
+           "large": "{asked} è molto più di quanto preveda di solito un ordine: è corretto?"},
 }
 # what the code fills into each reply template: tests/agent/test_replies.py holds every
 # template's variables to this, so a template and its caller cannot drift apart
@@ -52,8 +82,9 @@ MAX_OPTIONS = 3
 
 
 def language(lang: str | None) -> str:
-    """The reply language: Spanish or English (the default)."""
-    return "es" if (lang or "").lower().startswith("es") else "en"
+    """The reply language: the customer's when we have its fixed phrases, else English."""
+    code = (lang or "").lower()[:2]
+    return code if code in WORDS else "en"
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -94,8 +125,11 @@ def summary_lines(items: list[OrderSessionItem], threshold: Decimal, currency: s
         total += amount or 0
         note = (item.item_metadata or {}).get("quantity_note")
         unsure = Decimal(item.ai_confidence or 0) < threshold
+        # an unsure line quotes the customer's words, so they see what it was read from
+        said = (item.item_metadata or {}).get("text")
+        check = f"{words['check']}: “{said}”" if said else words["check"]
         mark = f" ({words[note.get('kind', 'pack')].format(**note)})" if note else \
-            f" ({words['check']})" if unsure else ""
+            f" ({check})" if unsure else ""
         lines.append(f"- {_qty(item.quantity)} x {item.product_name} - "
                      f"{money(amount, currency)}{mark}")
     return "\n".join(lines), total

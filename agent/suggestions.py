@@ -179,7 +179,8 @@ def summary(lines: list[Line], catalog: Catalog, currency: str, lang: str, *,
 def build(text: str, lines: list[Line], catalog: Catalog, threshold: float, currency: str,
           lang: str, *, confirmed: bool = False) -> list[Suggestion]:
     """Up to three grounded replies: answer, clarifying question, summary (or a holding reply)."""
-    lang = language(lang)
+    # staff drafts exist in English and Spanish; another language drafts in English
+    lang = language(lang) if language(lang) in EXTRA else "en"
     found = [answer(text, catalog, threshold, currency, lang),
              None if confirmed else clarify(lines, catalog, threshold, currency, lang),
              summary(lines, catalog, currency, lang, confirmed=confirmed)]

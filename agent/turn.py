@@ -8,6 +8,7 @@ back is decided afterwards from what changed (see `agent/replies.py`).
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -138,7 +139,13 @@ class Turn:
                 if existing.product_code == item.sku and not (existing.item_metadata or {}
                                                               ).get("quantity_note"):
                     before = existing.quantity
+                    # each wording stays on the line with its count: "without the chamomile"
+                    # takes back only what those words added; the line is as sure as its
+                    # least sure wording
+                    existing.item_metadata = with_part(existing, text, qty)
                     existing.quantity = _q(Decimal(existing.quantity) + qty)
+                    existing.ai_confidence = Decimal(str(round(min(
+                        float(existing.ai_confidence or 0), match.confidence), 4)))
                     self._emit(SessionEventType.ITEM_MODIFIED, {
                         "item_id": str(existing.id), "sku": item.sku,
                         "quantity": [str(before), str(existing.quantity)]})
@@ -181,7 +188,11 @@ class Turn:
             return None
         if not target:
             return live[-1] if len(live) == 1 else None
-        # first what the catalog says the words mean: "the everything bagels" is one sku
+        # the customer's own words first: "the blood orange" is the line they wrote so
+        own = [item for item in live if _says(item, target)]
+        if len(own) == 1:
+            return own[0]
+        # then what the catalog says the words mean: "the everything bagels" is one sku
         result = match_line(self.catalog.index, target, threshold=float(self.threshold))
         for cand in [result.item, *(alt for alt, _ in result.alternatives[:3])]:
             for item in live if cand is not None else ():
@@ -190,7 +201,7 @@ class Turn:
         # then the words against each line; ties go to the closer whole string
         best, best_key = None, (0.0, 0.0)
         for item in live:
-            names = [item.product_name, (item.item_metadata or {}).get("text", "")]
+            names = [item.product_name, *wordings(item)]
             cat = self.catalog.by_sku.get(item.product_code or "")
             if cat is not None:
                 names += list(cat.aliases)
@@ -210,7 +221,11 @@ class Turn:
         before = item.quantity
         item.quantity = _q(Decimal(item.quantity) + quantity if delta else quantity)
         if item.quantity <= 0:
-            return await self.remove(target)
+            await self.drop(item)
+            return True
+        if (item.item_metadata or {}).get("parts"):
+            # a count said again for the whole line: its wordings no longer hold their own
+            item.item_metadata = {k: v for k, v in item.item_metadata.items() if k != "parts"}
         self.outcome.changed = self.outcome.understood = True
         self._emit(SessionEventType.ITEM_MODIFIED, {
             "item_id": str(item.id), "sku": item.product_code,
@@ -218,17 +233,35 @@ class Turn:
         return True
 
     async def remove(self, target: str | None) -> bool:
-        """Remove the item `target` names; False if none does."""
+        """Remove the item `target` names; False if none does. On a line several wordings
+        added to, words that name one of them take back only its count."""
         item = self.find(target)
         if item is None:
             return False
+        part = named_part(item, target)
+        await self.collecting()
+        if part is not None:
+            before = item.quantity
+            item.quantity = _q(Decimal(item.quantity) - Decimal(part["quantity"]))
+            if item.quantity > 0:
+                parts = [p for p in item.item_metadata["parts"] if p is not part]
+                item.item_metadata = {**item.item_metadata, "parts": parts}
+                self.outcome.changed = self.outcome.understood = True
+                self._emit(SessionEventType.ITEM_MODIFIED, {
+                    "item_id": str(item.id), "sku": item.product_code,
+                    "quantity": [str(before), str(item.quantity)]})
+                return True
+        await self.drop(item)
+        return True
+
+    async def drop(self, item: OrderSessionItem) -> None:
+        """Take one line out of the order."""
         await self.collecting()
         item.status = ItemStatus.REMOVED
         item.removed_at = self.now
         self.outcome.changed = self.outcome.understood = True
         self._emit(SessionEventType.ITEM_REMOVED, {"item_id": str(item.id),
                                                    "sku": item.product_code})
-        return True
 
     async def replace(self, target: str | None, text: str, match: MatchResult) -> bool:
         """Swap the product of the item `target` names for `match`, keeping its quantity."""
@@ -321,6 +354,47 @@ class Turn:
         self._emit(SessionEventType.HANDOFF_STARTED, {"reason": reason})
         self.outcome.handoff_reason = reason
         self.outcome.understood = True
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _says(item: OrderSessionItem, target: str) -> bool:
+    """Every word of `target` (of three letters or more) is in one wording of the line."""
+    words = {w.lower() for w in _WORD.findall(target)}
+    return bool(words) and any(words <= {w.lower() for w in _WORD.findall(text)}
+                               for text in wordings(item))
+
+
+def wordings(item: OrderSessionItem) -> list[str]:
+    """Every way the customer named this line: its first wording and any merged into it."""
+    meta = item.item_metadata or {}
+    texts = [meta.get("text") or "", *(p["text"] for p in meta.get("parts", []))]
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def with_part(item: OrderSessionItem, text: str, quantity: Decimal) -> dict:
+    """The line's metadata with one more wording (and its count) merged into it."""
+    meta = item.item_metadata or {}
+    parts = meta.get("parts") or [{"text": meta.get("text") or item.product_name,
+                                   "quantity": str(item.quantity)}]
+    # the first part keeps the line's count before this merge
+    return {**meta, "parts": [*parts, {"text": text, "quantity": str(quantity)}]}
+
+
+# a wording is told apart from the line's others only by a clear margin of similarity
+_PART_MARGIN = 15
+
+
+def named_part(item: OrderSessionItem, target: str | None) -> dict | None:
+    """The one merged wording `target` names, when it names one and not the others."""
+    parts = (item.item_metadata or {}).get("parts") or []
+    if not target or len(parts) < 2:
+        return None
+    scored = sorted(((fuzz.token_set_ratio(target, p["text"], processor=utils.default_process),
+                      n) for n, p in enumerate(parts)), reverse=True)
+    (best, n), (second, _) = scored[0], scored[1]
+    return parts[n] if best >= 60 and best - second >= _PART_MARGIN else None
 
 
 def match_metadata(text: str, match: MatchResult, *, found: bool = True) -> dict:

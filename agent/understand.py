@@ -32,8 +32,12 @@ class LineMatcher:
     ai: AILog
     llm: AgentLLM | None
     matched: list[dict] = field(default_factory=list)
+    # scrubbed line -> the line as written: the matcher reads the words the customer wrote
+    # (in process, nothing leaves), what is kept and logged is the scrubbed line
+    as_written: dict[str, str] = field(default_factory=dict)
 
     async def __call__(self, line: str) -> MatchResult:
+        kept, line = line, self.as_written.get(line, line)
         index, threshold = self.turn.catalog.index, float(self.turn.threshold)
         # a line with PII in it is never sent to the model: fuzzy only
         if self.llm is not None and redact(line) == line:
@@ -41,9 +45,9 @@ class LineMatcher:
         else:
             result = match_line(index, line, threshold=threshold)
         if result.llm_call is not None:
-            self.ai.llm_call(AgentType.PRODUCT_MATCHING, result.llm_call, line,
+            self.ai.llm_call(AgentType.PRODUCT_MATCHING, result.llm_call, kept,
                              used=result.method == AI_MATCH)
-        self.matched.append({"text": line, "sku": result.item.sku if result.item else None,
+        self.matched.append({"text": kept, "sku": result.item.sku if result.item else None,
                              "confidence": round(result.confidence, 4),
                              "method": result.method})
         return result

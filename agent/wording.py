@@ -13,8 +13,9 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from privacy.findings import Finding
+from privacy.findings import Finding, PIIType
 from privacy.redact import redact
+from reading.lexicon import fold
 from reading.types import Change, Extraction
 
 # only a line with a run of digits or an "@" is worth the detector's time: the values
@@ -41,11 +42,21 @@ def _change(change: Change, findings: Sequence[Finding]) -> Change:
                                said=scrub(change.said, findings))
 
 
-def scrub_extraction(ext: Extraction, findings: Sequence[Finding]) -> Extraction:
-    """The extraction with every text field the agent may store or quote scrubbed."""
+def _names_a_product(finding: Finding, vocabulary: frozenset[str]) -> bool:
+    """A "name" made only of catalog words, in an order line, is the product's name."""
+    words = [fold(w) for w in re.findall(r"[^\W\d_]+", finding.value)]
+    return finding.type is PIIType.PERSON and bool(words) and all(w in vocabulary
+                                                                 for w in words)
+
+
+def scrub_extraction(ext: Extraction, findings: Sequence[Finding],
+                     vocabulary: frozenset[str] = frozenset()) -> Extraction:
+    """The extraction with every text field the agent may store or quote scrubbed; in order
+    lines and changes, a "person" the detector found that is all catalog words stays."""
+    in_lines = [f for f in findings if not _names_a_product(f, vocabulary)]
     return dataclasses.replace(
-        ext, items=[scrub(i, findings) or "" for i in ext.items],
-        changes=[_change(c, findings) for c in ext.changes],
+        ext, items=[scrub(i, in_lines) or "" for i in ext.items],
+        changes=[_change(c, in_lines) for c in ext.changes],
         question=scrub(ext.question, findings),
         question_mention=scrub(ext.question_mention, findings),
         unparsed=[scrub(u, findings) or "" for u in ext.unparsed],

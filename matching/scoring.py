@@ -22,7 +22,7 @@ from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
 from matching.parse import ParsedLine
 from matching.query import Slot, slots
 from matching.units import Amount, Size, loose_number
-from matching.variants import family_fit, unit_words
+from matching.variants import family_fit, word_picks
 
 CANDIDATES = 30  # items scored with rapidfuzz after the token stage
 CANDIDATE_SHARE = 0.4  # ...of those, the ones with at least this share of the best's weight
@@ -304,7 +304,7 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
         covered += w * hit
         if s.soft:  # "fresh romaine": a soft word only counts when it fits
             total -= w * (1.0 - hit)
-        elif hit < WEAK_HIT and family > 0 and unit_words(s.word):
+        elif hit < WEAK_HIT and family > 0 and word_picks(index, c, s.word):
             total -= w * (1.0 - hit)  # "single pouches": the variant's unit explains it
         elif s.word in q.context:  # "lids for cups": half a word when the item lacks it
             total -= CONTEXT * w * (1.0 - hit)

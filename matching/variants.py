@@ -76,6 +76,15 @@ def unit_words(mention: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def word_picks(index: CatalogIndex, c: int, word: str) -> bool:
+    """Whether the unit a word names ("pouches", "bunch") picks this family member: then
+    the word is explained by it ("3 cs bottles" does not pick the can, though the case
+    unit fits it)."""
+    family = index.family.get(index.items[c].product_id, ())
+    units = unit_words(word)
+    return len(family) >= 2 and bool(units) and _named_unit(index, c, family, units) > 0
+
+
 def _sold_singly(index: CatalogIndex, c: int) -> bool:
     """Whether an item is the piece of its family: its variant name says EA or single, or
     it is sold by a unit that is no pack (the bunch, the pouch, the bottle)."""

@@ -27,7 +27,8 @@ _ADD_VERBS = (r"(?:add|and|also|plus|send|give me|i need|we need|i'?ll need|agre
               r"|m[aá]ndame|y|tambi[eé]n)")
 _SET_VERBS = (r"(?:make|change|update|set|bump|raise|lower|increase|reduce|up|drop|adjust"
               r"|correct|cambia|cambiar|c[aá]mbiame|ponle|deja|d[eé]jame|sube|baja"
-              r"|ajusta|modifica)")
+              r"|ajusta|modifica|muda|mude|mudar|coloca|coloque|p[oõ]e|metti|mettete|mets"
+              r"|mettez|passez|passe|modifiez|modifie|aumenta|diminui|diminuisci)")
 _REMOVE_VERBS = (
     r"(?:remove|take off|take out|take away|drop|delete|cancel|scratch|skip|forget|nix"
     r"|leave out|get rid of|hold off on|hold(?:\s+on)?|no need for|never\s*mind|nvm"
@@ -35,7 +36,10 @@ _REMOVE_VERBS = (
     r"(?:need|want|send)|quita|quitar|qu[ií]tame|qu[ií]tale|quiten|saca|sacar|s[aá]came"
     r"|elimina|eliminar|elim[ií]name|borra|borrar|b[oó]rrame|cancela|cancelar|canc[eé]lame"
     r"|olvida|olv[ií]date de|ya no (?:quiero|necesito|mandes|me mandes)"
-    r"|no (?:quiero|necesito|mandes|me mandes|manden))"
+    r"|no (?:quiero|necesito|mandes|me mandes|manden)"
+    # Portuguese, Italian, French
+    r"|tira|tirar|retira|retirar|remova|cancela|togli|toglimi|togliere|rimuovi|leva|elimina"
+    r"|cancella|enl[eè]ve|enlevez|enlever|retire[sz]?|supprime[sz]?|annule[sz]?)"
 )
 _FROM_ORDER = (r"(?:\s+(?:from|off|out of|del|de la|de mi|de)\s+(?:the\s+|my\s+|our\s+|el\s+"
                r"|la\s+)?(?:order|list|cart|pedido|orden))?(?:\s+(?:anymore|any more|ya|please"
@@ -43,7 +47,29 @@ _FROM_ORDER = (r"(?:\s+(?:from|off|out of|del|de la|de mi|de)\s+(?:the\s+|my\s+|
 
 # Tried in order on a clause; the first that matches wins. Groups: t target, q quantity,
 # u unit, r replacement.
+_LACK = (r"(?:don'?t|do not|dont|can'?t|cannot|no)\s+(?:have|carry|stock|sell|get|find"
+         r"|tienen|tienes|hay|manejan|venden|consiguen)")
 _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
+    # "you don't have quince?", "no tienen membrillo": what the summary showed is not it
+    (ChangeKind.REMOVE_IF_MISSING, _rx(
+        r"^(?:(?:oh|ah|so|hmm+|ok|okay|wait|entonces|ah|oh)[\s,]+)*(?:(?:you|u|y'?all|ya)"
+        r"(?: guys)?\s+)?" + _LACK + r"\s+(?:any\s+|de\s+)?{ART}(?P<t>[^\d]+?)[?!.]*$")),
+    # "just the rye bread then", "only the limes", "solo las limas entonces"
+    (ChangeKind.KEEP_ONLY, _rx(
+        r"^(?:(?:ok|okay|fine|then|so|bueno|entonces|vale|pues)[\s,]+)*(?:just|only|solo|s[oó]lo"
+        r"|nom[aá]s|apenas|seulement|juste|solo|soltanto)\s+{ART}(?P<t>[^\d]+?)"
+        r"(?:\s+(?:then|please|pls|entonces|por favor|alors|allora|ent[aã]o))*[?!.]*$")),
+    # "leave out the figs if you don't have any", "sin el queso si no hay"
+    (ChangeKind.REMOVE_IF_MISSING, _rx(
+        r"^(?:skip|drop|leave out|remove|forget|omit|no|sin|quita|s[aá]came|olvida)\s+{ART}"
+        r"(?P<t>[^\d]+?),?\s+(?:if|si)\s+(?:you\s+|u\s+)?(?:" + _LACK +
+        r"|(?:it'?s|they'?re|is|are)\s+(?:not available|unavailable|out of stock|out)"
+        r"|(?:no\s+)?(?:est[aá]n?|est[aá]n)\s+(?:agotad[oa]s?|disponibles?))"
+        r"(?:\s+(?:it|them|any|one|those|that|de eso))?[?!.]*$")),
+    # "if you don't have the limes, skip them" (the skip may be the next clause)
+    (ChangeKind.REMOVE_IF_MISSING, _rx(
+        r"^(?:if|si)\s+(?:you\s+)?" + _LACK + r"\s+(?:any\s+)?{ART}(?P<t>[^\d,]+?)(?:,?\s+"
+        r"(?:skip|drop|leave|forget|no|sin|omit|qu[ií]t)\w*\b.*)?$")),
     # "6 caramel not vanilla", "white not black", "2 cs limes instead of the lemons"
     (ChangeKind.REPLACE, _rx(
         r"^(?:(?:sorry|actually|oops|wait|correction|i meant|i mean|perd[oó]n|mejor|no)[\s,:]+)*"
@@ -55,8 +81,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^(?:make|change|switch|turn)\s+{ART}(?P<t>[^\d]+?)\s+ones?\s+(?:to\s+|into\s+)?"
         r"(?P<r>[^\d]+)$")),
     (ChangeKind.ADD_MORE, _rx(
-        rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?:more|m[aá]s)\s+(?P<u>{{UNIT}})?\s*(?:of\s+|de\s+)?"
-        r"{ART}(?P<t>.*?)$")),
+        rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?:more|m[aá]s)(?:\s+(?P<u>{{UNIT}}))?\s*(?:of\s+"
+        r"|de\s+)?{ART}(?P<t>.*?)$")),
     (ChangeKind.ADD_MORE, _rx(
         rf"^{_ADD_VERBS}?\s*(?P<q>{{NUM}})\s+(?P<u>{{UNIT}})\s+(?:more|m[aá]s)\s+(?:of\s+|de\s+)?"
         r"{ART}(?P<t>.*?)$")),
@@ -73,7 +99,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^(?:add|agrega|a[nñ]ade|suma|s[uú]male)\s+(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+"
         r"(?:to|onto|a)\s+{ART}(?P<t>.+)$")),
     (ChangeKind.SET_QUANTITY, _rx(
-        rf"^{_SET_VERBS}\s+{{ART}}(?P<t>.+?)\s+(?:to|at|=|->|a|en)?\s*(?P<q>{{NUM}})\s*"
+        rf"^{_SET_VERBS}\s+{{ART}}(?P<t>.+?)\s+(?:to|at|=|->|a|en|para|pra|[aà])?\s*"
+        rf"(?P<q>{{NUM}})\s*"
         r"(?P<u>{UNIT})?(?:\s+(?:instead|not\s+{NUM}.*))?$")),
     (ChangeKind.SET_QUANTITY, _rx(
         r"^(?:make|change|update|set|make that|make it)\s+(?:it|that|them|this|those)?\s*"
@@ -88,17 +115,22 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"|que sean )?(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:not|instead of|rather than|no"
         r"|en vez de)\s+{NUM}$")),
     (ChangeKind.SET_QUANTITY, _rx(
-        r"^(?:actually|sorry|oops|correction|wait|i meant|i mean|mejor(?: que sean)?|que sean"
-        r"|perd[oó]n"
-        r"|corrijo|make that|make it)[\s,:]+(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
+        r"^(?:(?:no|nope|actually|sorry|oops|correction|wait|i meant|i mean"
+        r"|mejor(?: que sean)?|que sean|perd[oó]n|espera|corrijo|make that|make it)[\s,:]+)+"
+        r"(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
         r"{ART}(?P<t>.+?))?(?:\s+(?:not|instead of|en vez de|no)\s+{NUM}.*)?$")),
     (ChangeKind.SET_QUANTITY, _rx(
         r"^(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?{ART}(?P<t>.+?)\s+(?:instead of|not"
         r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
+    # "tilapia 3 instead of 2", "milk 4 not 3"
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^{ART}(?P<t>[^\W\d][^\d]*?)\s+(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:instead of|not"
+        r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
     (ChangeKind.REPLACE, _rx(
         r"^(?:change|switch|swap|replace|substitute|sub|exchange|cambia|cambiar|c[aá]mbiame"
-        r"|reemplaza|sustituye|cambien)\s+(?:out\s+)?{ART}(?P<t>.+?)\s+(?:to|for|with|into|by"
-        r"|->|→|por|a)\s+{ART}(?P<r>.+)$")),
+        r"|reemplaza|sustituye|cambien|troca|troque|trocar|substitui|sostituisci|remplacez"
+        r"|remplace|changez)\s+(?:out\s+)?{ART}(?P<t>.+?)\s+(?:to|for|with|into|by"
+        r"|->|→|por|a|pelo|pela|con|par|contre)\s+{ART}(?P<r>.+)$")),
     (ChangeKind.REPLACE, _rx(
         r"^(?:instead of|en vez del?|en lugar del?)\s+{ART}(?P<t>.+?)(?:,\s*(?:_V_\s+)?|\s+_V_\s+)"
         r"(?P<r>.+)$".replace("_V_", r"(?:send|give me|do|get|i'?ll take|we'?ll take|mejor|manda"
@@ -110,7 +142,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^(?:take|leave)\s+{ART}(?P<t>.+?)\s+(?:off|out)(?:\s+of\s+(?:the\s+|my\s+)?"
         r"(?:order|list))?$")),
     (ChangeKind.REMOVE, _rx(
-        r"^(?:no|sin|without|minus|except|nada de)\s+(?:more\s+|m[aá]s\s+)?{ART}(?P<t>.+)$")),
+        r"^(?:no|sin|without|minus|except|nada de|sem|senza|sans)\s+(?:more\s+|m[aá]s\s+)?{ART}"
+        r"(?P<t>.+)$")),
     (ChangeKind.REMOVE, _rx(
         r"^{ART}(?P<t>.+?)\s+(?:not needed|no longer needed|is not needed|isn'?t needed"
         r"|not anymore|no more|off the order|ya no|no)$")),
@@ -120,6 +153,10 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"^(?:make|change|switch)\s+(?:the|my|our|those|these|el|la|los|las)\s+"
         r"(?!(?:delivery|order|invoice|truck|driver|drop|time|payment|bill|date)\b)(?P<t>[^\W\d]"
         r"[\w'-]*)\s+(?:(?:the|a|an)\s+)?(?P<r>[^\d]+?)(?:\s+ones?)?$")),
+    # "tilapia - remove", "salmon: 0", "feta x0": the line, then what to do with it
+    (ChangeKind.REMOVE, _rx(
+        r"^{ART}(?P<t>[^\W\d][^\d:]*?)\s*(?:[-:=–]\s*|\s+|x\s*)(?:remove|delete|cancel|drop"
+        r"|none|zero|0|quitar|quita|eliminar|nada)$")),
 ]
 # "coke with no ice" and "tacos sin cebolla" describe one line; they swap nothing.
 _DESCRIBES = re.compile(r"\b(?:with|without|con|sin|w/o|no)\b", re.I)
@@ -175,6 +212,9 @@ def complete_replacement(short: str, full: str, target: str | None = None) -> st
     return short
 
 
+_COUNT_ONLY = _rx(r"^{NUM}\s*(?:{UNIT})?$")
+
+
 def _change(clause: str, previous: Change | None) -> Change | None:
     """The change a clause asks for, if any; a bare clause after one continues it."""
     for kind, rule in _CHANGE_RULES:
@@ -187,8 +227,9 @@ def _change(clause: str, previous: Change | None) -> Change | None:
             continue  # "pls change the mozz" is a request, not a product
         if kind is ChangeKind.REPLACE and _DESCRIBES.search(groups.get("r") or ""):
             continue
-        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)):
-            continue
+        if kind is ChangeKind.REMOVE and (not target or _NOT_TARGETS.match(target)
+                                          or _COUNT_ONLY.match(target)):
+            continue  # "no, 3" corrects a count; it removes nothing
         if kind is not ChangeKind.REMOVE and _NOT_TARGETS.match(target) and target.lower() \
                 not in _IT:
             continue

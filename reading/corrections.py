@@ -20,8 +20,8 @@ _QUANTITY = re.compile(r"(?<![\w.])\d+(?:[.,/]\d+)?(?:\s*[a-z#]{1,6}\b)?", re.IG
 def _correct(line: str) -> str:
     for _ in range(5):  # a line rarely holds more than one; never loop forever
         m = _MARKER.search(line)
-        if m is None or not line[m.end():].strip():
-            return line
+        if m is None or not line[m.end():].strip() or not line[:m.start()].strip(" .,;-…"):
+            return line  # "no wait, 3" at the start corrects the conversation, not this line
         before, after = line[:m.start()], line[m.end():]
         start = max(before.rfind(","), before.rfind(";"), before.rfind(":")) + 1
         quantities = list(_QUANTITY.finditer(before, start))

@@ -12,14 +12,16 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from matching.parse import parse_line
+from reading.changes import _change
 from reading.corrections import drop_self_corrections
-from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT
+from reading.fillers import _ADD_END, _ADD_START, _CHIT_CHAT, _strip_leading
 from reading.grammar import _number, _rx
 from reading.intents import (
     _complaint,
     _handoff,
     _question,
     _whole_message,
+    bare_yes,
     cancel_reason,
     explicit_confirm,
     leading_cancel,
@@ -38,8 +40,8 @@ from reading.lines import (
     _strip_closing_name,
     strip_request,
 )
-from reading.references import accessory_line, like_line
-from reading.segment import LineScore, carry_label, rejoin
+from reading.references import accessory_line, like_line, same_count_line
+from reading.segment import LineName, LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
 from reading.text import (
     Language,
@@ -124,6 +126,13 @@ _FOLLOW_UP = _rx(r"^(?:and|y|or|o|also|tambi[eé]n|what about|how about|qu[eé] 
                  r"\s+{ART}(?P<m>[^\d?]{1,40})\?$")
 
 
+def _corrected_count(sentence: str) -> bool:
+    """ "no wait, 3", "sorry, 4": a new count for the line just ordered, commas and all."""
+    change = _change(sentence.strip(" .!"), None)
+    return change is not None and change.kind is ChangeKind.SET_QUANTITY \
+        and change.target is None and len(sentence) < 40
+
+
 def _questions(sentences: list[str]) -> list[tuple[QuestionKind, str | None] | None]:
     """The question each sentence asks, a follow-up "and the Y?" taking the one before's kind."""
     out: list[tuple[QuestionKind, str | None] | None] = []
@@ -142,11 +151,13 @@ _PRICE_REQUEST = re.compile(
     re.I)
 # "quote and hold the following": reserve it, the lines stand
 _HOLD = re.compile(r"\b(?:hold|reserve|set aside|put aside|ap[aá]rtame|reserva)\b", re.I)
-_ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE})
+_ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE, ChangeKind.SAME_COUNT})
 
 
 def _within_message(change: Change, items: list[str]) -> str | None:
     """An accessory or look-alike of a line of this same message, as an order line."""
+    if change.kind is ChangeKind.SAME_COUNT and items and change.said:
+        return same_count_line(change.said, items[-1])
     if change.kind is ChangeKind.ADD_LIKE and items and change.target is None and change.said:
         return like_line(change.said, items[-1], change.quantity, change.unit)
     if change.kind is not ChangeKind.ADD_FOR or not change.replacement or not items:
@@ -165,16 +176,23 @@ def _within_message(change: Change, items: list[str]) -> str | None:
 
 
 def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
-            line_score: LineScore | None = None) -> Extraction:
+            line_score: LineScore | None = None, default_lang: str | None = None,
+            line_name: LineName | None = None) -> Extraction:
     """Read one customer message: intent, order lines, changes, question and handoff.
 
     `line_score`, when given, says how well a candidate line names one catalog product
-    (0..1); it decides between readings of run-ons and of "a and b".
+    (0..1); it decides between readings of run-ons and of "a and b"; `line_name`, the name
+    of the product a line reads as, tells "sal y pimienta" (one name) from two lines.
+    `default_lang` is the
+    conversation's language so far: a message with no sign of its own ("ok", "2 cs") keeps it.
     """
     body = strip_contact_block(strip_signature(strip_quoted(normalize(text[:MAX_CHARS]))))
     cleaned = drop_self_corrections(strip_greetings(body))
     code = (lang or "")[:2].lower()
-    language = Language(code) if code in {"en", "es"} else detect_language(body)
+    known = {str(lang) for lang in Language}
+    default = (default_lang or "")[:2].lower()
+    language = Language(code) if code in known else detect_language(
+        body, Language(default) if default in known else Language.EN)
     reason = _handoff(body)
     common = {"language": language, "text": cleaned, "handoff": reason is not None,
               "handoff_reason": reason}
@@ -206,7 +224,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     complaints: list[str] = []
     cancelled = confirmed = explicit = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
-    for sentence in rest:
+    for n, sentence in enumerate(rest):
         if is_sign_off(sentence):
             continue  # "Thanks, Rob" closing a one-paragraph email
         if reason and _complaint(sentence):
@@ -215,13 +233,17 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             complaints.append(sentence)
             unparsed.append(sentence)
             continue
+        if asked and sentence.rstrip().endswith("?") and not any(c.isdigit() for c in sentence):
+            # "do you carry X? white and yellow?": the asking goes on; no count, no line
+            unparsed.append(sentence)
+            continue
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
-            else \
+            or _corrected_count(sentence) else \
             _join_list_line(split_clauses(_label_pairs(sentence), compounds))
         if line_score is not None and len(clauses) > 1:
-            clauses = rejoin(clauses, sentence, line_score)
+            clauses = rejoin(clauses, sentence, line_score, line_name)
         previous: Change | None = None
         for clause in clauses:
             if reason and _handoff(clause):
@@ -233,7 +255,12 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                 # X" only agrees, and a later "confirm" decides
                 explicit, clause = explicit or explicit_confirm(m["go"]), m["rest"]
             if _IF_UNAVAILABLE.search(clause):
-                continue  # "skip the X if you don't have it": nothing to do when it is in stock
+                # "skip the X if you don't have it": the agent drops X only if it was not read
+                if (change := _change(_strip_leading(clause).strip(" .!"), None)) \
+                        and change.kind is ChangeKind.REMOVE_IF_MISSING:
+                    changes.append(change)
+                    previous = change
+                continue
             answer = (_whole_message(clause) or (None,))[0]
             if answer is Intent.CANCEL:
                 cancelled = True  # "we're closed tomorrow, cancel the order please"
@@ -243,6 +270,10 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                 continue
             if answer is Intent.CONFIRM and explicit_confirm(clause):
                 explicit = True  # "drop the limes, the rest is fine": change, then confirm
+                continue
+            if changes and not items and clause == sentence and n == len(rest) - 1 \
+                    and bare_yes(clause):
+                explicit = True  # "only the rye bread then. yes": the change, then the answer
                 continue
             if answer is Intent.CONFIRM:
                 # "yes, and please deliver before 10"; after a change ("no kale? ok, the rest
@@ -255,6 +286,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                 changes[-1] = previous = replace(previous, quantity=_number(m["q"] or m["q2"]))
                 continue
             change, lines, leftover = _read_clause(clause, previous, line_score)
+            if change and change.kind is ChangeKind.REMOVE and change.target is None \
+                    and previous and previous.kind is ChangeKind.REMOVE_IF_MISSING:
+                continue  # "if you don't have the figs, skip them": said already
             if change and (line := _within_message(change, items)):
                 items.append(line)  # "2 cs 12oz cups and lids for those": both known here
                 continue

@@ -9,7 +9,8 @@ import re
 _DAYS = (r"(?:today|tomorrow|tmrw|tmr|tmw|2morrow|tonight|this week|next week|the week|monday"
          r"|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
          r"|the weekend|ma[nñ]ana|hoy|el (?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado"
-         r"|domingo)|this morning|am|pm)(?:'s)?(?: delivery| truck| drop)?")
+         r"|domingo)|this morning|am|pm|amanh[aã]|hoje|domani|oggi|demain|aujourd'hui)(?:'s)?"
+         r"(?: delivery| truck| drop)?")
 _ADD_MARKER = (r"(?:add|also|plus|and also|and|i forgot|forgot|one more thing|another thing"
                r"|can you (?:also )?add|could you (?:also )?add|please add|pls add|agrega|agregar"
                r"|agr[eé]game|agregue|a[nñ]ade|a[nñ]adir|a[nñ][aá]deme|suma|tambi[eé]n"
@@ -38,16 +39,27 @@ _LEAD = re.compile(
     r"|traes|traen|das|dan|pones|agregas)|m[aá]ndame|m[aá]ndanos|env[ií]ame|env[ií]anos"
     r"|tr[aá]eme|dame|danos|p[oó]nme|quiero|queremos|necesito|necesitamos|quisiera"
     r"|quisi[eé]ramos|ocupo|ocupamos|pon|manda|mande|manden|env[ií]a|env[ií]en"
-    r"|(?:el |mi )?pedido(?: es| ser[ií]a)?|lo siguiente|para " + _DAYS + r")(?:[\s,:!.]+|$)",
+    r"|(?:el |mi )?pedido(?: es| ser[ií]a)?|lo siguiente|para " + _DAYS +
+    # Portuguese, French, Italian: "queria", "je voudrais", "mi servono"
+    r"|queria|quero|queremos|gostar[ií]a(?:mos)? de|precis(?:o|amos)(?: de)?"
+    r"|(?:me |nos )?(?:mande|mandem|envie|enviem)|(?:pode|podem) (?:me |nos )?(?:mandar|enviar)"
+    r"|je voudrais|nous voudrions|j'aimerais|il (?:me|nous) faut|j'ai besoin de"
+    r"|nous avons besoin de|(?:pouvez|pourriez)[- ]vous (?:m'|nous )?(?:envoyer|livrer)"
+    r"|envoyez(?:-moi|-nous)?|merci de (?:m'|nous )?envoyer"
+    r"|vorrei|vorremmo|volevo|(?:mi|ci) serv(?:e|ono)|avrei bisogno di|abbiamo bisogno di"
+    r"|(?:potete|puoi) (?:mandar|inviar)(?:e|mi|ci)|mandate(?:mi|ci)?|inviate(?:mi|ci)?"
+    r")(?:[\s,:!.]+|$)",
     re.I,
 )
 _TRAIL = re.compile(
     r"(?:[\s,]+|^)(?:please|pls|plz|thanks|thank you|thx|ty|thanks so much|por favor|porfa"
-    r"|gracias|muchas gracias|that'?s all|that is all|that'?s it|that will be all"
+    r"|gracias|muchas gracias|obrigad[oa]|muito obrigad[oa]|valeu|merci(?: beaucoup)?"
+    r"|grazie(?: mille)?|that'?s all|that is all|that'?s it|that will be all"
     r"|that'?ll be all|eso es todo|es todo|eso ser[ií]a todo|nada m[aá]s|as well|too"
-    r"|tambi[eé]n|asap|if possible|if you can|si se puede|(?:for|para) (?:delivery )?"
+    r"|tambi[eé]n|asap|if possible|if you can|si se puede|(?:for|para|per|pour) (?:delivery )?"
     + _DAYS + r"|(?:to|on|for) (?:my|the|our) order|al pedido|a mi pedido|today|tomorrow"
-    r"|ma[nñ]ana|hoy|🙏|👍|ok|okay|:\)|as usual|like usual|como siempre|instead)[\s.,!?:;)]*$",
+    r"|ma[nñ]ana|hoy|amanh[aã]|hoje|domani|oggi|demain|aujourd'hui"
+    r"|🙏|👍|ok|okay|:\)|as usual|like usual|como siempre|instead)[\s.,!?:;)]*$",
     re.I,
 )
 _CHIT_CHAT = re.compile(r"^(?:(?:oh|ok|okay|yes|yeah|hey|hi|sorry|oops|wait|hmm+|actually"

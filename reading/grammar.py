@@ -21,7 +21,8 @@ _UNIT = (r"(?:cs|cse|cases?|bags?|boxes|box|bx|each|ea|lbs?|pounds?|kg|kilos?|ga
 _SIZE_UNIT = re.compile(r"oz|ounces?|lbs?|gal|gallons?|qt|l|liters?|ml|kg|g|in|inch|ct", re.I)
 _SIZED = re.compile(rf"\d+(?:[.,/]\d+)?(?:{_SIZE_UNIT.pattern})", re.I)
 _SIZE_ONLY = re.compile(rf"\d+(?:[.,/]\d+)?\s*(?:{_SIZE_UNIT.pattern})", re.I)
-_ART = r"(?:(?:the|my|our|those|these|that|el|la|los|las|lo|mi|mis)\s+(?:de\s+)?)?"
+_ART = (r"(?:(?:the|my|our|those|these|that|el|la|los|las|lo|mi|mis|o|os|as|a|il|le|les|gli"
+        r"|du|des)\s+(?:de\s+)?|l')?")
 _IT = {"it", "that", "them", "this", "those", "lo", "la", "eso", "esa", "ese", "one", ""}
 
 

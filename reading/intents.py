@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from reading.changes import _change
 from reading.fillers import _strip_trailing
 from reading.grammar import _IT, _rx
 from reading.lexicon import fold, load, patterns, words
@@ -26,10 +27,18 @@ _QUESTION_RULES: list[tuple[QuestionKind, re.Pattern[str]]] = [
         r"|est[aá]n|vale|valen|sale|salen|es|son|tiene|tienen|me sale)?\s*(?:el |la |los |las )?"
         r"(?P<m>.*?)" + _Q_TAIL + r"$")),
     (QuestionKind.PRICE, _rx(r"^(?:precio|precios) (?:de|del) (?:la |los |las |el )?(?P<m>.+)$")),
+    # Portuguese, French, Italian: "quanto custa a burrata", "combien coûte le brie"
+    (QuestionKind.PRICE, _rx(
+        r"^(?:quanto (?:custa|custam|[eé]|sai|saem|est[aá]|costa|costano|viene|vengono)"
+        r"|combien (?:co[uû]te|co[uû]tent|pour|est|sont)|qual (?:[eé] )?o pre[cç]o d[eoa]s?"
+        r"|quel est le prix d[eu]s?|qual (?:[eè] )?il prezzo d(?:el|ella|ello|ei|egli|elle)?)"
+        r"\s*(?:o |a |os |as |le |la |les |l'|il |lo |i |gli |du |de la |des )?(?P<m>.*?)"
+        + _Q_TAIL + r"$")),
     (QuestionKind.DELIVERY, _rx(
         r"\b(?:deliver|delivers|delivery|deliveries|arrive|arrives|arriving|eta|ship|shipping"
         r"|truck|driver|get here|be here|coming|cutoff|cut-off|cut off|entrega|entregan|entregas"
-        r"|reparto|llega|llegan|llegar[aá]|env[ií]an|cami[oó]n|repartidor)\b")),
+        r"|reparto|llega|llegan|llegar[aá]|env[ií]an|cami[oó]n|repartidor|entregam|chega"
+        r"|livr(?:ez|er|aison|ent)|consegn(?:a|ate|ano)|arriva)\b")),
     (QuestionKind.STOCK, _rx(
         r"^(?:do|does) (?:you|u|y'?all|ya)(?: guys| all)? (?:have|carry|sell|stock|got|get"
         r"|still have)(?: any| some)? (?P<m>.+?)" + _Q_TAIL + r"$")),
@@ -42,22 +51,33 @@ _QUESTION_RULES: list[tuple[QuestionKind, re.Pattern[str]]] = [
     (QuestionKind.STOCK, _rx(
         r"^(?:tienen|tiene|tienes|les queda|te queda|manejan|venden|tendr[aá]n|hay|habr[aá])"
         r"(?: algo de| de)? (?P<m>.+?)" + _Q_TAIL + r"$")),
+    (QuestionKind.STOCK, _rx(
+        r"^(?:(?:(?:voc[eê]s?|o senhor|a senhora) )?(?:t[eê]m|teriam|vendem)"
+        r"|avez-vous|vous avez|est-ce que vous avez|auriez-vous|vous auriez"
+        r"|avete|hai|c'[eè]|ci sono|vendete)"
+        r"(?:\s+(?:o|a|os|as|du|de la|des|de l'|il|la|lo|i|gli|le|del|della|dei|degli|delle"
+        r"|ancora|encore|ainda))*\s+(?P<m>.+?)" + _Q_TAIL + r"$")),
 ]
 # Stock questions without a question word ("any scallops", "hay burrata") need their "?".
 _BARE_STOCK = re.compile(r"(any|got any|you have|u have|you got|have you got|you guys have"
-                         r"|u got|hay|habr[aá])\b", re.I)
+                         r"|u got|hay|habr[aá]|t[eê]m|hai|c'[eè]|ci sono|vous avez)\b", re.I)
 _INTERROGATIVE = re.compile(
     r"^(¿|what|when|where|who|why|how|which|do|does|did|is|are|can|could|will|would|should"
     r"|any|qu[eé]|cu[aá]ndo|d[oó]nde|c[oó]mo|cu[aá]l|qui[eé]n|por qu[eé]|pueden|puedes"
-    r"|tienen|hay)\b",
+    r"|tienen|hay|quando|onde|quanto|qual|quand|o[uù]|combien|quel|quelle|dove|quale|come"
+    r"|perch[eé]|porque|pourquoi)\b",
     re.I,
 )
 # "can i get 2 cs milk?" is an order that happens to end in a question mark.
 _REQUEST = re.compile(
     r"^(?:(?:hi|hey|hello|ok|so|also|and|hola|y)[\s,]+)*(?:(?:can|could|may|would|will)\s+"
     r"(?:i|we|you|u|ya)\s+(?:please\s+|pls\s+|also\s+)*(?:get|have|order|send|add|bring|grab"
-    r"|put in)\b|(?:me|nos)\s+(?:puedes|pueden|podr[ií]as|podr[ií]an|mandas|mandan|env[ií]as"
-    r"|traes|agregas)\b)",
+    r"|put in|deliver)\b|(?:me|nos)\s+(?:puedes|pueden|podr[ií]as|podr[ií]an|mandas|mandan"
+    r"|env[ií]as|traes|agregas)\b"
+    # "pourriez-vous nous livrer ...", "podem mandar ...", "potete mandarci ..."
+    r"|(?:pourriez|pouvez)[- ]vous\s+(?:nous\s+|me\s+|m')?(?:livrer|envoyer|mettre|ajouter)"
+    r"|(?:pode|podem|poderia|poderiam)\s+(?:me\s+|nos\s+)?(?:mandar|enviar|entregar)"
+    r"|(?:potete|puoi|potreste|potresti)\s+(?:mandar|inviar|consegnar|portar)\w*)",
     re.I,
 )
 
@@ -70,6 +90,9 @@ _CHANGE_REQUEST = re.compile(
     r"|increase|reduce|bump|lower|raise|exchange)\b", re.I)
 # "and price on X?", "also, any X?": a second question joined to the first.
 _JOINED_Q = re.compile(r"^(?:and|also|plus|oh and|and also|y|tambi[eé]n)[\s,]+", re.I)
+# "can you remove the tilapia?": a change asked politely, when the rest reads as one
+_POLITE_ASK = re.compile(r"^(?:(?:ok|so|and|also)[\s,]+)*(?:can|could|would|will)\s+"
+                         r"(?:you|u|ya)\s+(?:please\s+|pls\s+|also\s+)*(?P<rest>.+)$", re.I)
 
 
 def _question(sentence: str) -> tuple[QuestionKind, str | None] | None:
@@ -77,6 +100,9 @@ def _question(sentence: str) -> tuple[QuestionKind, str | None] | None:
     s = sentence.strip().lstrip("¿").strip()
     asks = sentence.rstrip().endswith("?") or sentence.lstrip().startswith("¿")
     if _REQUEST.match(s) or _CHANGE_REQUEST.match(s):
+        return None
+    if (m := _POLITE_ASK.match(s)) and (_change(m["rest"].rstrip("?!. "), None) or (
+            _whole_message(m["rest"]) or (None,))[0] is Intent.CANCEL):
         return None
     body = _JOINED_Q.sub("", s.rstrip("?!. "))
     for kind, rule in _QUESTION_RULES:
@@ -150,7 +176,10 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"\b(complaint|complain|complaining|refund|damaged|spoiled|spoilt|expired|rotten|moldy"
         r"|mouldy|leaking|never (came|arrived|showed up|got here)|(didn'?t|did not|never) "
         r"(get|receive|arrive|come)|not delivered|(you|they|driver) (sent|delivered|brought|gave)"
-        r"( me| us)? (the )?wrong|wrong (order|item|items|product|delivery|stuff)"
+        r"( me| us)? (the )?wrong|wrong (item|items|product|products|delivery|stuff)"
+        # "wrong order" is a complaint about what came, not "wrong order sorry, cancel"
+        r"|(got|received|came|arrived|delivered|is|was|that'?s|this is) (us |me )?(the |a )?"
+        r"wrong order"
         r"|(missing|short) (from|on|in) (my|our|the) (order|delivery)|was (missing|short)"
         r"|(shorted|short-?shipped|short-?changed|shortchanged) (us|me)"
         r"|(we|i) (were|was|got) shorted"
@@ -164,7 +193,13 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|vinieron) (mal|rot[oa]s?|da[nñ]ad[oa]s?|podrid[oa]s?|vencid[oa]s?|incomplet[oa]s?|tarde)"
         r"|no (me |nos )?(lleg[oó]|llegaron)|falt(ó|o|aron) (en|del|de mi) (pedido|entrega)"
         r"|vencid[oa]s?|podrid[oa]s?"
-        r"|echado a perder|(mandaron|enviaron|trajeron) (mal|lo que no))\b",
+        r"|echado a perder|(mandaron|enviaron|trajeron) (mal|lo que no)"
+        # billing disputes: a charge, a surcharge or an invoice the customer contests
+        r"|(been|was|were|got|get|being) (over|double|wrongly |incorrectly )?charged"
+        r"|overcharged?|surcharges?|(wrong|incorrect|duplicate) (invoice|bill|charge|price)s?"
+        r"|(invoice|bill|charge|statement)s? (is|are|was|were) (wrong|incorrect)"
+        r"|me (cobraron|cobraste|cobran) (de m[aá]s|mal|doble)|cobro (indebido|doble)"
+        r"|factura (mal|incorrecta|equivocada))\b",
         re.I)),
 ]
 
@@ -196,6 +231,7 @@ _LEX = load("intents.json")
 _POLITE = words(_LEX["polite"])
 _AGREE = words(_LEX["agree"])
 _CONFIRM = words(_LEX["confirm"])
+_YES = words({k: v for k, v in _LEX["yes"].items() if not k.startswith("_")})
 _FILLER = words(_LEX["filler"])
 _CANCEL = words(_LEX["cancel"])
 _CANCEL_FILLER = words(_LEX["cancel_filler"])
@@ -245,6 +281,12 @@ def explicit_confirm(clause: str) -> bool:
     """
     toks = set(_tokens(clause[:_MAX_ANSWER]))
     return bool(toks) and toks <= _AGREE | _CONFIRM | _FILLER | _POLITE and bool(_CONFIRM & toks)
+
+
+def bare_yes(clause: str) -> bool:
+    """True for a clause that is the word yes (and politeness) and nothing else."""
+    toks = set(_tokens(clause[:_MAX_ANSWER]))
+    return bool(toks & _YES) and toks <= _YES | _POLITE
 
 
 def cancel_reason(text: str) -> bool:

@@ -95,6 +95,9 @@ def _item(clause: str) -> tuple[str | None, str | None]:
     # matching.parse knows every way of writing a quantity ("a couple bags", "media caja").
     has_qty = parse_line(text).quantity is not None
     lowered = {w.lower() for w in words}
+    if has_qty and not re.search(r"\d", text) and lowered & _CHATTER \
+            and re.match(r"(?:a|an)\s", text, re.I):
+        has_qty = False  # "a ver si ...", "a reminder that ...": an article, not a count
     if _TIME_ONLY.match(text) or len(words) > 12 \
             or (not has_qty and (lowered & _CHATTER or len(words) > 6)):
         return None, text

@@ -15,6 +15,7 @@ from matching.parse import parse_line
 from matching.units import fmt_number
 from reading.changes import SIZE_WORDS, complete_replacement
 from reading.grammar import _number, _rx
+from reading.lexicon import fold, load, words
 from reading.types import Change, ChangeKind
 
 _POINTER = (r"(?:them|those|these|em|'em|it|that|this|those ones|these ones|the same|ellos|ellas"
@@ -46,6 +47,12 @@ _SAME_RULES = [
 ]
 
 
+# "and the same of the rye", "same amount for sourdough", "lo mismo de pan de centeno"
+_SAME_COUNT = _rx(
+    r"^(?:and\s+|y\s+|e\s+|et\s+)?(?:the\s+)?(?:same|lo mismo|la misma cantidad|igual"
+    r"|o mesmo|la stessa|lo stesso|la m[eê]me chose)\s+(?:amount\s+|quantity\s+|number\s+"
+    r"|count\s+)?(?:of|for|de|da|do|di|del|pour)\s+{ART}(?P<said>[^\W\d][^\d]*?)"
+    r"(?:\s+(?:too|also|as well|tambi[eé]n|please|pls))*$")
 _ROMANCE_LINKS = {"de", "del", "para", "con", "la", "el", "los", "las"}
 
 
@@ -59,6 +66,8 @@ def _quantity(m: re.Match[str]) -> tuple[Decimal | None, str | None]:
 def read_reference(clause: str) -> Change | None:
     """The ADD_FOR or ADD_LIKE change a clause asks for, or None."""
     text = clause.strip(" .!")
+    if m := _SAME_COUNT.match(text):
+        return Change(ChangeKind.SAME_COUNT, None, None, None, None, m["said"].strip())
     for rule in _ACCESSORY_RULES:
         if (m := rule.match(text)) and not _NOT_ACCESSORY.search(m.groupdict().get("ref") or "") \
                 and len(m["acc"].split()) <= 4 and not _TALK.search(m["acc"]):
@@ -83,6 +92,12 @@ def read_reference(clause: str) -> Change | None:
             return Change(ChangeKind.ADD_LIKE, None, parsed.quantity, parsed.unit, None,
                           size[0])
     return None
+
+
+def same_count_line(said: str, target_line: str) -> str:
+    """ "the same of rye" after "3 cs sourdough" -> "3 cs rye": the earlier line's count."""
+    counted, _ = _head(target_line)
+    return f"{counted} {said}".strip()
 
 
 def _head(line: str) -> tuple[str, str]:
@@ -118,3 +133,22 @@ def like_line(said: str, target_line: str, quantity: Decimal | None = None,
     if quantity is not None:
         counted = f"{fmt_number(quantity)} {unit or ''}".strip()
     return " ".join(p for p in (counted, complete_replacement(said, rest)) if p)
+
+
+_POINTING = frozenset({"of", "the", "de", "la", "las", "los", "el", "those", "them", "these",
+                       "ones", "one"})
+_PACKAGING = words({k: v for k, v in load("packaging.json").items() if not k.startswith("_")})
+
+
+def unit_named(line: str) -> tuple[str, str] | None:
+    """(the count as written, the unit words) for a line that names only how many and in
+    what unit or pack ("6 loose packets", "a bunch", "6 each"): it means a product said
+    before, in that unit; None for a line that names a product."""
+    m = re.match(r"^\s*(\S+)\s+(.+)$", line)
+    if not m or _number(m[1]) is None:
+        return None
+    said = re.findall(r"[^\W\d_]+", m[2].lower())
+    if not said or not all(fold(w) in _PACKAGING for w in said):
+        return None
+    unit = " ".join(w for w in said if fold(w) not in _POINTING)
+    return (m[1], unit) if unit else None

@@ -12,10 +12,13 @@ from functools import cache
 from itertools import pairwise
 
 from matching.parse import parse_line
+from reading.lexicon import fold
 from reading.text import _is_qty, _is_word, unglue
 
 # How well one candidate order line names one catalog product, 0..1.
 LineScore = Callable[[str], float]
+# The name of the catalog product a candidate line reads as (None: none).
+LineName = Callable[[str], str | None]
 
 # A segment must earn its place: two lines beat one only when both read better.
 _SEGMENT_COST = 0.3
@@ -67,8 +70,15 @@ def best_split(clause: str, line_score: LineScore) -> list[str] | None:
 _JOINED = r"\s*(?:,\s*)?(?:and|y|&|n|plus|\+)\s+"
 
 
-def rejoin(clauses: list[str], sentence: str, line_score: LineScore) -> list[str]:
-    """Undo an "a and b" split when the catalog reads "a and b" as one product better."""
+def _words_of(text: str) -> set[str]:
+    return {fold(w) for w in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+def rejoin(clauses: list[str], sentence: str, line_score: LineScore,
+           line_name: LineName | None = None) -> list[str]:
+    """Undo an "a and b" split when the catalog reads "a and b" as one product better, or
+    when "b" (no count of its own) only repeats words of the product "a" already names and
+    "a and b" reads as that same product ("sal y pimienta")."""
     out: list[str] = []
     for clause in clauses:
         if out and not re.match(r"\d", clause):
@@ -76,14 +86,25 @@ def rejoin(clauses: list[str], sentence: str, line_score: LineScore) -> list[str
                           re.I)
             if m:
                 whole = m[0]
-                if line_score(whole) > max(line_score(out[-1]), line_score(clause)) + 0.05:
+                if line_score(whole) > max(line_score(out[-1]), line_score(clause)) + 0.05 \
+                        or _one_name(out[-1], clause, whole, line_name):
                     out[-1] = whole
                     continue
         out.append(clause)
     return out
 
 
+def _one_name(left: str, right: str, whole: str, line_name: LineName | None) -> bool:
+    """ "b" adds no word to the name of the product "a" reads as, and "a and b" reads as it."""
+    if line_name is None or parse_line(right).quantity is not None:
+        return False
+    name = line_name(left)
+    words = _words_of(right)
+    return bool(name and words) and words <= _words_of(name) and line_name(whole) == name
+
+
 _CARRY_GAIN = 0.15
+_CARRY_FLOOR = 0.5  # and the borrowed reading must be one the catalog is fairly sure of
 _LABEL_SLACK = 0.05
 
 
@@ -105,7 +126,7 @@ def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
             if label and label[0] not in words:
                 candidate = f"{line} {label[0]}"
                 score = line_score(candidate)
-                if score > line_score(line) + _CARRY_GAIN \
+                if score >= _CARRY_FLOOR and score > line_score(line) + _CARRY_GAIN \
                         and score >= line_score(label[0]) - _LABEL_SLACK:
                     line = candidate
         out.append(line)

@@ -25,6 +25,9 @@ class Language(StrEnum):
 
     EN = "en"
     ES = "es"
+    PT = "pt"
+    FR = "fr"
+    IT = "it"
 
 
 # Emoji that carry meaning for an order conversation; every other pictograph is decoration.
@@ -180,7 +183,16 @@ _PLEASANTRY = re.compile(
 
 
 def _strip_greeting_prefix(line: str) -> str:
-    """Remove a leading greeting ("Hi Mike,", "Hola!") and its form of address."""
+    """Remove leading greetings ("Hi Mike,", "Hola!", "Olá, bom dia!") and their address."""
+    for _ in range(3):
+        shorter = _strip_one_greeting(line)
+        if shorter == line:
+            break
+        line = shorter
+    return line
+
+
+def _strip_one_greeting(line: str) -> str:
     m = _GREETING_HEAD.match(line)
     if not m:
         return line
@@ -244,14 +256,25 @@ _ES_WORDS = _words(
 _ES_MARKS = re.compile(r"[ñáéíóú¿¡]", re.I)
 
 
+_OTHER_WORDS = {Language(code): _words(text) for code, text in load("languages.json").items()
+                if not code.startswith("_")}
+
+
 def detect_language(text: str, default: Language = Language.EN) -> Language:
-    """Guess en or es from function words and Spanish letters; `default` when there is no sign."""
+    """Guess the language from function words (and Spanish letters); `default` when there
+    is no sign or the signs tie, so a bare "ok" keeps the conversation's language."""
     tokens = re.findall(r"[^\W\d_]+", text.lower())
-    en = sum(t in _EN_WORDS for t in tokens)
-    es = sum(t in _ES_WORDS for t in tokens) + 0.5 * len(_ES_MARKS.findall(text))
-    if en == es:
+    scores = {Language.EN: float(sum(t in _EN_WORDS for t in tokens)),
+              Language.ES: sum(t in _ES_WORDS for t in tokens)
+              + 0.5 * len(_ES_MARKS.findall(text))}
+    elided = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower().replace("’", "'"))
+    for lang, lexicon in _OTHER_WORDS.items():
+        scores[lang] = float(sum(t in lexicon for t in elided))
+    best = max(scores.values())
+    leaders = [lang for lang, score in scores.items() if score == best]
+    if best == 0 or len(leaders) > 1:
         return default
-    return Language.ES if es > en else Language.EN
+    return leaders[0]
 
 
 # --- Splitting a message into order lines -------------------------------------------------
@@ -283,7 +306,9 @@ _BULLET = re.compile(r"^(?:[-*•+~>]+|\(\d{1,2}\)|[a-z]\))\s*", re.I)
 _SEPARATORS = re.compile(
     r"\s*[,;]\s*(?:and|y|&|plus|also)\s+|\s*;\s*|(?<!\d)\s*,\s*|,(?!\d{3}\b)\s*"
     r"|\s+(?:and|y|&|\+|plus|also|as well as|but|pero|además"
-    r"|ademas|and also|n)\s+|\s+\|\s+",
+    r"|ademas|and also|n)\s+|\s+\|\s+"
+    # "and" in Portuguese, French, Italian: only before a count, "e" being a letter too
+    r"|\s+(?:et|ed)\s+(?=\d)",
     re.I,
 )
 DEFAULT_COMPOUNDS = (
@@ -329,10 +354,26 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_E_AND = re.compile(r"\s+e\s+(?=\d)")
+
+
+def _split_e(part: str) -> list[str]:
+    """Cut at "e" before a count when a count came before it in the same part."""
+    out, start = [], 0
+    for m in _E_AND.finditer(part):
+        if re.search(r"\d", part[start:m.start()]):
+            out.append(part[start:m.start()])
+            start = m.end()
+    return [*out, part[start:]]
+
+
 def split_clauses(sentence: str, compounds: re.Pattern[str]) -> list[str]:
     """Cut a sentence at commas, semicolons and "and"/"y"/"&"/"+", keeping compound names."""
     protected = compounds.sub(lambda m: m[0].replace(" ", "\x00").replace("&", "\x01"), sentence)
     parts = _SEPARATORS.split(protected)
+    # "2 caixas de leite e 3 de queijo": "e" is "and" between counted lines (alone,
+    # "vitamin e" is a name)
+    parts = [q for p in parts for q in _split_e(p)]
     return [p.replace("\x00", " ").replace("\x01", "&").strip() for p in parts if p and p.strip()]
 
 

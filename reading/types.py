@@ -50,6 +50,13 @@ class ChangeKind(StrEnum):
     REPLACE = "REPLACE"
     ADD_LIKE = "ADD_LIKE"
     ADD_FOR = "ADD_FOR"
+    # "leave out the figs if you don't have any", "you don't have quince?": drop the line
+    # only when it was not read surely (the customer sees we lack it)
+    REMOVE_IF_MISSING = "REMOVE_IF_MISSING"
+    # "just the rye bread then": every other line goes
+    KEEP_ONLY = "KEEP_ONLY"
+    # "and the same of the rye": a new line, `said`, counted like the last one
+    SAME_COUNT = "SAME_COUNT"
 
 
 @dataclass(frozen=True, slots=True)
