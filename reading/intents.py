@@ -122,7 +122,7 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
     (HandoffReason.REQUESTED_HUMAN, re.compile(
         r"\b(talk|speak|chat)\s+(to|with)\s+(a |an |the |some |your |someone |somebody )?"
         r"(real |actual |live )?(person|human|someone|somebody|manager|rep|representative|agent"
-        r"|owner|sales ?rep|salesperson|sales person|anyone|staff|boss|dana)\b"
+        r"|owner|sales ?rep|salesperson|sales person|anyone|staff|boss)\b"
         r"|\b(real|actual|live) (person|human)\b|\b(call me|give me a call|can (someone|somebody"
         r"|you) call)\b|\bis this a (bot|robot|machine)\b|^(human|agent|operator|representative"
         r"|person)( please| pls)?$|\bhablar con (alguien|una persona|un humano|el encargado"
