@@ -163,8 +163,9 @@ def _needs(
         elif side == FIRST and i > 0 and word in adjectives():
             # "Sleeve Hot Cup": "hot" says what the sleeve is like, not what it is
             yield word, frozenset(words[:1]), 1.0
-        elif side == FIRST and i > 0 and any(w in kinds for w in words[i + 1 :]):
-            # "LID PORTION CUP": "portion" is said of the cup the lid is for, not of the lid
+        elif side == FIRST and 0 < i < len(words) - 1 and words[-1] in kinds:
+            # "LID PORTION CUP" (a lid for another kind the catalog sells): "portion" is
+            # said of the cup the lid is for, not of the lid
             yield word, frozenset(words[:1]), 1.0
         elif side == FIRST and i > 0 and words[0] in MADE_FROM and word in lexicon_nouns():
             # "SAUCE OYSTER" is a sauce: "oysters" alone may mean the shellfish

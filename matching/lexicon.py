@@ -53,7 +53,9 @@ def spanish() -> Lexicon:
     phrases: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     query_only: set[tuple[str, ...]] = set()
     forms: dict[str, str] = {}
-    def add(rows: list[list[str]], *, keep: frozenset[tuple[str, ...]] = frozenset()) -> None:
+    def add(
+        rows: list[list[str]], *, keep: frozenset[tuple[str, ...]] = frozenset(), q: bool = False
+    ) -> None:
         for row in rows:
             # "-": a word that says nothing about the product ("sabor"): read as no words
             senses = [tuple(normalize(s).split()) for s in row[1].split("|")]
@@ -61,7 +63,7 @@ def spanish() -> Lexicon:
             for form in row[0].split("|"):
                 key = tuple(normalize(form).split())
                 if key and key not in keep:
-                    _add_form(form, key, senses, "q" in flags)
+                    _add_form(form, key, senses, q or "q" in flags)
 
     def _add_form(form: str, key: tuple[str, ...], senses: list[tuple[str, ...]], q: bool) -> None:
         for word in form.split():
@@ -85,10 +87,11 @@ def spanish() -> Lexicon:
             merged.extend(o for o in (member, *group) if o and o not in merged)
             query_only.add(member)
     # French, Portuguese, Italian: a form Spanish or English already reads keeps its reading
-    # ("salsa", "pepino", "te" stay Spanish); the others are read like Spanish words
+    # ("salsa", "pepino", "te" stay Spanish); the others are read in customers' lines only,
+    # since English catalogs use French words of their own ("au jus", "creme brulee")
     spoken = frozenset(phrases)
     for name in ROMANCE:
-        add(_rows(name), keep=spoken)
+        add(_rows(name), keep=spoken, q=True)
     forms = {k: v for k, v in forms.items() if k != v and (k,) not in phrases}
     return Lexicon(
         phrases={k: tuple(v) for k, v in phrases.items()},

@@ -245,7 +245,25 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         start += len(group)
     # Ties go to products before variants: with nothing said, the product is meant.
     out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
-    return _prefer_product(index, out, parsed)
+    return _prefer_product(index, _prefer_kind(out), parsed)
+
+
+def _prefer_kind(ranked: list[Candidate]) -> list[Candidate]:
+    """An item the line names the kind of beats one of another kind that scores about the
+    same on its words ("portion cups": the portion cup, not the lid for portion cups)."""
+    if len(ranked) < 2 or ranked[0].kind < 1.0:
+        return ranked
+    top = ranked[0]
+    for cand in ranked[1:4]:
+        if (
+            cand.kind == 0.0
+            and top.score - cand.score < KIND
+            and cand.coverage >= top.coverage
+            and cand.size_fit >= top.size_fit
+            and cand.conflict <= top.conflict
+        ):
+            return [cand, *(x for x in ranked if x is not cand)]
+    return ranked
 
 
 def _kind(sure: float) -> float:
