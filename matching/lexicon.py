@@ -6,7 +6,8 @@ way on both sides. `data/es_en.tsv` reads Spanish food and packaging words in En
 ("pechuga de pollo" -> chicken breast): a customer's line is read in both languages and the
 catalog indexes both forms, so a Spanish line finds an English ERP name and the other way
 round. `fr_en.tsv`, `pt_en.tsv` and `it_en.tsv` are read the same way into the same
-lexicon, without ever replacing a Spanish or English reading. The files are read once, on first use (never at import).
+lexicon, without ever replacing a Spanish or English reading. The files are read once, on
+first use (never at import).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def spanish() -> Lexicon:
     phrases: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     query_only: set[tuple[str, ...]] = set()
     forms: dict[str, str] = {}
+
     def add(
         rows: list[list[str]], *, keep: frozenset[tuple[str, ...]] = frozenset(), q: bool = False
     ) -> None:

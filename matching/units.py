@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Written form -> canonical selling unit. Spanish, French, Portuguese and Italian forms included; "caja" is a case in
-# distribution talk, as is "ctn".
+# Written form -> canonical selling unit. Spanish, French, Portuguese and Italian forms
+# included; "caja" is a case in distribution talk, as is "ctn".
 # fmt: off
 SELLING_UNITS: dict[str, str] = {
     **dict.fromkeys((
@@ -49,8 +49,9 @@ SELLING_UNITS: dict[str, str] = {
         "bottle", "bottles", "btl", "btls", "botella", "botellas", "bouteille", "bouteilles",
         "garrafa", "garrafas", "bottiglia", "bottiglie",
     ), "bottle"),
-    **dict.fromkeys(("can", "cans", "lata", "latas", "lattina", "lattine", "canette", "canettes"),
-                    "can"),  # fmt: skip
+    **dict.fromkeys((
+        "can", "cans", "lata", "latas", "lattina", "lattine", "canette", "canettes",
+    ), "can"),
     **dict.fromkeys(("jar", "jars", "frasco", "frascos", "barattolo", "barattoli"), "jar"),
     **dict.fromkeys(("sleeve", "sleeves", "slv", "slvs"), "sleeve"),
     **dict.fromkeys(("tub", "tubs", "bote", "botes"), "tub"),
