@@ -351,7 +351,7 @@ _MAX_MODIFIERS = 2
 @cache
 def _unmarked_words() -> frozenset[str]:
     """Words that never make a name the marked one: a class's default value, a unit."""
-    words = {w for v in defaults().values() for w in v.split()}
+    words = {w for values in defaults().values() for v in values for w in v.split()}
     units = {*SELLING_UNITS, *SIZE_UNITS}
     return frozenset(words | units | {singular(u) for u in units})
 
