@@ -259,6 +259,7 @@ def _prefer_kind(ranked: list[Candidate]) -> list[Candidate]:
             cand.kind == 0.0
             and top.score - cand.score < KIND
             and cand.coverage >= top.coverage
+            and top.recall - cand.recall < KIND  # the line names about as much of its name
             and cand.size_fit >= top.size_fit
             and cand.conflict <= top.conflict
         ):
