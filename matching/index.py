@@ -287,6 +287,11 @@ class _Builder:
         names = [head_phrase(item.name)]
         if base is not None:
             names.append(head_phrase(base.name))
+            # the variant's own words ("... 100CT" + "Chamomile") name it with its product's,
+            # on the side this catalog's modifiers stand: "TEA ... CHAMOMILE", "Salted Butter"
+            own = head_phrase(item.variant_name or "")
+            if own:
+                names.append((*own, *names[-1]) if self.side == LAST else (*names[-1], *own))
         # a Spanish name read in English keeps the name's order ("TORTILLA HARINA")
         names += [tuple(e) for e in (english_tokens(list(p)) for p in names) if e]
         aliases = [head_phrase(a) for a in item.aliases]

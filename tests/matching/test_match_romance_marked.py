@@ -114,3 +114,21 @@ def test_catalog_marks_a_name_that_adds_a_modifier() -> None:
     assert PRODUCE.item_modifiers[0] == frozenset()
     assert _sku(PRODUCE, "radishes 2") == "P1"
     assert _sku(PRODUCE, "watermelon radish 2") == "P2"
+
+
+def _variant(base: CatalogItem, sku: str, variant_name: str) -> CatalogItem:
+    return CatalogItem(product_id=base.product_id, variant_id=sku, sku=sku,
+                       name=f"{base.name} {variant_name}", category=base.category,
+                       unit=base.unit, variant_name=variant_name)  # fmt: skip
+
+
+def test_a_variants_own_words_name_its_kind() -> None:
+    # "JAM ... 12CT" sold in flavours: "apricot" names the apricot variant's kind
+    jam = _item("J1", "JAM STRAWBERRY PORTION 200CT", "Spreads")
+    index = build_index([
+        jam, _variant(jam, "J1-AP", "APRICOT"), _variant(jam, "J1-GR", "GRAPE"),
+        _item("J2", "JELLY MINT 12OZ", "Spreads"), _item("J3", "JUICE ORANGE 12/32OZ", "Juice"),
+    ])  # fmt: skip
+    apricot = next(i for i, it in enumerate(index.items) if it.sku == "J1-AP")
+    assert index.item_kinds[apricot].named_by({"apricot": 1.0}, frozenset({"apricot"})) == 1.0
+    assert _sku(index, "apricot x3") == "J1-AP"
