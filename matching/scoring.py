@@ -344,10 +344,11 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
     conflict = max(float(conflicts(q.asked, index.item_attributes[c])), float(clash))
     # unasked, the plain kind is meant: "sugar" is granulated, "lids" the product not the black
     # ...and "cucumbers" the plain Cucumber, not the Cucumber English beside it
+    # (a modifier read from a misspelt word was said)
     mods = index.item_modifiers[c] if index.item_modifiers else frozenset()
-    plain = max(marked(q.asked, index.item_attributes[c], vocab),
-                float(any(k not in q.asked for k in index.item_marks[c])),
-                float(bool(mods) and mods.isdisjoint(q.present)))  # fmt: skip
+    unsaid = bool(mods) and mods.isdisjoint(q.present) and mods.isdisjoint(q.read)
+    plain = max(marked(q.asked, index.item_attributes[c], vocab), float(unsaid),
+                float(any(k not in q.asked for k in index.item_marks[c])))  # fmt: skip
     score = 0.35 * text + 0.35 * coverage + 0.3 * recall
     score += 0.08 * fit if fit > 0 else 0.3 * fit
     # "apples" is not Apple Juice: a word of the line must name what the item is
