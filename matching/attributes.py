@@ -68,16 +68,18 @@ def _by_first_word() -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
 
 
 @cache
-def defaults() -> dict[str, str]:
-    """The unmarked value of the classes that have one ("sugar" unsaid is granulated)."""
+def defaults() -> dict[str, frozenset[str]]:
+    """The unmarked values of the classes that have them ("sugar" unsaid is granulated; a
+    cucumber unsaid is a select or slicing one)."""
     text = resources.files("matching").joinpath("data", "attributes.tsv").read_text("utf-8")
     out = {}
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             name, values = line.split("\t")
-            star = next((v for v in values.split("|") if v.strip().startswith("*")), None)
-            if star is not None:
-                out[name.strip()] = normalize(star.strip().lstrip("*"))
+            stars = [normalize(v.strip().lstrip("*")) for v in values.split("|")
+                     if v.strip().startswith("*")]  # fmt: skip
+            if stars:
+                out[name.strip()] = frozenset(stars)
     return out
 
 
@@ -85,8 +87,8 @@ def marked(asked: Attributes, item: Attributes, words: frozenset[str]) -> float:
     """1 when the item, of a kind with a default (its words include the class name: sugar,
     flour, milk...), has another value of that class and the line names none ("Sugar Brown"
     for a line saying just "sugar"), else 0."""
-    for name, default in defaults().items():
-        if name in item and name in words and name not in asked and default not in item[name]:
+    for name, plain in defaults().items():
+        if name in item and name in words and name not in asked and item[name].isdisjoint(plain):
             return 1.0
     return 0.0
 

@@ -15,20 +15,31 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
+from functools import cache
+from itertools import combinations
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from matching.attributes import Attributes, attributes
+from matching.attributes import Attributes, attributes, defaults
 from matching.catalog import CatalogItem
-from matching.kinds import Kinds, convention, head_phrase, heads, item_kinds, lexicon_nouns
+from matching.kinds import (
+    FIRST,
+    LAST,
+    Kinds,
+    convention,
+    head_phrase,
+    heads,
+    item_kinds,
+    lexicon_nouns,
+)
 from matching.lexicon import english_tokens
 from matching.lexicon import load as load_lexicons
 from matching.normalize import fold, lex, norm_tokens, singular
 from matching.packs import item_units, spell_packs
 from matching.parse import split_sizes
-from matching.units import CONTAINER_WORDS, Amount, Size, size_amounts
+from matching.units import CONTAINER_WORDS, SELLING_UNITS, SIZE_UNITS, Amount, Size, size_amounts
 
 # Surface kinds and how far a perfect hit on each one can be trusted.
 NAME, ALIAS, MISSPELLING, INHERITED = 1.0, 1.0, 0.97, 0.98
@@ -77,6 +88,7 @@ class CatalogIndex:
     item_units: list[frozenset[str]]
     item_attributes: list[Attributes]  # colour, flavour, salted... named by the item
     item_marks: list[frozenset[str]]  # classes where a variant differs from its product
+    item_modifiers: list[frozenset[str]]  # words a name adds to a plain sibling's (`_modifiers`)
     item_packs: list[frozenset[str]]  # pack notation its texts write ("12/32", "16.9", "9x9")
     family: dict[str, tuple[int, ...]]  # product id -> the product and its variants
     exact: dict[str, tuple[int, ...]]
@@ -275,6 +287,11 @@ class _Builder:
         names = [head_phrase(item.name)]
         if base is not None:
             names.append(head_phrase(base.name))
+            # the variant's own words ("... 100CT" + "Chamomile") name it with its product's,
+            # on the side this catalog's modifiers stand: "TEA ... CHAMOMILE", "Salted Butter"
+            own = head_phrase(item.variant_name or "")
+            if own:
+                names.append((*own, *names[-1]) if self.side == LAST else (*names[-1], *own))
         # a Spanish name read in English keeps the name's order ("TORTILLA HARINA")
         names += [tuple(e) for e in (english_tokens(list(p)) for p in names) if e]
         aliases = [head_phrase(a) for a in item.aliases]
@@ -330,6 +347,43 @@ def _marks(items: list[CatalogItem], attrs: list[Attributes]) -> list[frozenset[
             continue
         mine, theirs = attrs[i], attrs[b]
         out.append(frozenset(k for k in mine if theirs.get(k) != mine[k]) or _NO_MARKS)
+    return out
+
+
+_MAX_MODIFIERS = 2
+
+
+@cache
+def _unmarked_words() -> frozenset[str]:
+    """Words that never make a name the marked one: a class's default value, a unit."""
+    words = {w for values in defaults().values() for v in values for w in v.split()}
+    units = {*SELLING_UNITS, *SIZE_UNITS}
+    return frozenset(words | units | {singular(u) for u in units})
+
+
+def _modifiers(items: list[CatalogItem], side: str) -> list[frozenset[str]]:
+    """For each product, the words its name adds to a plainer product of the same kind
+    ("Cucumber English" next to "Cucumber", "CUP HOT DW" next to "CUP HOT"): the marked
+    sibling, which a customer naming only the plain words does not mean. The head word (the
+    kind) is never one of them: "Apple Juice" is not a marked apple. Variants are marked by
+    their attributes instead (`_marks`)."""
+    phrases = [() if it.is_variant else head_phrase(it.name) for it in items]
+    plain = {frozenset(p) for p in phrases if p}
+    out: list[frozenset[str]] = []
+    for words in phrases:
+        found: frozenset[str] = _NO_MARKS
+        if len(words) > 1:
+            head = {words[0]} if side == FIRST else {words[-1]} if side == LAST else set()
+            own = frozenset(words)
+            free = [w for w in own if w not in head]
+            for n in range(1, min(_MAX_MODIFIERS, len(own) - 1) + 1):
+                extra = next((frozenset(c) for c in combinations(sorted(free), n)
+                              if own - frozenset(c) in plain), None)  # fmt: skip
+                if extra is not None:
+                    # a class's default ("Milk Whole") or a unit word marks nothing
+                    found = frozenset(extra - _unmarked_words()) or _NO_MARKS
+                    break
+        out.append(found)
     return out
 
 
@@ -393,6 +447,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         item_units=[item_units(it) for it in items],
         item_attributes=b.item_attributes,
         item_marks=_marks(items, b.item_attributes),
+        item_modifiers=_modifiers(items, side),
         item_packs=[_packs(it) for it in items],
         family={k: tuple(v) for k, v in family.items()},
         exact={k: tuple(v) for k, v in b.exact.items()},

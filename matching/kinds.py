@@ -137,6 +137,12 @@ def adjectives() -> frozenset[str]:
     return frozenset(words | SOFT_WORDS)
 
 
+@cache
+def attribute_words() -> frozenset[str]:
+    """The words of every attribute value (packaging, colour, flavour...)."""
+    return frozenset(w for _, values in classes() for v in values for w in v.split())
+
+
 def _describes(word: str) -> bool:
     return word in common_nouns() or (len(word) > 4 and word.endswith("ed"))
 
@@ -162,6 +168,12 @@ def _needs(
             yield word, frozenset(words[:i]) - {word}, 1.0
         elif side == FIRST and i > 0 and word in adjectives():
             # "Sleeve Hot Cup": "hot" says what the sleeve is like, not what it is
+            yield word, frozenset(words[:1]), 1.0
+        elif side == FIRST and 0 < i < len(words) - 1 and words[-1] in kinds \
+                and word not in attribute_words():
+            # "LID PORTION CUP" (a lid for another kind the catalog sells): "portion" is
+            # said of the cup the lid is for, not of the lid ("SYRUP BIB COKE": "bib" is
+            # the syrup's packaging, an attribute, and still names it)
             yield word, frozenset(words[:1]), 1.0
         elif side == FIRST and i > 0 and words[0] in MADE_FROM and word in lexicon_nouns():
             # "SAUCE OYSTER" is a sauce: "oysters" alone may mean the shellfish

@@ -1,10 +1,13 @@
-"""The matcher's word lists, kept as data: abbreviations and a Spanish -> English lexicon.
+"""The matcher's word lists, kept as data: abbreviations and Spanish (and French, Portuguese,
+Italian) -> English lexicons.
 
 `data/abbreviations.tsv` expands ERP and kitchen shorthand ("BNLS" -> boneless) the same
 way on both sides. `data/es_en.tsv` reads Spanish food and packaging words in English
 ("pechuga de pollo" -> chicken breast): a customer's line is read in both languages and the
 catalog indexes both forms, so a Spanish line finds an English ERP name and the other way
-round. The files are read once, on first use (never at import).
+round. `fr_en.tsv`, `pt_en.tsv` and `it_en.tsv` are read the same way into the same
+lexicon, without ever replacing a Spanish or English reading. The files are read once, on
+first use (never at import).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+# Lexicons of the other Romance languages customers write in, read after es_en.tsv.
+ROMANCE = ("fr_en.tsv", "pt_en.tsv", "it_en.tsv")
 # How much a translated word is trusted next to the customer's own (first sense, others).
 FIRST_SENSE, OTHER_SENSE = 0.95, 0.85
 _MAX_PHRASE = 4
@@ -49,22 +54,30 @@ def spanish() -> Lexicon:
     phrases: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     query_only: set[tuple[str, ...]] = set()
     forms: dict[str, str] = {}
-    for row in _rows("es_en.tsv"):
-        # "-": a word that says nothing about the product ("sabor"): read as no words
-        senses = [tuple(normalize(s).split()) for s in row[1].split("|")]
-        flags = row[2].strip() if len(row) > 2 else ""
-        for form in row[0].split("|"):
-            key = tuple(normalize(form).split())
-            if not key:
-                continue
-            for word in form.split():
-                base = singular(word)
-                for plural in (word + "s", word + "es"):
-                    forms.setdefault(singular(plural), base)
-            merged = phrases.setdefault(key, [])
-            merged.extend(s for s in senses if s not in merged)
-            if "q" in flags:
-                query_only.add(key)
+
+    def add(
+        rows: list[list[str]], *, keep: frozenset[tuple[str, ...]] = frozenset(), q: bool = False
+    ) -> None:
+        for row in rows:
+            # "-": a word that says nothing about the product ("sabor"): read as no words
+            senses = [tuple(normalize(s).split()) for s in row[1].split("|")]
+            flags = row[2].strip() if len(row) > 2 else ""
+            for form in row[0].split("|"):
+                key = tuple(normalize(form).split())
+                if key and key not in keep:
+                    _add_form(form, key, senses, q or "q" in flags)
+
+    def _add_form(form: str, key: tuple[str, ...], senses: list[tuple[str, ...]], q: bool) -> None:
+        for word in form.split():
+            base = singular(word)
+            for plural in (word + "s", word + "es"):
+                forms.setdefault(singular(plural), base)
+        merged = phrases.setdefault(key, [])
+        merged.extend(s for s in senses if s not in merged)
+        if q:
+            query_only.add(key)
+
+    add(_rows("es_en.tsv"))
     # English synonyms ("skim" also asks for "nonfat"): read in customers' lines only
     for row in _rows("en_synonyms.tsv"):
         group = [tuple(normalize(m).split()) for m in row[0].split("|")]
@@ -75,6 +88,12 @@ def spanish() -> Lexicon:
             # the words as written stay the first reading: "baking soda" is still asked for
             merged.extend(o for o in (member, *group) if o and o not in merged)
             query_only.add(member)
+    # French, Portuguese, Italian: a form Spanish or English already reads keeps its reading
+    # ("salsa", "pepino", "te" stay Spanish); the others are read in customers' lines only,
+    # since English catalogs use French words of their own ("au jus", "creme brulee")
+    spoken = frozenset(phrases)
+    for name in ROMANCE:
+        add(_rows(name), keep=spoken, q=True)
     forms = {k: v for k, v in forms.items() if k != v and (k,) not in phrases}
     return Lexicon(
         phrases={k: tuple(v) for k, v in phrases.items()},

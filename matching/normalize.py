@@ -57,6 +57,8 @@ _PHRASES = [
     (re.compile(r"\bw/"), "with "),
     # a bag-in-box of syrup is one packaging, told apart from the canned or bottled drink
     (re.compile(r"\bbag[- ]in[- ](?:a[- ])?box\b"), "bib"),
+    # "12-CUP" filter, "2-cup carrier": how many cups it is for, a count, not the noun cup
+    (re.compile(r"\b(\d+)-cups?\b"), r"\1 ct"),
     # "number ones", "number 2s": the #1 / #2 grade of produce and crabs
     (re.compile(r"\b(?:number|nr) ?(?:1|one)s?\b"), "#1"),
     (re.compile(r"\b(?:number|nr) ?(?:2|two)s?\b"), "#2"),
@@ -70,7 +72,8 @@ def lex(folded: str) -> list[str]:
     return _LEX.findall(folded)
 
 
-# Words that carry no product meaning in an order line (English and Spanish).
+# Words that carry no product meaning in an order line (English and Spanish, and the
+# French, Portuguese and Italian "of").
 # fmt: off
 STOPWORDS = frozenset({
     "a", "about", "add", "adding", "afternoon", "again", "agrega", "agregar", "also", "am", "an",
@@ -90,6 +93,7 @@ STOPWORDS = frozenset({
     "we", "wednesday", "week", "weekly", "were", "will", "with", "would", "x", "y", "yeah", "yep",
     "yes", "you", "your",
     "al", "en",  # Spanish "a la", "en rebanadas"
+    "di", "da", "du", "des",  # Italian, Portuguese, French "of"
     "s",  # "88s oranges", "48s avocados": the count's plural, not a word
     "u",  # "can u send"
 })

@@ -70,7 +70,9 @@ _SIZE_ONLY = {
     "liters", "litre", "litro",
 }
 # fmt: on
-_EDGE_FILLER = {"of", "de", "del", "and", "y", "-", "x"}
+# "of" and "and" in the languages read (French, Portuguese, Italian too: "3 caixas de leite")
+_OF = frozenset({"of", "de", "del", "di", "da", "do", "du", "des"})
+_EDGE_FILLER = {*_OF, "and", "y", "et", "-", "x"}
 
 
 def _number(token: str) -> Decimal | None:
@@ -255,7 +257,7 @@ def _unit_without_number(w: _Walk) -> str | None:
         tok in UNIT_WORDS
         and tok != "can"
         and (
-            nxt in ("of", "de", "del")
+            nxt in _OF
             or (
                 len(free_idx) > 1
                 and tok in ("cs", "case", "cases", "caja", "cajas", "ctn", "bag", "bags")

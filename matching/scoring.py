@@ -245,7 +245,26 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         start += len(group)
     # Ties go to products before variants: with nothing said, the product is meant.
     out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
-    return _prefer_product(index, out, parsed)
+    return _prefer_product(index, _prefer_kind(out), parsed)
+
+
+def _prefer_kind(ranked: list[Candidate]) -> list[Candidate]:
+    """An item the line names the kind of beats one of another kind that scores about the
+    same on its words ("portion cups": the portion cup, not the lid for portion cups)."""
+    if len(ranked) < 2 or ranked[0].kind < 1.0:
+        return ranked
+    top = ranked[0]
+    for cand in ranked[1:4]:
+        if (
+            cand.kind == 0.0
+            and top.score - cand.score < KIND
+            and cand.coverage >= top.coverage
+            and top.recall - cand.recall < KIND  # the line names about as much of its name
+            and cand.size_fit >= top.size_fit
+            and cand.conflict <= top.conflict
+        ):
+            return [cand, *(x for x in ranked if x is not cand)]
+    return ranked
 
 
 def _kind(sure: float) -> float:
@@ -324,7 +343,11 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
         fit = max(fit, 0.5)  # ...more than the one packed 12 to a pack
     conflict = max(float(conflicts(q.asked, index.item_attributes[c])), float(clash))
     # unasked, the plain kind is meant: "sugar" is granulated, "lids" the product not the black
-    plain = max(marked(q.asked, index.item_attributes[c], vocab),
+    # ...and "cucumbers" the plain Cucumber, not the Cucumber English beside it
+    # (a modifier read from a misspelt word was said)
+    mods = index.item_modifiers[c] if index.item_modifiers else frozenset()
+    unsaid = bool(mods) and mods.isdisjoint(q.present) and mods.isdisjoint(q.read)
+    plain = max(marked(q.asked, index.item_attributes[c], vocab), float(unsaid),
                 float(any(k not in q.asked for k in index.item_marks[c])))  # fmt: skip
     score = 0.35 * text + 0.35 * coverage + 0.3 * recall
     score += 0.08 * fit if fit > 0 else 0.3 * fit

@@ -10,36 +10,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Written form -> canonical selling unit. Spanish forms included; "caja" is a case in
-# distribution talk, as is "ctn".
+# Written form -> canonical selling unit. Spanish, French, Portuguese and Italian forms
+# included; "caja" is a case in distribution talk, as is "ctn".
 # fmt: off
 SELLING_UNITS: dict[str, str] = {
     **dict.fromkeys((
         "case", "cases", "cs", "css", "cse", "ctn", "ctns", "carton", "cartons", "caja", "cajas",
         "cj", "cjs",
+        # French, Portuguese, Italian
+        "caisse", "caisses", "caixa", "caixas", "cartone", "cartoni", "cassa", "casse",
     ), "case"),
-    **dict.fromkeys(("box", "boxes", "bx", "bxs", "caja chica"), "box"),
+    **dict.fromkeys((
+        "box", "boxes", "bx", "bxs", "caja chica", "boite", "boites", "scatola", "scatole",
+    ), "box"),
     **dict.fromkeys((
         "bag", "bags", "bg", "bgs", "sack", "sacks", "saco", "sacos", "bolsa", "bolsas", "costal",
-        "costales",
+        "costales", "sac", "sacs", "sacco", "sacchi",
     ), "bag"),
     **dict.fromkeys((
         "each", "ea", "eaches", "pc", "pcs", "piece", "pieces", "unit", "units", "unidad",
-        "unidades", "pieza", "piezas", "ud", "uds",
+        "unidades", "pieza", "piezas", "ud", "uds", "unidade", "pezzo", "pezzi",
     ), "each"),
     **dict.fromkeys(("lb", "lbs", "pound", "pounds", "libra", "libras", "lbr"), "lb"),
     **dict.fromkeys((
         "kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramo", "kilogramos",
     ), "kg"),
     **dict.fromkeys(("gal", "gals", "gallon", "gallons", "galon", "galones"), "gal"),
-    **dict.fromkeys(("dozen", "dozens", "dz", "doz", "docena", "docenas"), "dozen"),
+    **dict.fromkeys((
+        "dozen", "dozens", "dz", "doz", "docena", "docenas", "douzaine", "douzaines", "duzia",
+        "duzias", "dozzina", "dozzine",
+    ), "dozen"),
     **dict.fromkeys((
         "pack", "packs", "pk", "pks", "pkg", "pkgs", "package", "packages", "paquete", "paquetes",
-        "paq",
+        "paq", "paquet", "paquets", "pacote", "pacotes", "pacco", "pacchi", "confezione",
+        "confezioni", "fardo", "fardos",
     ), "pack"),
-    **dict.fromkeys(("bottle", "bottles", "btl", "btls", "botella", "botellas"), "bottle"),
-    **dict.fromkeys(("can", "cans", "lata", "latas"), "can"),
-    **dict.fromkeys(("jar", "jars", "frasco", "frascos"), "jar"),
+    **dict.fromkeys((
+        "bottle", "bottles", "btl", "btls", "botella", "botellas", "bouteille", "bouteilles",
+        "garrafa", "garrafas", "bottiglia", "bottiglie",
+    ), "bottle"),
+    **dict.fromkeys((
+        "can", "cans", "lata", "latas", "lattina", "lattine", "canette", "canettes",
+    ), "can"),
+    **dict.fromkeys(("jar", "jars", "frasco", "frascos", "barattolo", "barattoli"), "jar"),
     **dict.fromkeys(("sleeve", "sleeves", "slv", "slvs"), "sleeve"),
     **dict.fromkeys(("tub", "tubs", "bote", "botes"), "tub"),
     **dict.fromkeys(("pouch", "pouches"), "pouch"),
@@ -47,7 +60,10 @@ SELLING_UNITS: dict[str, str] = {
     # a jug-in-box or bag-in-box of oil, syrup, liquid egg: sold one by one
     **dict.fromkeys(("jib", "jibs", "bib", "bibs"), "each"),
     **dict.fromkeys(("bundle", "bundles", "bdl", "bdls"), "bundle"),
-    **dict.fromkeys(("roll", "rolls", "rollo", "rollos"), "roll"),
+    **dict.fromkeys((
+        "roll", "rolls", "rollo", "rollos", "rouleau", "rouleaux", "rotolo", "rotoli", "rolo",
+        "rolos",
+    ), "roll"),
     **dict.fromkeys(("bunch", "bunches", "bnch", "bn", "manojo", "manojos"), "bunch"),
     **dict.fromkeys(("tray", "trays", "charola", "charolas"), "tray"),
     **dict.fromkeys(("pail", "pails", "bucket", "buckets", "cubeta", "cubetas"), "pail"),
