@@ -123,6 +123,26 @@ def _where(loc: tuple[object, ...]) -> str:
     return out or "(top level)"
 
 
+def _unstorable(text: str) -> bool:
+    """A NUL or an unpaired surrogate: PostgreSQL's text holds neither."""
+    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _first_unstorable(value: object, loc: tuple[object, ...] = ()) -> tuple[object, ...] | None:
+    """Where the first string that cannot be stored is, or None."""
+    if isinstance(value, str):
+        return loc if _unstorable(value) else None
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        if (found := _first_unstorable(inner, (*loc, key))) is not None:
+            return found
+    return None
+
+
+_UNSTORABLE = "text holds a NUL or an unpaired surrogate character"
+
+
 def _raise_validation(path: str, err: ValidationError) -> None:
     first = err.errors()[0]
     where = _where(first["loc"])
@@ -139,6 +159,8 @@ def parse_distributor_json(text: str, path: str = "<input>") -> DistributorFile:
         raise DistributorFileError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
     if not isinstance(data, dict):
         raise DistributorFileError(f"{path}: the top level must be a JSON object")
+    if (loc := _first_unstorable(data)) is not None:
+        raise DistributorFileError(f"{path}: {_where(loc)}: {_UNSTORABLE}")
     try:
         return DistributorFile.model_validate(data)
     except ValidationError as exc:
@@ -160,6 +182,9 @@ def parse_catalog_csv(
     text: str, path: str = "<input>"
 ) -> tuple[list[CategorySpec], list[ProductSpec]]:
     """Parse a CSV catalog (one row per product or variant) into categories and products."""
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if _unstorable(line):
+            raise DistributorFileError(f"{path}: line {line_no}: {_UNSTORABLE}")
     # newline="": the csv module then handles \r\n, \n and a bare \r the way ERPs write them
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]

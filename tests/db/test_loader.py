@@ -197,3 +197,15 @@ def test_numbers_too_large_for_the_database_are_bad_input() -> None:
     data["products"][1]["stock_quantity"] = 10**15
     with pytest.raises(DistributorFileError, match=r"products\[1\]\.stock_quantity"):
         parse_distributor_json(json.dumps(data), "harbor.json")
+
+
+@pytest.mark.parametrize("text", ["MILK\x00", "half \ud85a surrogate"])
+def test_text_postgresql_cannot_store_is_bad_input(text: str) -> None:
+    """A NUL or an unpaired surrogate in any text is a clear error naming the key (it was
+    a 500 from the database on PUT /api/catalog)."""
+    data = copy.deepcopy(HARBOR)
+    data["products"][0]["variants"][0]["sku"] = text
+    with pytest.raises(DistributorFileError, match=r"products\[0\]\.variants\[0\]\.sku: text"):
+        parse_distributor_json(json.dumps(data), "harbor.json")
+    with pytest.raises(DistributorFileError, match="line 2: text holds a NUL"):
+        parse_catalog_csv(f"sku,name\nA1,{text}\n", "c.csv")
