@@ -70,15 +70,21 @@ async def purge(session: AsyncSession, now: datetime, *, dry_run: bool = False
             if count:
                 result.rows[model.__tablename__] = count
                 if not dry_run:
-                    session.add(DataAccessAudit(
-                        table_name=model.__tablename__, operation=AuditOperation.DELETE,
-                        distributor_id=dist.id, actor="cli:purge",
-                        details={"rows": count, "older_than": cutoff.isoformat(),
-                                 "retention_days": dist.data_retention_days}))
+                    _audit(session, dist, cutoff, model.__tablename__, AuditOperation.DELETE,
+                           count)
         await _forget_wording(session, dist, cutoff, result, dry_run=dry_run)
         results.append(result)
     await session.flush()
     return results
+
+
+def _audit(session: AsyncSession, dist: Distributor, cutoff: datetime, table: str,
+           operation: AuditOperation, count: int, **extra: str) -> None:
+    """One audit row for what the purge did to one table."""
+    session.add(DataAccessAudit(
+        table_name=table, operation=operation, distributor_id=dist.id, actor="cli:purge",
+        details={"rows": count, **extra, "older_than": cutoff.isoformat(),
+                 "retention_days": dist.data_retention_days}))
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,5 @@ async def _forget_wording(session: AsyncSession, dist: Distributor, cutoff: date
         if count:
             result.rows[place.label] = count
             if not dry_run:
-                session.add(DataAccessAudit(
-                    table_name=model.__tablename__, operation=AuditOperation.UPDATE,
-                    distributor_id=dist.id, actor="cli:purge",
-                    details={"rows": count, "cleared": place.label,
-                             "older_than": cutoff.isoformat(),
-                             "retention_days": dist.data_retention_days}))
+                _audit(session, dist, cutoff, model.__tablename__, AuditOperation.UPDATE,
+                       count, cleared=place.label)

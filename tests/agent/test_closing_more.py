@@ -7,19 +7,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from agent.context import AgentContext
-from db.crypto import Keyring
 from db.models import Conversation, Order
-from evaluation.local import say
-from tests.conftest import TEST_MASTER_KEY
+from tests.agent import talk
 
 PHONE = "+13055550177"
 
 
 async def chat(database, demo, text: str) -> str:
-    ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
-    exchange = await say(database, ctx, demo, sender=PHONE, text=text)
-    return exchange.replies[0] if exchange.replies else ""
+    return await talk.chat(database, demo, text, sender=PHONE)
 
 
 async def _orders(database, demo) -> int:

@@ -5,31 +5,18 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from agent.context import AgentContext
-from db.crypto import Keyring
-from db.models import Conversation, Order, OrderProduct
-from evaluation.local import say
-from tests.conftest import TEST_MASTER_KEY
+from db.models import Conversation
+from tests.agent import talk
 
 PHONE = "+13055550199"
 
 
 async def chat(database, demo, text: str) -> str:
-    """Send one customer message and return the agent's reply."""
-    ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
-    exchange = await say(database, ctx, demo, sender=PHONE, text=text)
-    return exchange.replies[0] if exchange.replies else ""
+    return await talk.chat(database, demo, text, sender=PHONE)
 
 
 async def _order_lines(database, demo) -> list[list[tuple[str, float]]]:
-    async with database.transaction(tenant=demo) as s:
-        orders = (await s.execute(select(Order))).scalars().all()
-        out = []
-        for order in orders:
-            rows = (await s.execute(select(OrderProduct).where(
-                OrderProduct.order_id == order.id).order_by(OrderProduct.line_order))).scalars()
-            out.append([(r.sku, float(r.quantity)) for r in rows])
-        return out
+    return await talk.order_lines(database, demo)
 
 
 async def test_nothing_read_is_asked_about_and_never_offered_for_confirmation(database, demo

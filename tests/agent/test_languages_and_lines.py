@@ -3,32 +3,17 @@ lines they take back by their own words go, and "just the X" keeps only X."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from agent.context import AgentContext
-from db.crypto import Keyring
-from db.models import Order, OrderProduct
-from evaluation.local import say
-from tests.conftest import TEST_MASTER_KEY
+from tests.agent import talk
 
 PHONE = "+13055550163"
 
 
 async def chat(database, demo, text: str) -> str:
-    """Send one customer message and return the agent's reply."""
-    ctx = AgentContext(keyring=Keyring(TEST_MASTER_KEY.encode()))
-    exchange = await say(database, ctx, demo, sender=PHONE, text=text)
-    return exchange.replies[0] if exchange.replies else ""
+    return await talk.chat(database, demo, text, sender=PHONE)
 
 
 async def _orders(database, demo) -> list[list[tuple[str, float]]]:
-    async with database.transaction(tenant=demo) as s:
-        out = []
-        for order in (await s.execute(select(Order))).scalars().all():
-            rows = (await s.execute(select(OrderProduct).where(
-                OrderProduct.order_id == order.id).order_by(OrderProduct.line_order))).scalars()
-            out.append(sorted((r.sku, float(r.quantity)) for r in rows))
-        return out
+    return await talk.order_lines(database, demo, by_sku=True)
 
 
 async def test_a_portuguese_customer_is_answered_in_portuguese(database, demo) -> None:
