@@ -19,7 +19,8 @@ from tests.conftest import TEST_MASTER_KEY
 
 ROOT = Path(__file__).resolve().parents[2] / "bench" / "distributors"
 SETS = ("bayline-produce-seafood", "ironbound-coffee-packaging", "harbor-asian-restaurant-supply",
-        "summit-pizza-deli-supply")
+        "summit-pizza-deli-supply", "prairie-meat-poultry", "cedar-saffron-wholesale",
+        "greenfield-institutional-foods")
 CHANNELS = {"whatsapp", "sms", "email"}
 OUTCOMES = {"CONFIRMED", "CANCELLED", "HANDOFF", "NONE"}
 
