@@ -83,6 +83,17 @@ def defaults() -> dict[str, frozenset[str]]:
     return out
 
 
+@cache
+def changing_words() -> frozenset[str]:
+    """Words that change what a product is (`data/modifiers.tsv`: "broken", "diced",
+    "smoked", "imitation"), normalised; never a class's plain value ("granulated")."""
+    text = resources.files("matching").joinpath("data", "modifiers.tsv").read_text("utf-8")
+    words = {normalize(line.strip()) for line in text.splitlines()
+             if line.strip() and not line.startswith("#")}  # fmt: skip
+    plain = {w for values in defaults().values() for v in values for w in v.split()}
+    return frozenset(w for w in words if w and " " not in w and w not in plain)
+
+
 def marked(asked: Attributes, item: Attributes, words: frozenset[str]) -> float:
     """1 when the item, of a kind with a default (its words include the class name: sugar,
     flour, milk...), has another value of that class and the line names none ("Sugar Brown"

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
 from functools import cache
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from matching.attributes import Attributes, attributes, defaults
+from matching.attributes import Attributes, attributes, changing_words, defaults
 from matching.catalog import CatalogItem
 from matching.kinds import (
     FIRST,
@@ -52,6 +52,12 @@ DIMENSION_PREFIX = 0.9  # "8x8" for 8x8x4: as sure as a one-letter typo in a lon
 # "cutlery"): such a guess finds candidates but does not explain the customer's word.
 _FAR_TYPO, _FAR_TYPO_LEN = 0.7, 7
 STEM = 0.9  # "compostable" for the catalog's COMPOST, "bagged" for BAG
+# A catalog's shorthand written out by the customer: "skim" for SKM, "bleached" for BLCH,
+# "japanese" for JPN (the word's consonants, or all but its last); a looser fit, "dressing"
+# for DRSG, is a guess.
+ABBREVIATED, NEAR_ABBREVIATED, LOOSE_ABBREVIATED = 0.88, 0.86, 0.8
+_VOWELS = frozenset("aeiou")
+_INFLECTIONS = ("ing", "ed", "es", "s")
 _SUFFIXES = ("able", "ed", "ing")
 # Pack notation in a name: "12/32oz" (12 of 32 oz), "4/1GAL", "16.9oz", "9X9X3".
 _PACK = re.compile(r"\d+(?:\.\d+)?(?:[/x-]\d+(?:\.\d+)?)+|\d+\.\d+")
@@ -97,7 +103,11 @@ class CatalogIndex:
     max_idf: float
     vocab_by_len: dict[int, list[str]]
     item_kinds: list[Kinds] = field(default_factory=list)  # the words naming what it is
+    # words of its name that change what the product is ("RICE BROKEN": `changing_words`)
+    item_changes: list[frozenset[str]] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)  # tokens such as "8x8x4"
+    # the catalog's shorthand tokens (no vowel after the first letter: SKM, BLCH), by letter
+    shorthand: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _corrections: dict[str, tuple[Correction, ...]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -123,10 +133,11 @@ class CatalogIndex:
             return tuple(Correction(w, DIMENSION_PREFIX) for w in longer[:8])
         if not token.isalpha() or len(token) < 3:
             return ()
+        short = self._shorthand(token)
         stem = self._stem(token)
         if stem is not None:
-            return (Correction(stem, STEM),)
-        out: dict[str, float] = {}
+            return (Correction(stem, STEM), *short)
+        out: dict[str, float] = {c.token: c.weight for c in short}
         # A clipped word ("jalap", "parmes") stands for the longer catalog words; a word
         # that is a food of its own ("pear", "lime") is not a clipped "pearl" or "limeade".
         if len(token) >= 4 and token not in lexicon_nouns():
@@ -163,6 +174,33 @@ class CatalogIndex:
         best = sorted(out.items(), key=lambda kv: -kv[1])[:8]
         return tuple(Correction(w, s) for w, s in best)
 
+    def _shorthand(self, token: str) -> tuple[Correction, ...]:
+        """The catalog's shorthand tokens a written-out word may stand for: "skim" for SKM,
+        "bleached" for BLCH, "unbleached" for UNBLCH, "japanese" for JPN."""
+        if len(token) < 4 or _VOWELS.isdisjoint(token[1:]):
+            return ()
+        tokens = self.shorthand.get(token[0], ())
+        if not tokens:
+            return ()
+        full = skeleton(token)
+        whole = {full} | {skeleton(token[: -len(e)]) for e in _INFLECTIONS
+                          if token.endswith(e) and len(token) - len(e) >= 3}  # fmt: skip
+        out: list[Correction] = []
+        for short in tokens:
+            if short in whole:
+                weight = ABBREVIATED
+            elif full.startswith(short) and len(short) >= len(full) - 1:
+                weight = NEAR_ABBREVIATED
+            elif 2 * len(short) >= len(full) and (
+                full.startswith(short) or (short[-1] == full[-1] and _subsequence(short, full))
+            ):
+                weight = LOOSE_ABBREVIATED
+            else:
+                continue
+            out.append(Correction(short, weight))
+        out.sort(key=lambda c: -c.weight)
+        return tuple(out[:8])
+
     def _stem(self, token: str) -> str | None:
         """The catalog word a derived form comes from ("compostable" -> compost, "bagged"
         -> bag, "sliced" -> slice), when the catalog has it."""
@@ -175,6 +213,35 @@ class CatalogIndex:
                 if word and word in self.postings:
                     return word
         return None
+
+
+def skeleton(word: str) -> str:
+    """A word's first letter and its consonants, doubled letters once ("bleached" ->
+    blchd, "buttermilk" -> btrmlk): how ERP shorthand writes it."""
+    word = word.replace("ck", "k")
+    out = [word[0]]
+    for prev, ch in pairwise(word):
+        if ch not in _VOWELS and ch != prev:
+            out.append(ch)
+    return "".join(out)
+
+
+def _subsequence(short: str, word: str) -> bool:
+    rest = iter(word)
+    return all(ch in rest for ch in short)
+
+
+def _shorthand(tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The catalog's tokens written as shorthand (no vowel after the first letter, three
+    letters or more, no unit and no word the lexicon knows), by first letter."""
+    known = lexicon_nouns()
+    units = {*SELLING_UNITS, *SIZE_UNITS}
+    out: dict[str, list[str]] = defaultdict(list)
+    for token in tokens:
+        if (len(token) >= 3 and token.isalpha() and _VOWELS.isdisjoint(token[1:])
+                and token not in known and token not in units):  # fmt: skip
+            out[token[0]].append(token)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _core(text: str) -> tuple[str, list[Size]]:
@@ -409,6 +476,24 @@ def _packs(item: CatalogItem) -> frozenset[str]:
     return frozenset(found) if found else _NO_MARKS
 
 
+def _changes(items: list[CatalogItem]) -> list[frozenset[str]]:
+    """For each item, the words of its name that change what it is (see `changing_words`);
+    a variant with words of its own has only those ("... SLICED" / "WHOLE" is not sliced),
+    one named by its size or unit has its product's."""
+    words = changing_words()
+    units = _unmarked_words()
+    out = []
+    for item in items:
+        text = item.name
+        if item.variant_name:
+            own = [w for w in norm_tokens(lex(fold(item.variant_name)))
+                   if w.isalpha() and w not in units]  # fmt: skip
+            text = item.variant_name if own else text
+        found = words.intersection(norm_tokens(lex(fold(text))))
+        out.append(frozenset(found) if found else _NO_MARKS)
+    return out
+
+
 def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
     """Build the index of one distributor's items (products and variants)."""
     items = list(items)
@@ -456,5 +541,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
         max_idf=math.log(n + 1) + 0.1,
         vocab_by_len=dict(vocab_by_len),
         item_kinds=b.item_kinds,
+        item_changes=_changes(items),
         dimensions=[t for t in b.postings if _DIMENSIONS.match(t)],
+        shorthand=_shorthand(b.postings),
     )

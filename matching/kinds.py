@@ -119,8 +119,12 @@ def common_nouns() -> frozenset[str]:
 
 @cache
 def lexicon_nouns() -> frozenset[str]:
-    """The English side of the lexicon: words naming a kind of product in general."""
-    return frozenset(w for senses in spanish().phrases.values() for s in senses for w in s)
+    """The English side of the lexicon: words naming a kind of product in general (of the
+    Spanish, English and Romance lexicons: an Asian word's readings include the names
+    English borrowed, "mirin", "udon", which name one product, not a kind)."""
+    lex = spanish()
+    return frozenset(w for key, senses in lex.phrases.items() if key not in lex.keep_own
+                     for s in senses for w in s)  # fmt: skip
 
 
 # Attribute classes whose values are adjectives (what an item is like), unlike flavours or
@@ -143,8 +147,13 @@ def attribute_words() -> frozenset[str]:
     return frozenset(w for _, values in classes() for v in values for w in v.split())
 
 
+def _participle(word: str) -> bool:
+    """Whether a word says what was done to an item ("sliced", "peeled"), never what it is."""
+    return len(word) > 4 and word.endswith("ed")
+
+
 def _describes(word: str) -> bool:
-    return word in common_nouns() or (len(word) > 4 and word.endswith("ed"))
+    return word in common_nouns() or _participle(word)
 
 
 def heads(items: Iterable[CatalogItem], side: str) -> frozenset[str]:
@@ -166,8 +175,9 @@ def _needs(
         elif side == FIRST and word in kinds:
             # "Sleeve Hot Cup": cups are a kind of their own here, the item is a sleeve
             yield word, frozenset(words[:i]) - {word}, 1.0
-        elif side == FIRST and i > 0 and word in adjectives():
-            # "Sleeve Hot Cup": "hot" says what the sleeve is like, not what it is
+        elif side == FIRST and i > 0 and (word in adjectives() or _participle(word)):
+            # "Sleeve Hot Cup": "hot" says what the sleeve is like, not what it is; "TOMATO
+            # WHL PEELED" is a tomato ("pizza peel" does not name it)
             yield word, frozenset(words[:1]), 1.0
         elif side == FIRST and 0 < i < len(words) - 1 and words[-1] in kinds \
                 and word not in attribute_words():

@@ -6,8 +6,11 @@ way on both sides. `data/es_en.tsv` reads Spanish food and packaging words in En
 ("pechuga de pollo" -> chicken breast): a customer's line is read in both languages and the
 catalog indexes both forms, so a Spanish line finds an English ERP name and the other way
 round. `fr_en.tsv`, `pt_en.tsv` and `it_en.tsv` are read the same way into the same
-lexicon, without ever replacing a Spanish or English reading. The files are read once, on
-first use (never at import).
+lexicon, without ever replacing a Spanish or English reading. The romanized Asian lexicons
+(`vi_en.tsv`, `zh_en.tsv`, `ko_en.tsv`, `ja_en.tsv`, `th_en.tsv`, `tl_en.tsv`: "banh pho" ->
+rice noodle, "kkaennip" -> perilla leaf) are read after them the same way, in customers'
+lines only; their words as written stay a reading too, where the catalog writes them ("ONG
+CHOY", "GOCHUJANG"). The files are read once, on first use (never at import).
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from importlib import resources
 
 # Lexicons of the other Romance languages customers write in, read after es_en.tsv.
 ROMANCE = ("fr_en.tsv", "pt_en.tsv", "it_en.tsv")
+# Romanized Vietnamese, Chinese (Mandarin and Cantonese), Korean, Japanese, Thai and Tagalog
+# food words, read after them: English catalogs name these foods in English, or by the
+# very words a customer writes ("NOODLE UDON", "PERILLA LEAF KKAENNIP").
+ASIAN = ("vi_en.tsv", "zh_en.tsv", "ko_en.tsv", "ja_en.tsv", "th_en.tsv", "tl_en.tsv")
 # How much a translated word is trusted next to the customer's own (first sense, others).
 FIRST_SENSE, OTHER_SENSE = 0.95, 0.85
 _MAX_PHRASE = 4
@@ -44,6 +51,9 @@ class Lexicon:
     phrases: dict[tuple[str, ...], tuple[tuple[str, ...], ...]]
     catalog_phrases: frozenset[tuple[str, ...]]  # phrases also read in catalog names
     forms: dict[str, str]  # a plural or variant spelling -> the form the phrases use
+    # phrases whose words, as written, are still what a catalog may call the thing ("ong
+    # choy" is also WATER SPINACH ONG CHOY): unlike "frijol negro", whose words are Spanish
+    keep_own: frozenset[tuple[str, ...]] = frozenset()
 
 
 @cache
@@ -54,9 +64,14 @@ def spanish() -> Lexicon:
     phrases: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     query_only: set[tuple[str, ...]] = set()
     forms: dict[str, str] = {}
+    keep_own: set[tuple[str, ...]] = set()
 
     def add(
-        rows: list[list[str]], *, keep: frozenset[tuple[str, ...]] = frozenset(), q: bool = False
+        rows: list[list[str]],
+        *,
+        keep: frozenset[tuple[str, ...]] = frozenset(),
+        q: bool = False,
+        own: bool = False,
     ) -> None:
         for row in rows:
             # "-": a word that says nothing about the product ("sabor"): read as no words
@@ -65,10 +80,16 @@ def spanish() -> Lexicon:
             for form in row[0].split("|"):
                 key = tuple(normalize(form).split())
                 if key and key not in keep:
-                    _add_form(form, key, senses, q or "q" in flags)
+                    _add_form(form, key, senses, q or "q" in flags, plurals=not own)
+                    if own:
+                        keep_own.add(key)
 
-    def _add_form(form: str, key: tuple[str, ...], senses: list[tuple[str, ...]], q: bool) -> None:
-        for word in form.split():
+    def _add_form(
+        form: str, key: tuple[str, ...], senses: list[tuple[str, ...]], q: bool, plurals: bool
+    ) -> None:
+        # Romance plurals in -s/-es ("limones"); Asian words have none, and short syllables
+        # would be misread as some other word's plural ("kee" as "ke")
+        for word in form.split() if plurals else ():
             base = singular(word)
             for plural in (word + "s", word + "es"):
                 forms.setdefault(singular(plural), base)
@@ -94,20 +115,27 @@ def spanish() -> Lexicon:
     spoken = frozenset(phrases)
     for name in ROMANCE:
         add(_rows(name), keep=spoken, q=True)
+    # the Asian lexicons likewise, after every Romance one; a catalog may write their words
+    spoken = frozenset(phrases)
+    for name in ASIAN:
+        add(_rows(name), keep=spoken, q=True, own=True)
     forms = {k: v for k, v in forms.items() if k != v and (k,) not in phrases}
     return Lexicon(
         phrases={k: tuple(v) for k, v in phrases.items()},
         catalog_phrases=frozenset(k for k in phrases if k not in query_only),
         forms=forms,
+        keep_own=frozenset(keep_own),
     )
 
 
 @cache
 def _single_words() -> dict[int, list[str]]:
-    """The lexicon's one-word Spanish keys by length (for misspelt words)."""
+    """The lexicon's one-word Spanish keys by length (for misspelt words); not the Asian
+    words, whose romanizations are many and short ("gamja" is one letter from "gamba")."""
     out: dict[int, list[str]] = {}
-    for key in spanish().phrases:
-        if len(key) == 1 and key[0].isalpha():
+    lex = spanish()
+    for key in lex.phrases:
+        if len(key) == 1 and key[0].isalpha() and key not in lex.keep_own:
             out.setdefault(len(key[0]), []).append(key[0])
     return out
 
@@ -145,6 +173,7 @@ class Reading:
 
     source: tuple[str, ...]
     senses: tuple[tuple[str, ...], ...] = ()
+    own: bool = False  # the words as written may be the catalog's too (`Lexicon.keep_own`)
 
     @property
     def translated(self) -> bool:
@@ -168,7 +197,7 @@ def read_spanish(tokens: Sequence[str], *, catalog: bool = False) -> list[Readin
             key = tuple(words[i : i + n])
             senses = lex.phrases.get(key)
             if senses is not None and (allowed is None or key in allowed):
-                out.append(Reading(tuple(tokens[i : i + n]), senses))
+                out.append(Reading(tuple(tokens[i : i + n]), senses, key in lex.keep_own))
                 i += n
                 break
         else:

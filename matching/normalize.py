@@ -62,6 +62,11 @@ _PHRASES = [
     # "number ones", "number 2s": the #1 / #2 grade of produce and crabs
     (re.compile(r"\b(?:number|nr) ?(?:1|one)s?\b"), "#1"),
     (re.compile(r"\b(?:number|nr) ?(?:2|two)s?\b"), "#2"),
+    # "HI GLTN" flour, "hi-temp" gloves: "hi" before these words is high, not a greeting
+    (re.compile(r"\bhi[- ](?=(?:gluten|gltn|glutn|protein|temp|heat)\b)"), "high "),
+    # "vinyl gloves S", "apron M": a lone S or M after a word is the size, not a plural "s"
+    (re.compile(r"(?<=[^\W\d_] )s(?=$|[ ,;.)])"), "small"),
+    (re.compile(r"(?<=[^\W\d_] )m(?=$|[ ,;.)])"), "medium"),
 ]
 
 

@@ -26,6 +26,9 @@ from matching.lexicon import (
 from matching.normalize import PACKAGING_WORDS, SOFT_WORDS
 
 MISSPELT = 0.9  # trust in the reading of a Spanish word one edit from the lexicon's
+# How far an Asian word's English reading is trusted where the catalog writes the word
+# itself ("mandu": the catalog's MANDU is meant before its other dumplings).
+SAID = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,17 @@ def join_split(index: CatalogIndex, tokens: Sequence[str]) -> list[str]:
     return out
 
 
+def _sources(source: tuple[str, ...], p: int, width: int, right: bool) -> tuple[str, ...]:
+    """The customer's words standing at slot p of a reading `width` slots wide: one each,
+    the spare ones in the last slot (the first, when the reading lines up on the right)."""
+    if not right:
+        return source[p : p + 1] if p < width - 1 else source[p:]
+    shift = width - len(source)
+    if shift >= 0:
+        return source[p - shift : p - shift + 1] if p >= shift else ()
+    return source[: 1 - shift] if p == 0 else source[p - shift : p - shift + 1]
+
+
 def _translated(index: CatalogIndex, reading: Reading, trust: float = 1.0) -> list[Slot]:
     width = max(len(s) for s in reading.senses)
     # Past the shortest reading ("skim" = nonfat = fat free), a slot is optional.
@@ -84,22 +98,31 @@ def _translated(index: CatalogIndex, reading: Reading, trust: float = 1.0) -> li
     own_width = 1 if len(reading.source) == 1 and reading.source[0] in index.postings else width
     whole = [len(s) for s in reading.senses if s and all(w in index.postings for w in s)]
     needed = min(own_width, *whole) if whole else own_width
+    catalog_own = reading.own and all(w in index.postings for w in reading.source)
+    # An Asian word's English readings line up on their last word, the head ("sen yai":
+    # wide rice noodle, rice noodle), and the optional slots are the leading modifiers.
+    right = reading.own
     out: list[Slot] = []
     for p in range(width):
-        sources = reading.source[p : p + 1] if p < width - 1 else reading.source[p:]
+        sources = _sources(reading.source, p, width, right)
         # A lone word stays a candidate as written ("pan" may be the P.A.N. brand); a
-        # phrase's words do not ("frijol negro" is black beans, whatever "frijol" names).
-        mine = sources if len(reading.source) == 1 else ()
+        # phrase's words do not ("frijol negro" is black beans, whatever "frijol" names),
+        # unless the catalog writes the whole phrase ("ong choy": WATER SPINACH ONG CHOY).
+        mine = sources if len(reading.source) == 1 or catalog_own else ()
         alts: dict[str, float] = {w: 1.0 for w in mine if w in index.postings}
         english: str | None = None
-        soft = p >= needed or (bool(sources) and all(w in SOFT_WORDS for w in sources))
+        optional = p < width - needed if right else p >= needed
+        soft = optional or (bool(sources) and all(w in SOFT_WORDS for w in sources))
         for k, sense in enumerate(reading.senses):
-            if p >= len(sense):
+            at = p - (width - len(sense)) if right else p
+            if not 0 <= at < len(sense):
                 continue
             weight = 1.0 if sense == reading.source else FIRST_SENSE if k == 0 else OTHER_SENSE
-            english = english or sense[p]
-            soft = soft or (k == 0 and sense[p] in SOFT_WORDS)
-            for c in index.correct(sense[p]):
+            if catalog_own and sense != reading.source:
+                weight *= SAID  # the catalog's own "MANDU", before any other dumpling
+            english = english or sense[at]
+            soft = soft or (k == 0 and sense[at] in SOFT_WORDS)
+            for c in index.correct(sense[at]):
                 alts[c.token] = max(alts.get(c.token, 0.0), trust * weight * c.weight)
         ranked = sorted(alts.items(), key=lambda kv: -kv[1])
         own = next((w for w in mine if w in index.postings), None)
@@ -122,7 +145,9 @@ def slots(index: CatalogIndex, tokens: Sequence[str]) -> list[Slot]:
                 continue
             # a misspelt Spanish word ("cebola"): read it as the word it is near, keeping
             # the catalog's own near words as candidates too
-            misread = _translated(index, Reading(reading.source, spanish().phrases[key]), MISSPELT)
+            lex = spanish()
+            near = Reading(reading.source, lex.phrases[key], key in lex.keep_own)
+            misread = _translated(index, near, MISSPELT)
             first = misread[0]
             merged = sorted({*first.corrections, *plain.corrections}, key=lambda c: -c.weight)
             out.append(Slot(first.word, tuple(merged), None, first.english, first.soft))

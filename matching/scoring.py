@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from matching.attributes import Attributes, attributes, conflicts, marked
+from matching.attributes import Attributes, attributes, conflicts, defaults, marked
 from matching.index import CatalogIndex, Correction
 from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
 from matching.parse import ParsedLine
@@ -33,6 +33,7 @@ KIND = 0.1  # what an item of another kind loses ("lids 12oz": the 12 oz cup is 
 CONTEXT = 0.5  # how far a purpose word the item lacks ("for cups") leaves the coverage
 WEAK_HIT = 0.75  # a guess this unsure ("stir" for "stix") does not explain a customer's word
 STRONG = 0.84  # a reading this sure is the customer's word (a clipped form, a translation)
+CHANGED = 0.12  # what an item loses whose name changes the product unasked ("RICE BROKEN")
 _VOLUMES = ("m", "can")
 # What the line's item is for ("lids for 8oz cups"): words after it count when the item
 # has them, but one it lacks is not a word it fails to explain. (Not Spanish "para": "masa
@@ -217,6 +218,10 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
     sims = _text_scores(index, readings, sids)
     total = sum(weights)
     done = sum(w for s, w in zip(parts, weights, strict=True) if s.translated)
+    # every reading of every word ("skim" is also "nonfat") may name an attribute
+    asked = attributes(
+        [" ".join(tokens), *readings[1:2], *(c.token for s in parts for c in s.corrections)]
+    )
     query = _Query(
         parsed=parsed,
         parts=parts,
@@ -230,10 +235,8 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
             | ({parsed.unit} if parsed.unit else set())
         ),
         read=_read(parts, tokens),
-        # every reading of every word ("skim" is also "nonfat") may name an attribute
-        asked=attributes(
-            [" ".join(tokens), *readings[1:2], *(c.token for s in parts for c in s.corrections)]
-        ),
+        asked=asked,
+        plain=_plain_asked(asked, tokens),
         translated=done / total if total > 0 else 0.0,
         sims=sims.tolist(),
         unsized=_unsized(index, sims, sids).tolist(),
@@ -246,6 +249,16 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
     # Ties go to products before variants: with nothing said, the product is meant.
     out.sort(key=lambda x: (-x.score, index.items[x.index].is_variant))
     return _prefer_product(index, _prefer_kind(out), parsed)
+
+
+def _plain_asked(asked: Attributes, tokens: list[str]) -> dict[str, frozenset[str]]:
+    """The words of the plain values the line asks of the kind it names, by class ("regular
+    sodium", "long grain rice"): an item naming no value of that class is that plain one,
+    and explains them. ("whole mushrooms" asks no milk: the class is the kind.)"""
+    plain = defaults()
+    return {name: frozenset(w for v in values for w in v.split())
+            for name, values in asked.items()
+            if name in plain and values <= plain[name] and name in tokens}  # fmt: skip
 
 
 def _prefer_kind(ranked: list[Candidate]) -> list[Candidate]:
@@ -300,6 +313,7 @@ class _Query:
     present: frozenset[str]
     read: dict[str, float]  # each catalog word the line may mean, and how surely
     asked: Attributes
+    plain: dict[str, frozenset[str]]  # class -> words of its plain value the line asks
     translated: float  # the share of the line's weight that the lexicon had to read
     sims: list[float]  # text similarity to each candidate surface, in candidate order
     unsized: list[float]  # the same, as it counts when no size is asked
@@ -311,6 +325,8 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
     amounts, packs = index.item_amounts[c], index.item_packs[c]
     covered, total, missing, clash = 0.0, sum(q.weights), 0, False
     family = family_fit(index, c, q.parsed, q.asked)
+    mine = index.item_attributes[c]
+    unnamed = {w for name, words in q.plain.items() if name not in mine for w in words}
     for s, w in zip(q.parts, q.weights, strict=True):
         hit = max(
             (x.weight * (SHELF if x.token in shelf else 1.0) for x in s.corrections
@@ -321,8 +337,8 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
             hit = 1.0
         clash = clash or (hit < WEAK_HIT and _pack_clash(s.word, packs))
         covered += w * hit
-        if s.soft:  # "fresh romaine": a soft word only counts when it fits
-            total -= w * (1.0 - hit)
+        if s.soft or s.word in unnamed:  # "fresh romaine", "regular sodium" turkey: a word
+            total -= w * (1.0 - hit)  # that only counts when it fits
         elif hit < WEAK_HIT and family > 0 and word_picks(index, c, s.word):
             total -= w * (1.0 - hit)  # "single pouches": the variant's unit explains it
         elif s.word in q.context:  # "lids for cups": half a word when the item lacks it
@@ -349,11 +365,15 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
     unsaid = bool(mods) and mods.isdisjoint(q.present) and mods.isdisjoint(q.read)
     plain = max(marked(q.asked, index.item_attributes[c], vocab), float(unsaid),
                 float(any(k not in q.asked for k in index.item_marks[c])))  # fmt: skip
+    # "jasmine rice" is not RICE BROKEN JASMINE: a word changing what the item is, unsaid
+    changes = index.item_changes[c] if index.item_changes else frozenset()
+    changed = float(bool(changes) and changes.isdisjoint(q.present) and changes.isdisjoint(q.read))
     score = 0.35 * text + 0.35 * coverage + 0.3 * recall
     score += 0.08 * fit if fit > 0 else 0.3 * fit
     # "apples" is not Apple Juice: a word of the line must name what the item is
     kind = _kind(index.item_kinds[c].named_by(q.read, q.present)) if index.item_kinds else 0.0
     score += 0.15 * family - 0.2 * conflict - 0.08 * plain - 0.05 * min(missing, 2)
+    score -= CHANGED * changed
     score -= KIND * kind
     return Candidate(c, score, text, coverage, recall, fit, family, q.translated, conflict,
                      min(missing, 2) / 2, c in q.exact, kind)  # fmt: skip
