@@ -16,7 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from matching.attributes import Attributes, attributes, conflicts, defaults, marked
+from matching.attributes import (
+    Attributes,
+    attributes,
+    changing_words,
+    conflicts,
+    defaults,
+    marked,
+)
 from matching.index import CatalogIndex, Correction
 from matching.normalize import SOFT_WORDS, fold, lex, norm_tokens
 from matching.parse import ParsedLine
@@ -237,6 +244,7 @@ def rank(index: CatalogIndex, parsed: ParsedLine) -> list[Candidate]:
         read=_read(parts, tokens),
         asked=asked,
         plain=_plain_asked(asked, tokens),
+        changes=not changing_words().isdisjoint(tokens),
         translated=done / total if total > 0 else 0.0,
         sims=sims.tolist(),
         unsized=_unsized(index, sims, sids).tolist(),
@@ -314,6 +322,7 @@ class _Query:
     read: dict[str, float]  # each catalog word the line may mean, and how surely
     asked: Attributes
     plain: dict[str, frozenset[str]]  # class -> words of its plain value the line asks
+    changes: bool  # whether the line names a word that changes a product ("diced")
     translated: float  # the share of the line's weight that the lexicon had to read
     sims: list[float]  # text similarity to each candidate surface, in candidate order
     unsized: list[float]  # the same, as it counts when no size is asked
@@ -366,7 +375,9 @@ def _score(index: CatalogIndex, q: _Query, c: int, group: np.ndarray, start: int
     plain = max(marked(q.asked, index.item_attributes[c], vocab), float(unsaid),
                 float(any(k not in q.asked for k in index.item_marks[c])))  # fmt: skip
     # "jasmine rice" is not RICE BROKEN JASMINE: a word changing what the item is, unsaid
-    changes = index.item_changes[c] if index.item_changes else frozenset()
+    # by a line that names no such word (one naming another, "bacon crumbles" for BACON
+    # DICED, already misses a word)
+    changes = index.item_changes[c] if index.item_changes and not q.changes else frozenset()
     changed = float(bool(changes) and changes.isdisjoint(q.present) and changes.isdisjoint(q.read))
     score = 0.35 * text + 0.35 * coverage + 0.3 * recall
     score += 0.08 * fit if fit > 0 else 0.3 * fit

@@ -55,6 +55,7 @@ def pizzeria() -> CatalogIndex:
         _item("B2", "SYRUP BIB COLA 5GAL", product="B1", variant="LEMON-LIME"),
         _item("B3", "SYRUP BIB ROOT BEER 5GAL", unit="box"),
         _item("W1", "PIZZA PEEL WOOD 14IN", unit="each"),
+        _item("V1", "PEPPER BANANA RING MILD 4/1GAL"),
     ])  # fmt: skip
 
 
@@ -104,6 +105,7 @@ def test_shorthand_of_a_catalog_never_seen_is_read(unseen: CatalogIndex, line: s
         ("japanese soy sauce 2 cs", "T2"),
         ("25# pepp", "P1"),
         ("roni 2 cs", "P1"),
+        ("one case of pepper ronnie", "P1"),  # dictated
         ("1 cs gabagool hot", "P2"),
         ("mild crumble 2 cs", "P3"),
         ("2 coke bibs", "B1"),
