@@ -5,8 +5,8 @@ French, Portuguese, Italian, romanized Asian) -> English lexicons.
 way on both sides. `data/es_en.tsv` reads Spanish food and packaging words in English
 ("pechuga de pollo" -> chicken breast): a customer's line is read in both languages and the
 catalog indexes both forms, so a Spanish line finds an English ERP name and the other way
-round. `en_synonyms.tsv` and `en_slips.tsv` (dictation slips: "flower" for flour) are read
-in customers' lines. `fr_en.tsv`, `pt_en.tsv` and `it_en.tsv` are read the same way into
+round. `en_synonyms.tsv` and `en_slang.tsv` (trade slang and dictation slips: "flower" for
+flour) are read in customers' lines. `fr_en.tsv`, `pt_en.tsv` and `it_en.tsv` are read the same way into
 the same lexicon, without ever replacing a Spanish or English reading. The romanized Asian
 lexicons (`vi_en.tsv`, `zh_en.tsv`, `ko_en.tsv`, `ja_en.tsv`, `th_en.tsv`, `tl_en.tsv`:
 "banh pho" -> rice noodle, "kkaennip" -> perilla leaf) are read after them the same way, in
@@ -110,8 +110,9 @@ def spanish() -> Lexicon:
             # the words as written stay the first reading: "baking soda" is still asked for
             merged.extend(o for o in (member, *group) if o and o not in merged)
             query_only.add(member)
-    # ...and its dictation slips ("flower" for flour), read as what was said
-    add(_rows("en_slips.tsv"), q=True)
+    # ...and the trade's slang and dictation slips ("gabagool", "flower" for flour), read
+    # as the word meant
+    add(_rows("en_slang.tsv"), q=True)
     # French, Portuguese, Italian: a form Spanish or English already reads keeps its reading
     # ("salsa", "pepino", "te" stay Spanish); the others are read in customers' lines only,
     # since English catalogs use French words of their own ("au jus", "creme brulee")
