@@ -6,12 +6,13 @@ way on both sides. `data/es_en.tsv` reads Spanish food and packaging words in En
 ("pechuga de pollo" -> chicken breast): a customer's line is read in both languages and the
 catalog indexes both forms, so a Spanish line finds an English ERP name and the other way
 round. `en_synonyms.tsv` and `en_slang.tsv` (trade slang and dictation slips: "flower" for
-flour) are read in customers' lines. `fr_en.tsv`, `pt_en.tsv` and `it_en.tsv` are read the same way into
-the same lexicon, without ever replacing a Spanish or English reading. The romanized Asian
-lexicons (`vi_en.tsv`, `zh_en.tsv`, `ko_en.tsv`, `ja_en.tsv`, `th_en.tsv`, `tl_en.tsv`:
-"banh pho" -> rice noodle, "kkaennip" -> perilla leaf) are read after them the same way, in
-customers' lines only; their words as written stay a reading too, where the catalog writes
-them ("ONG CHOY", "GOCHUJANG"). The files are read once, on first use (never at import).
+flour) are read in customers' lines. `fr_en.tsv`, `pt_en.tsv` and `it_en.tsv` are read the
+same way into the same lexicon, without ever replacing a Spanish or English reading. The
+romanized Asian lexicons (`vi_en.tsv`, `zh_en.tsv`, `ko_en.tsv`, `ja_en.tsv`, `th_en.tsv`,
+`tl_en.tsv`: "banh pho" -> rice noodle, "kkaennip" -> perilla leaf) are read after them the
+same way, in customers' lines only; their words as written stay a reading too, where the
+catalog writes them ("ONG CHOY", "GOCHUJANG"). The files are read once, on first use
+(never at import).
 """
 
 from __future__ import annotations
