@@ -35,11 +35,11 @@ from db.models.enums import (
     SessionStatus,
 )
 from matching.catalog import CatalogItem
+from matching.confidence import current_model
 from matching.resolve import MatchResult, match_line
 
 S = SessionStatus
 ItemStatus = SessionItemStatus
-NOT_FOUND_BELOW = 0.05
 # a line asking for more than this (or the product's maximum_order_quantity) is never
 # taken as said: the summary asks about it and the order goes to staff (a pasted document
 # or a typo can read as "6246 x Whole Milk")
@@ -128,9 +128,11 @@ class Turn:
         qty = _q(quantity if quantity is not None else 1)
         self.outcome.changed = True
         self.outcome.understood = True
-        # confidence is calibrated: below this floor the guess is more likely wrong than
-        # right, so the customer is told "not found" instead of seeing a look-alike
-        floor = NOT_FOUND_BELOW if quantity is not None else NO_QUANTITY_FLOOR
+        # under the model's own floor a guess was almost never right when it was fitted, so
+        # the customer is told "not found" instead of seeing a look-alike (the floor comes
+        # with the model: a refit moves the low range)
+        floor = not_found_below()
+        floor = floor if quantity is not None else max(floor, NO_QUANTITY_FLOOR)
         item = match.item if match.confidence >= floor else None
         if item is None:
             self.outcome.not_found.append(text)
@@ -397,9 +399,14 @@ def named_part(item: OrderSessionItem, target: str | None) -> dict | None:
     return parts[n] if best >= 60 and best - second >= _PART_MARGIN else None
 
 
+def not_found_below() -> float:
+    """The confidence under which a guess is not taken: the matcher model's own floor."""
+    return current_model().not_found_below
+
+
 def match_metadata(text: str, match: MatchResult, *, found: bool = True) -> dict:
     """What the session item keeps of its match, for the order line and the review queue."""
-    weak = match.item is not None and (not found or match.confidence < NOT_FOUND_BELOW)
+    weak = match.item is not None and (not found or match.confidence < not_found_below())
     return {
         "text": text,
         "method": match.method,

@@ -5,7 +5,10 @@
 For every distributor (the demo, each folder of DATA_DIR — default ../shared/data/distributors —
 and each folder of bench/distributors/ when present) the confidence model is fitted on all
 the OTHER distributors (`bench/match_calibrate.py`), written to a temporary file, and that
-distributor is scored with eval-match under it (ORDERAGENT_MATCH_MODEL). With --replay its
+distributor is scored with eval-match under it (ORDERAGENT_MATCH_MODEL). A distributor left
+out with --skip is neither scored nor fitted on, and the held-out ones
+(`match_calibrate.HELD_OUT`) are never fitted on: they are scored under a model fitted on
+the tuning sets only, like the shipped one. With --replay its
 transcripts are replayed too (`orderagent replay`, same model; set DATABASE_URL to replay on
 scratch databases of a running server). Only aggregate figures are printed: held-out sets
 stay unread by eyes.
@@ -24,7 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.match_calibrate import DEFAULT_DATA, Source, calibrate, sources  # noqa: E402
+from bench.match_calibrate import (  # noqa: E402
+    BENCH,
+    DEFAULT_DATA,
+    HELD_OUT,
+    Source,
+    calibrate,
+    sources,
+)
 from core.distributor_file import read_distributor_file  # noqa: E402
 from evaluation.eval_match import evaluate, read_queries  # noqa: E402
 from matching.confidence import MODEL_ENV, current_model  # noqa: E402
@@ -86,19 +96,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
     parser.add_argument("--replay", action="store_true")
     parser.add_argument("--only", action="append", default=[], help="score only these")
-    parser.add_argument("--skip", action="append", default=[], help="do not score these")
+    parser.add_argument("--skip", action="append", default=[],
+                        help="neither score nor fit on these")  # fmt: skip
     parser.add_argument("--handoff-as-none", action="store_true")
     args = parser.parse_args(argv)
-    everyone = sources(args.data, [ROOT / "bench" / "distributors"])
-    scored = [
-        s for s in everyone if (not args.only or s.name in args.only) and s.name not in args.skip
-    ]
+    everyone = [s for s in sources(args.data, [BENCH]) if s.name not in args.skip]
+    fitted = [s for s in everyone if s.name not in HELD_OUT]
+    scored = [s for s in everyone if not args.only or s.name in args.only]
     keys = MATCH_KEYS + (REPLAY_KEYS if args.replay else ())
     print(f"{'held out':22}" + "".join(f"{SHORT[k]:>8}" for k in keys))
     with tempfile.TemporaryDirectory(prefix="loo-") as tmp:
         workdir = Path(tmp)
         for source in scored:
-            model, _, _, _ = calibrate([s for s in everyone if s.name != source.name])
+            model, _, _, _ = calibrate([s for s in fitted if s.name != source.name])
             model_path = workdir / f"without-{source.name}.json"
             model_path.write_text(model.to_json(), encoding="utf-8")
             figures = match_figures(source, model_path)

@@ -6,6 +6,11 @@ translate), so one model serves every distributor. `bench/match_calibrate.py` fi
 across all distributors' labelled queries and writes `data/match_model.json`.
 `ORDERAGENT_MATCH_MODEL` names another model file (leave-one-distributor-out runs,
 `bench/loo.py`); it is read here and nowhere else, once per process.
+
+The file also holds the model's own low-range floor, `not_found_below`: the confidence
+under which a guess was almost never right when it was fitted. The agent reads it instead
+of a number of its own, because a refit moves the low range (where a logistic model is
+least tied down) much more than the range around the threshold.
 """
 
 from __future__ import annotations
@@ -20,15 +25,17 @@ from importlib import resources
 from pathlib import Path
 
 MODEL_ENV = "ORDERAGENT_MATCH_MODEL"
+NOT_FOUND_BELOW = 0.05  # the floor of a model file that names none
 
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Logistic weights by feature name, and the bias."""
+    """Logistic weights by feature name, the bias, and the guess floor (see the module)."""
 
     features: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
+    not_found_below: float = NOT_FOUND_BELOW
 
     def probability(self, values: Mapping[str, float]) -> float:
         """The probability that a candidate with these feature values is right."""
@@ -39,14 +46,16 @@ class Model:
         """The model as the JSON a model file holds."""
         return json.dumps(
             {"features": list(self.features), "weights": [round(w, 4) for w in self.weights],
-             "bias": round(self.bias, 4)}, indent=1)  # fmt: skip
+             "bias": round(self.bias, 4), "not_found_below": round(self.not_found_below, 4)},
+            indent=1)  # fmt: skip
 
 
 def read_model(text: str) -> Model:
     """A model from its JSON text."""
     raw = json.loads(text)
+    floor = float(raw.get("not_found_below", NOT_FOUND_BELOW))
     return Model(tuple(raw["features"]), tuple(float(w) for w in raw["weights"]),
-                 float(raw["bias"]))  # fmt: skip
+                 float(raw["bias"]), floor)  # fmt: skip
 
 
 @cache

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 
 from core.metrics import MATCH_SECONDS
 from matching.catalog import CatalogItem
-from matching.confidence import current_model
+from matching.confidence import Model, current_model
 from matching.index import CatalogIndex
+from matching.normalize import fold, lex, norm_tokens
 from matching.parse import ParsedLine, parse_line
-from matching.scoring import Candidate, rank
+from matching.query import Slot, slots
+from matching.scoring import WEAK_HIT, Candidate, rank
 
 if TYPE_CHECKING:
     from matching.llm import LLMCall
@@ -33,9 +35,11 @@ RIVAL_WINDOW = 10  # candidates looked at for margins and rivals
 ALIKE_RECALL = 0.1  # a rival too: one explaining the line as fully, its name about as much
 ALIKE_TEXT = 0.15  # ...and reading about as close
 LOOKALIKE_CAP = 0.5  # the most confidence a look-alike gets (see `confidence`)
+CLIPPED_SHARE = 0.4  # a catalog clipping keeps at least this share of the word's letters
 # The features the confidence model uses (refit `bench/match_calibrate.py` when they change).
 FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit", "unit_fit",
-            "translated", "conflict", "missing", "rivals", "alike", "kind")  # fmt: skip
+            "translated", "conflict", "missing", "rivals", "alike", "kind", "unnamed")  # fmt: skip
+UNNAMED_RECALL = 0.05  # an item's name this little written by the customer is not named
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +87,48 @@ def _others(
     return out
 
 
-def confidence(features: dict[str, float]) -> float:
+def _clips(short: str, word: str) -> bool:
+    """Whether a catalog token is the customer's word written short, as trade catalogs do
+    ("crmbl" crumble, "pt" part, "prep" prepared, "btrmlk" buttermilk): the same first
+    letter, then its letters in the word's order."""
+    if not (short.isalpha() and word.isalpha()) or short[0] != word[0]:
+        return False
+    if not 2 <= len(short) < len(word) or len(short) < CLIPPED_SHARE * len(word):
+        return False
+    rest = iter(word)
+    if all(ch in rest for ch in short):
+        return True
+    # the customer's plural was singularised, the catalog's clipped plural was not ("pcs")
+    return short.endswith("s") and len(short) > 2 and _clips(short[:-1], word)
+
+
+def _unread(index: CatalogIndex, c: int, parts: list[Slot]) -> tuple[int, int]:
+    """How many of the line's words candidate c does not explain, and how many of those its
+    own clipped tokens do ("whole milk" for "WM", "crumbles" for "CRMBL")."""
+    vocab = index.item_tokens[c]
+    said = {x.token for s in parts for x in s.corrections if x.weight >= WEAK_HIT}
+    spare = [t for t in vocab if t not in said]
+    unread = [
+        s.word for s in parts
+        if not s.soft and s.word.isalpha() and s.word not in vocab
+        and not any(x.weight >= WEAK_HIT and x.token in vocab for x in s.corrections)
+    ]  # fmt: skip
+    clipped: set[int] = set()
+    for k, word in enumerate(unread):
+        if any(_clips(t, word) for t in spare):
+            clipped.add(k)
+        elif k + 1 < len(unread) and word[0] + unread[k + 1][0] in spare:  # "wm": whole milk
+            clipped.update((k, k + 1))
+    return len(unread), len(clipped)
+
+
+def confidence(features: dict[str, float], model: Model | None = None) -> float:
     """The calibrated probability that a candidate with these features is right; never sure
     of a look-alike: an item that leaves a word of the customer's unexplained ("diet sprite"
     is not Sprite), names another value of an asked attribute ("black gloves", the item is
     blue), is another size ("8 oz clear cups", the item is 12 oz) or another kind ("apples":
-    the item is apple juice)."""
-    p = current_model().probability(features)
+    the item is apple juice). `model`: another than the one in use (fitting one)."""
+    p = (model or current_model()).probability(features)
     lookalike = (
         features["missing"] > 0
         or features["conflict"] > 0
@@ -99,11 +138,29 @@ def confidence(features: dict[str, float]) -> float:
     return min(p, LOOKALIKE_CAP) if lookalike else p
 
 
+def line_parts(index: CatalogIndex, parsed: ParsedLine) -> list[Slot]:
+    """The line's words as the matcher read them (what `features` checks candidates against)."""
+    tokens = norm_tokens(lex(fold(parsed.mention)))  # as `scoring.rank` reads them
+    return slots(index, tokens) if tokens else []
+
+
 def features(
-    index: CatalogIndex, ranked: list[Candidate], i: int, parsed: ParsedLine
+    index: CatalogIndex,
+    ranked: list[Candidate],
+    i: int,
+    parsed: ParsedLine,
+    parts: list[Slot] | None = None,
 ) -> dict[str, float]:
-    """The feature vector of candidate i of a ranking."""
+    """The feature vector of candidate i of a ranking (`parts`: the line's `line_parts`,
+    computed here when not given)."""
     cand = ranked[i]
+    # A word the item leaves unexplained makes it a look-alike, unless the catalog only
+    # wrote it short: "part skim" is "PT SKM", the same words.
+    missing = cand.missing
+    if missing > 0:
+        unread, short = _unread(index, cand.index, parts or line_parts(index, parsed))
+        if short:
+            missing = max(max(round(missing * 2), min(unread, 2)) - short, 0) / 2
     others = _others(index, ranked, i, parsed)
     best_other = max((o.score for o in others), default=0.0)
     # A lead of 0.1 is already decisive; a bigger one says nothing more about being right.
@@ -133,10 +190,13 @@ def features(
         "unit_fit": cand.unit_fit,
         "translated": cand.translated,
         "conflict": cand.conflict,
-        "missing": cand.missing,
+        "missing": missing,
         "rivals": min(rivals, 3) / 3,
         "alike": min(alike, 3) / 3,
         "kind": cand.kind,
+        # none of the item's own words was written ("skip" read as "skin"): only a guess
+        # about a word links the line to it
+        "unnamed": float(cand.recall < UNNAMED_RECALL),
     }
 
 
@@ -145,10 +205,9 @@ def match_parsed(index: CatalogIndex, parsed: ParsedLine, *, threshold: float = 
     ranked = rank(index, parsed)
     if not ranked:
         return MatchResult(None, 0.0, FUZZY_MATCH, 0.0, [], parsed, True)
-    scored = [
-        confidence(features(index, ranked, i, parsed))
-        for i in range(min(len(ranked), ALTERNATIVES + 1))
-    ]
+    top = ranked[: ALTERNATIVES + 1]
+    parts = line_parts(index, parsed) if any(c.missing > 0 for c in top) else []
+    scored = [confidence(features(index, ranked, i, parsed, parts)) for i in range(len(top))]
     best = ranked[0]
     conf = scored[0]
     alternatives = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.confidence import MODEL_ENV, current_model
+from matching.confidence import MODEL_ENV, NOT_FOUND_BELOW, current_model, read_model
 from matching.index import CatalogIndex
 from matching.resolve import FEATURES, match_line
 
@@ -42,3 +42,13 @@ def test_another_model_file_is_used_when_named(
     unsure = match_line(erp_index, "2 cs boneless skinless chicken breast")
     assert unsure.item is not None and unsure.item.sku == sure.item.sku
     assert unsure.needs_review and unsure.confidence < 0.01
+
+
+def test_the_guess_floor_comes_with_the_model_file() -> None:
+    """The floor the agent uses is written with the weights; an older file gets the default."""
+    current_model.cache_clear()
+    shipped = current_model()
+    assert 0.0 < shipped.not_found_below < 0.8
+    assert read_model(shipped.to_json()) == shipped
+    older = {"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "bias": 0.0}
+    assert read_model(json.dumps(older)).not_found_below == NOT_FOUND_BELOW
