@@ -183,6 +183,23 @@ _HOLD = re.compile(r"\b(?:hold|reserve|set aside|put aside|ap[aá]rtame|reserva)
 _ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE, ChangeKind.SAME_COUNT})
 
 
+# "3 cs 16oz hot cups 3 cs lids": a lid named alone, right after a line, is that line's lid
+_BARE_ACCESSORY = re.compile(r"^(?:lids?|sleeves?|tapas?|couvercles?|tampas?|coperchi|tapitas)$",
+                             re.I)
+
+
+def _bare_accessories(items: list[str]) -> list[str]:
+    """Each bare accessory line ("3 cs lids") made the accessory of the line before it."""
+    out: list[str] = []
+    for item in items:
+        parsed = parse_line(item)
+        if out and parsed.quantity is not None and parsed.size is None \
+                and _BARE_ACCESSORY.match(parsed.mention.strip()):
+            item = accessory_line(parsed.mention.strip(), out[-1], parsed.quantity, parsed.unit)
+        out.append(item)
+    return out
+
+
 def _within_message(change: Change, items: list[str]) -> str | None:
     """An accessory or look-alike of a line of this same message, as an order line."""
     if change.kind is ChangeKind.SAME_COUNT and items and change.said:
@@ -375,6 +392,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
 
     if line_score is not None and len(items) > 1:
         items = carry_label(items, line_score)
+    items = _bare_accessories(items)
     if question.get("question_mention"):
         # "do you have burrata? if so I'll take 2": the line's product is the one asked about
         items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]

@@ -158,3 +158,9 @@ def test_questions_without_a_clean_question_mark_are_no_lines(text: str) -> None
 def test_a_change_and_the_rest_is_fine_in_french_and_portuguese(text: str) -> None:
     ext = extract(text)
     assert ext.changes and ext.confirm and not ext.items
+
+
+def test_a_bare_lid_after_cups_is_the_lid_for_those_cups() -> None:
+    """ "2 cs 12 oz cold cups, 2 cs lids": the lids are read with the cups' size and kind."""
+    items = extract("2 cs 12 oz cold cups, 2 cs lids").items
+    assert items[1].endswith("lids 12 oz cold") and items[1].startswith("2 ")
