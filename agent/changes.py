@@ -220,12 +220,21 @@ async def apply_change(turn: Turn, change: Change, match: Match) -> bool:
         return True
     if change.kind == ChangeKind.REMOVE_IF_MISSING:
         # "skip X if you don't have it": a line read surely is in stock and stays; one we
-        # could not read, or only guessed at, is what they mean we lack
+        # could not read, or only guessed at, or one the catalog has out of stock, is what
+        # they mean we lack
         item = turn.find(change.target)
+        product = turn.catalog.by_sku.get(item.product_code or "") if item is not None else None
         if item is not None and (item.product_id is None
-                                 or Decimal(item.ai_confidence or 0) < turn.threshold):
+                                 or Decimal(item.ai_confidence or 0) < turn.threshold
+                                 or (product is not None and not product.in_stock)):
             return await turn.remove(change.target)
         return True
+    if change.kind == ChangeKind.MATCH_COUNT:
+        # "make the soba the same as the ramen": the line takes the other line's count
+        source = turn.find(change.said)
+        if source is None or turn.find(change.target) in (None, source):
+            return False
+        return await turn.set_quantity(change.target, Decimal(source.quantity), delta=False)
     if change.kind in (ChangeKind.SET_QUANTITY, ChangeKind.ADD_MORE):
         ok = False
         if change.quantity is not None:

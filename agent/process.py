@@ -130,6 +130,9 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         turn.cancel()
     elif ext.intent == Intent.QUESTION and not ext.items and not ext.changes:
         await _answer(turn, ext, currency)
+    elif ext.hold and turn.live_items:
+        # "let me check the cooler first": the order stays open, shown as it stands
+        turn.outcome.changed = turn.outcome.understood = True
     elif ext.intent in (Intent.GREETING, Intent.OTHER):
         turn.outcome.understood = turn.outcome.understood or ext.intent == Intent.GREETING
     if ext.question_kind is QuestionKind.OTHER and ext.items and ext.intent in (Intent.ORDER,

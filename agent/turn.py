@@ -190,6 +190,14 @@ class Turn:
             return None
         if not target:
             return live[-1] if len(live) == 1 else None
+        if (size := _SIZE_REF.fullmatch(target.strip())) is not None:
+            # "the 12s": the one line of that size ("16oz cold cups", "16in boxes")
+            sized = re.compile(rf"(?<![\d./]){re.escape(size[1])}\s*(?:oz|in|inch|\"|mm|cm|lb"
+                               r"|ml|l|ct|gal|qt)\b", re.I)
+            hits = [i for i in live if any(sized.search(w) for w in [*wordings(i),
+                                                                      i.product_name])]
+            if len(hits) == 1:
+                return hits[0]
         # the customer's own words first: "the blood orange" is the line they wrote so
         own = [item for item in live if _says(item, target)]
         if len(own) == 1:
@@ -359,6 +367,8 @@ class Turn:
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# a line named by its size alone: "12s", "the 20's", "8oz ones"
+_SIZE_REF = re.compile(r"(?:the\s+)?(\d+(?:\.\d+)?)(?:'?s|\s*(?:oz|in|\")(?:\s+ones?)?)?", re.I)
 
 
 def _says(item: OrderSessionItem, target: str) -> bool:

@@ -54,9 +54,25 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REMOVE_IF_MISSING, _rx(
         r"^(?:(?:oh|ah|so|hmm+|ok|okay|wait|entonces|ah|oh)[\s,]+)*(?:(?:you|u|y'?all|ya)"
         r"(?: guys)?\s+)?" + _LACK + r"\s+(?:any\s+|de\s+)?{ART}(?P<t>[^\d]+?)[?!.]*$")),
+    # "squid no stock?", "mint not have?", "tofu u dont have?": the customer read that we
+    # lack what they ordered (asked back in the summary's words, often in learner's English)
+    (ChangeKind.REMOVE_IF_MISSING, _rx(
+        r"^{ART}(?P<t>[^\W\d][^\d?]*?)\s+(?:(?:you|u|y'?all)\s+)?(?:no|not|don'?t|dont"
+        r"|do not|doesn'?t|is not|isn'?t|are not|aren'?t|out of|sold out|no more)\s*(?:have|has"
+        r"|got|stock|in stock|available|carry|any|left)?(?:\s+(?:it|them|any|anymore))?"
+        r"(?:\s+(?:ah|ka|a|la|ne|po|nha|right))?\s*\?+$")),
+    # "make the soba the same as the ramen", "soba same amount as the rice"
+    (ChangeKind.MATCH_COUNT, _rx(
+        r"^(?:(?:make|change|set|put|do)\s+)?{ART}(?P<t>[^\d]+?)\s+(?:the\s+)?same(?:\s+(?:amount"
+        r"|quantity|qty|count|number))?\s+(?:as|like)\s+{ART}(?P<r>[^\d]+?)(?:\s+(?:one|ones))?$")),
+    # "sesame oil only 2", "the limes just 2 cs": a new count for a line already there
+    (ChangeKind.SET_QUANTITY, _rx(
+        r"^(?:but\s+|and\s+)?{ART}(?P<t>[^\W\d][^\d]*?)\s+(?:only|just|solo|s[oó]lo)\s+"
+        r"(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:please|pls|plz|then|thanks|por favor))*$")),
     # "just the rye bread then", "only the limes", "solo las limas entonces"
     (ChangeKind.KEEP_ONLY, _rx(
-        r"^(?:(?:ok|okay|fine|then|so|bueno|entonces|vale|pues)[\s,]+)*(?:just|only|solo|s[oó]lo"
+        r"^(?:(?:ok|okay|fine|then|so|bueno|entonces|vale|pues|damn|dang|darn|shoot|ugh|oh"
+        r"|ah|aw|aww|oh well|alright|hmm+|meh|sigh|welp)[\s,]+)*(?:just|only|solo|s[oó]lo"
         r"|nom[aá]s|apenas|seulement|juste|solo|soltanto)\s+{ART}(?P<t>[^\d]+?)"
         r"(?:\s+(?:then|please|pls|entonces|por favor|alors|allora|ent[aã]o))*[?!.]*$")),
     # "leave out the figs if you don't have any", "sin el queso si no hay"
@@ -74,7 +90,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
     (ChangeKind.REPLACE, _rx(
         r"^(?:(?:sorry|actually|oops|wait|correction|i meant|i mean|perd[oó]n|mejor|no)[\s,:]+)*"
         r"(?:(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?)?(?P<r>[^\W\d][^\d]*?)\s+"
-        r"(?:not|instead of|rather than|en vez de|en lugar de|y no)\s+(?:the\s+|el\s+|la\s+"
+        r"(?:not|instead of|rather than|en vez de|en lugar de"
+        r"|au lieu de|invece di|em vez de|ao inv[eé]s de|y no)\s+(?:the\s+|el\s+|la\s+"
         r"|los\s+|las\s+)?(?P<t>[^\W\d][^\d]*?)$")),
     # "make the lime ones pineapple", "haz las de piña de mango"
     (ChangeKind.REPLACE, _rx(
@@ -120,12 +137,16 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"(?P<q>{NUM})\s*(?P<u>{UNIT})?(?:\s+(?:of\s+|de\s+)?"
         r"{ART}(?P<t>.+?))?(?:\s+(?:not|instead of|en vez de|no)\s+{NUM}.*)?$")),
     (ChangeKind.SET_QUANTITY, _rx(
-        r"^(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?{ART}(?P<t>.+?)\s+(?:instead of|not"
-        r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
+        r"^(?:(?:finalement|finalmente|afinal|al final|en fait|in fact|actually|so|alors"
+        r"|entonces|ent[aã]o)[\s,]+)?"
+        r"(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?{ART}(?P<t>.+?)\s+(?:instead of|not"
+        r"|rather than|en vez de|en lugar de"
+        r"|au lieu de|invece di|em vez de|ao inv[eé]s de|no)\s+{NUM}\b.*$")),
     # "tilapia 3 instead of 2", "milk 4 not 3"
     (ChangeKind.SET_QUANTITY, _rx(
         r"^{ART}(?P<t>[^\W\d][^\d]*?)\s+(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:instead of|not"
-        r"|rather than|en vez de|en lugar de|no)\s+{NUM}\b.*$")),
+        r"|rather than|en vez de|en lugar de"
+        r"|au lieu de|invece di|em vez de|ao inv[eé]s de|no)\s+{NUM}\b.*$")),
     (ChangeKind.REPLACE, _rx(
         r"^(?:change|switch|swap|replace|substitute|sub|exchange|cambia|cambiar|c[aá]mbiame"
         r"|reemplaza|sustituye|cambien|troca|troque|trocar|substitui|sostituisci|remplacez"
@@ -136,7 +157,8 @@ _CHANGE_RULES: list[tuple[ChangeKind, re.Pattern[str]]] = [
         r"(?P<r>.+)$".replace("_V_", r"(?:send|give me|do|get|i'?ll take|we'?ll take|mejor|manda"
                                    r"|m[aá]ndame|pon|ponme)"))),
     (ChangeKind.REPLACE, _rx(
-        r"^(?P<r>.+?)\s+(?:instead of|rather than|en vez de|en lugar de)\s+{ART}(?P<t>.+)$")),
+        r"^(?P<r>.+?)\s+(?:instead of|rather than|en vez de|en lugar de"
+        r"|au lieu de|invece di|em vez de|ao inv[eé]s de)\s+{ART}(?P<t>.+)$")),
     (ChangeKind.REMOVE, _rx(rf"^{_REMOVE_VERBS}\s+{{ART}}(?P<t>.+?){_FROM_ORDER}$")),
     (ChangeKind.REMOVE, _rx(
         r"^(?:take|leave)\s+{ART}(?P<t>.+?)\s+(?:off|out)(?:\s+of\s+(?:the\s+|my\s+)?"
@@ -167,7 +189,7 @@ _NOT_TARGETS = re.compile(
     r"|it|that|eso|esto|lo|anything|hurry|pasa|te preocupes|needed|necessary|required|available"
     r"|on|off|up|out|back|down|over|in|it off|it up"
     r"|yet|sure|too much|so much|hace falta|necesario|following|the following|below|siguiente"
-    r"|lo siguiente)$",
+    r"|lo siguiente|(?:anything|nothing|any of (?:it|that|this|them))(?: \w+){0,3})$",
     re.I,
 )
 
@@ -198,6 +220,9 @@ def complete_replacement(short: str, full: str, target: str | None = None) -> st
     if target and (m := re.search(rf"(?<!\w){re.escape(target)}(?!\w)", full, re.I)) \
             and len(s_toks) <= 3:
         return f"{full[: m.start()]}{short}{full[m.end() :]}"
+    if _GRADE.fullmatch(short) and any(_GRADE.fullmatch(t) for t in f_toks):
+        # "16/20" for "scallops 10/20": a count grade swaps for the line's own grade
+        return " ".join(short if _GRADE.fullmatch(t) else t for t in f_toks)
     if _SIZE_ONLY.fullmatch(short):
         for i, tok in enumerate(f_toks):
             nxt = f_toks[i + 1] if i + 1 < len(f_toks) else ""
@@ -212,6 +237,8 @@ def complete_replacement(short: str, full: str, target: str | None = None) -> st
     return short
 
 
+# a count grade: pieces per pound ("21/25" prawns, "16/20" scallops)
+_GRADE = re.compile(r"(?:u-?)?\d{1,3}/\d{1,3}", re.I)
 _COUNT_ONLY = _rx(r"^{NUM}\s*(?:{UNIT})?$")
 
 
@@ -245,6 +272,8 @@ def _change(clause: str, previous: Change | None) -> Change | None:
             quantity = Decimal(1)
         unit = (groups.get("u") or "").lower() or None
         replacement = said = None
+        if kind is ChangeKind.MATCH_COUNT:
+            said = _strip_trailing(groups["r"])
         if kind is ChangeKind.REPLACE:
             r = _strip_trailing(groups["r"])
             m2 = re.match(rf"^({_NUM})\s+(?:({_UNIT})\s+)?(?:of\s+|de\s+)?(.+)$", r, re.I)

@@ -21,6 +21,7 @@ from reading.intents import (
     _handoff,
     _question,
     _whole_message,
+    asks_to_wait,
     bare_yes,
     cancel_reason,
     explicit_confirm,
@@ -133,6 +134,34 @@ def _corrected_count(sentence: str) -> bool:
         and change.target is None and len(sentence) < 40
 
 
+# "its Minh from Golden Bowl need 5 cs ...", "soy Ana de La Palma": who writes, not a line
+_WHO = (r"(?:this is|it'?s|its|i'?m|im|soy|habla|le escribe|te escribe|c'?est|sono|aqui [eé])\s+"
+        r"[^\d,.!?:;]{1,40}?\s+(?:from|de|at|with|of|del|here|da|di)\b[^\d,.!?:;]{0,40}?")
+_INTRO_ONLY = re.compile(rf"^{_WHO}[\s.!]*$", re.I)
+_INTRO_LEAD = re.compile(
+    rf"^{_WHO}\s+(?=(?:and\s+|,\s*)?(?:(?:i|we)\s+)?(?:need|needs|want|would like|'?d like"
+    r"|can i|could i|can we|could we|can you|could you|order|pls|please|send|necesito"
+    r"|necesitamos|quiero|queremos|para|me mandas|nos mandas)\b)", re.I)
+# "ok, just the X then": agreeing, keeping one line, done
+_SETTLED = re.compile(r"^(?:\w+[\s,]+)?(?:ok|okay|fine|alright|all right|oh well)\b.*"
+                      r"\bthen[\s.!]*$", re.I)
+# "Confirmed - bill the uptown store": the go-ahead, then a note
+_ANSWER_HEAD = re.compile(r"\s*[:;–—]\s+|\s+-\s+")
+_DURATION = re.compile(r"^(?:a|an|one|two|three|four|few|couple|\d+)\s*(?:more\s+)?(?:weeks?|wks?"
+                       r"|days?|months?|hours?|hrs?|mins?|minutes?|semanas?|d[ií]as?|meses)$",
+                       re.I)
+_SKIP_IT = re.compile(r"^(?:(?:ok|okay|then|so|fine|np)[\s,]+)*(?:skip|drop|remove|leave|forget"
+                      r"|cancel|scratch|no need)(?:\s+(?:it|that|them|those|out|then))*$", re.I)
+_USE_INSTEAD = re.compile(r"^(?:(?:ok|okay|then|so|fine)[\s,]+)*(?:use|take|send|give me|get"
+                          r"|do|try|go with)\s+(?P<r>[^\W\d][^\d]*?)(?:\s+instead)?$", re.I)
+
+
+def _lacking(sentence: str) -> bool:
+    """ "squid no stock?": the customer read that we lack a line (a change, not a question)."""
+    change = _change(sentence.strip(), None)
+    return change is not None and change.kind is ChangeKind.REMOVE_IF_MISSING
+
+
 def _questions(sentences: list[str]) -> list[tuple[QuestionKind, str | None] | None]:
     """The question each sentence asks, a follow-up "and the Y?" taking the one before's kind."""
     out: list[tuple[QuestionKind, str | None] | None] = []
@@ -154,6 +183,23 @@ _HOLD = re.compile(r"\b(?:hold|reserve|set aside|put aside|ap[aá]rtame|reserva)
 _ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE, ChangeKind.SAME_COUNT})
 
 
+# "3 cs 16oz hot cups 3 cs lids": a lid named alone, right after a line, is that line's lid
+_BARE_ACCESSORY = re.compile(r"^(?:lids?|sleeves?|tapas?|couvercles?|tampas?|coperchi|tapitas)$",
+                             re.I)
+
+
+def _bare_accessories(items: list[str]) -> list[str]:
+    """Each bare accessory line ("3 cs lids") made the accessory of the line before it."""
+    out: list[str] = []
+    for item in items:
+        parsed = parse_line(item)
+        if out and parsed.quantity is not None and parsed.size is None \
+                and _BARE_ACCESSORY.match(parsed.mention.strip()):
+            item = accessory_line(parsed.mention.strip(), out[-1], parsed.quantity, parsed.unit)
+        out.append(item)
+    return out
+
+
 def _within_message(change: Change, items: list[str]) -> str | None:
     """An accessory or look-alike of a line of this same message, as an order line."""
     if change.kind is ChangeKind.SAME_COUNT and items and change.said:
@@ -173,6 +219,17 @@ def _within_message(change: Change, items: list[str]) -> str | None:
     # Replayed with the agent's ADD_FOR resolution too: the line built here matched the
     # fitting accessory more often, so a reference within one message is resolved here.
     return accessory_line(change.replacement, target, change.quantity, change.unit)
+
+
+# "Mai", "- Tom": a lone capitalised word closing a short reply is its writer's name
+_NAME_WORD = re.compile(r"^[-~–—\s]*[A-Z][a-z]+[.!]?$")
+_PRODUCT_LIKE = 0.5
+
+
+def _signed_name(sentence: str, line_score: LineScore | None) -> bool:
+    """True for a last sentence that is only a name (and not a product of the catalog)."""
+    return bool(_NAME_WORD.match(sentence.strip())) and (
+        line_score is None or line_score(sentence.strip(" -~–—.!")) < _PRODUCT_LIKE)
 
 
 def extract(text: str, *, lang: str | None = None, known_names: Collection[str] = (),
@@ -210,9 +267,11 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         (q_text, (kind, mention)) = asked[0]
         question = {"question": q_text, "question_kind": kind, "question_mention": mention}
     # "Yes, go ahead.\n\nMaria": a reply's closing name is no part of the answer.
-    short = _sentences(strip_name_lines(cleaned))
-    whole = _whole_message(" ".join(s for s in short if not _question(s) and not is_sign_off(s)))\
-        if not reason else None
+    short = [s for s in _sentences(strip_name_lines(cleaned))
+             if not _question(s) and not is_sign_off(s)]
+    if len(short) > 1 and _signed_name(short[-1], line_score):
+        short = short[:-1]  # "Yes that is right. Mai": the answer, then who gave it
+    whole = _whole_message(" ".join(short)) if not reason else None
     if whole:
         return Extraction(whole[0], confidence=whole[1], **question, **common,
                           confirm=whole[0] is Intent.CONFIRM)
@@ -223,6 +282,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     unparsed: list[str] = []
     complaints: list[str] = []
     cancelled = confirmed = explicit = False
+    lacking: Change | None = None
+    loose: list[str] = []
+    introduced = False
     adding = bool(_ADD_START.match(_CHIT_CHAT.sub("", cleaned)))
     for n, sentence in enumerate(rest):
         if is_sign_off(sentence):
@@ -233,9 +295,19 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             complaints.append(sentence)
             unparsed.append(sentence)
             continue
-        if asked and sentence.rstrip().endswith("?") and not any(c.isdigit() for c in sentence):
+        if asked and sentence.rstrip().endswith("?") and not any(c.isdigit() for c in sentence) \
+                and not _lacking(sentence):
             # "do you carry X? white and yellow?": the asking goes on; no count, no line
             unparsed.append(sentence)
+            continue
+        if _INTRO_ONLY.match(sentence.strip()):
+            introduced = True  # "soy Ana de La Palma": the writer, not a line
+            continue
+        sentence = _INTRO_LEAD.sub("", sentence.strip())
+        if _lacking(sentence):
+            # "squid no stock?": drop the line if we lack it; "ok skip" / "use X" may follow
+            changes.append(change := _change(sentence.strip(), None))
+            lacking = change
             continue
         adding = adding or bool(_ADD_END.search(sentence))
         sentence = sentence.rstrip("?")
@@ -244,16 +316,32 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             _join_list_line(split_clauses(_label_pairs(sentence), compounds))
         if line_score is not None and len(clauses) > 1:
             clauses = rejoin(clauses, sentence, line_score, line_name)
-        previous: Change | None = None
+        previous: Change | None = lacking
+        talk = False
         for clause in clauses:
-            if reason and _handoff(clause):
-                unparsed.append(clause)  # "can I talk to someone" names no product
+            if lacking is not None and _SKIP_IT.match(clause.strip(" .!")):
+                continue  # "tofu u dont have? ok skip": said already
+            if lacking is not None and lacking in changes and not _whole_message(clause) and (
+                    m := _USE_INSTEAD.match(clause.strip(" .!"))):
+                # "mint not have? ok use basil": the missing line becomes another product
+                changes[changes.index(lacking)] = previous = Change(
+                    ChangeKind.REPLACE, lacking.target, replacement=m["r"], said=m["r"])
+                lacking = None
+                continue
+            if reason and (_handoff(clause) or (talk and parse_line(clause).quantity is None)):
+                # "can I talk to someone" names no product, nor does what the talk is about
+                # ("to go over prices on cups and lids")
+                unparsed.append(clause)
+                talk = True
                 continue
             if (m := _GO_WITHOUT.match(clause)) and (_whole_message(m["go"]) or (None,))[0] \
                     is Intent.CONFIRM:
                 # "ok proceed without the X": a go-ahead and a removal; "ok, so without the
                 # X" only agrees, and a later "confirm" decides
                 explicit, clause = explicit or explicit_confirm(m["go"]), m["rest"]
+            head, note = ([*_ANSWER_HEAD.split(clause, maxsplit=1), ""])[:2]
+            if note and explicit_confirm(head):
+                explicit, clause = True, note  # "Confirmed - please invoice the other site"
             if _IF_UNAVAILABLE.search(clause):
                 # "skip the X if you don't have it": the agent drops X only if it was not read
                 if (change := _change(_strip_leading(clause).strip(" .!"), None)) \
@@ -292,13 +380,19 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             if change and (line := _within_message(change, items)):
                 items.append(line)  # "2 cs 12oz cups and lids for those": both known here
                 continue
+            if change and change.kind is ChangeKind.KEEP_ONLY and _SETTLED.match(clause.strip()):
+                explicit = True  # "ok just the brie then": the choice made, the rest goes
             previous = change
             changes += [change] if change else []
             items += lines
+            if not any(c.isdigit() for c in clause) and not _ADD_START.match(
+                    _CHIT_CHAT.sub("", clause.strip())):
+                loose += lines  # no count, no "add": perhaps a note, not a line
             unparsed += [leftover] if leftover else []
 
     if line_score is not None and len(items) > 1:
         items = carry_label(items, line_score)
+    items = _bare_accessories(items)
     if question.get("question_mention"):
         # "do you have burrata? if so I'll take 2": the line's product is the one asked about
         items += [f"{u} {question['question_mention']}" for u in unparsed if _is_bare(u)]
@@ -307,6 +401,14 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
                    and _WHOLE_ORDER.match(c.target)]
     if whole_order and len(whole_order) == len(changes):
         changes, cancelled = [], True  # "hold off on the whole order for now"
+    if explicit and not changes and items and all(i in loose for i in items):
+        # "Confirmed, deliver to the back door": what follows a go-ahead without a count is
+        # a note for the delivery, no new line
+        unparsed, items = unparsed + items, []
+    if cancelled or cancel_reason(cleaned):
+        # "we're shut for repairs 3 days": a stretch of time is no order line
+        unparsed += [i for i in items if _DURATION.match(i)]
+        items = [i for i in items if not _DURATION.match(i)]
     if (cancelled or cancel_reason(cleaned)) and not changes and not explicit \
             and all(parse_line(i).quantity is None for i in items):
         unparsed, items = unparsed + items, []  # "forget it, we got it elsewhere": no lines
@@ -344,12 +446,16 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     elif asked:
         intent = Intent.QUESTION
         confidence = 0.6 if question["question_kind"] is QuestionKind.OTHER else 0.85
-    elif unparsed and all(_INTRO.match(u) for u in unparsed):
+    elif (unparsed or introduced) and all(_INTRO.match(u) for u in unparsed):
         intent, confidence, unparsed = Intent.GREETING, 0.8, []
     else:
         intent, confidence = Intent.OTHER, 0.3
     if unparsed and intent in (Intent.ORDER, Intent.ADD, Intent.MODIFY, Intent.REMOVE):
         confidence -= 0.2
     confirm = intent is Intent.CONFIRM or (explicit and intent is not Intent.HANDOFF)
+    # "let me check the freezer first": nothing to do but keep the order open
+    hold = intent in (Intent.OTHER, Intent.GREETING) and asks_to_wait(cleaned)
+    if hold:
+        intent, confidence, unparsed = Intent.OTHER, 0.8, []
     return Extraction(intent, items, changes, **question, confidence=confidence,
-                      unparsed=unparsed, **common, confirm=confirm)
+                      unparsed=unparsed, **common, confirm=confirm, hold=hold)

@@ -28,8 +28,9 @@ _LEAD = re.compile(
     r"|(?:i|we)(?:'d| would)? (?:also )?like(?: to order)?|(?:i|we)(?:'ll| will)? ?(?:also )?"
     r"need|need|(?:i|we) (?:want|wanna)(?: to order)?|(?:i|we)(?:'ll| will) (?:take|have)"
     r"|give me|gimme|get me|let me (?:get|have)|lemme get|put me down for|(?:send|bring) over"
-    r"|(?:can|could|would|will) (?:you|u|ya) (?:please |pls |also )?(?:send|bring|get|put in"
-    r"|throw in|include|add"
+    r"|(?:can|could|would|will) (?:you|u|ya) (?:please |pls |also |kindly )?(?:send|bring|get"
+    r"|put in|throw in|include|add|put together|prepare|prep|pack|pull|ship|set aside"
+    r"|have ready|book"
     r"|drop off)(?: over)?(?: me| us)?|(?:please |pls )?send(?: over)?(?: me| us)?"
     r"|(?:i |we )?need to order"
     r"|(?:my|our) order(?: is)?|order|the following(?: items)?|following"
@@ -59,7 +60,8 @@ _TRAIL = re.compile(
     r"|tambi[eé]n|asap|if possible|if you can|si se puede|(?:for|para|per|pour) (?:delivery )?"
     + _DAYS + r"|(?:to|on|for) (?:my|the|our) order|al pedido|a mi pedido|today|tomorrow"
     r"|ma[nñ]ana|hoy|amanh[aã]|hoje|domani|oggi|demain|aujourd'hui"
-    r"|🙏|👍|ok|okay|:\)|as usual|like usual|como siempre|instead)[\s.,!?:;)]*$",
+    r"|🙏|👍|ok|okay|:\)|as usual|like usual|como siempre|instead|ent[aã]o|alors|allora)"
+    r"[\s.,!?:;)]*$",
     re.I,
 )
 _CHIT_CHAT = re.compile(r"^(?:(?:oh|ok|okay|yes|yeah|hey|hi|sorry|oops|wait|hmm+|actually"

@@ -68,11 +68,22 @@ _INTERROGATIVE = re.compile(
     r"|perch[eé]|porque|pourquoi)\b",
     re.I,
 )
+# "the gloves are the nitrile ones right?": a statement asked back for a yes
+_TAG_QUESTION = re.compile(r"\b(?:right|correct|yeah|yes|no|isn'?t (?:it|that)"
+                           r"|aren'?t (?:they|those)|is (?:it|that)|are (?:they|those)|ok|okay"
+                           r"|verdad|cierto|no es as[ií])"
+                           r"\s*\?+\s*$", re.I)
+# "whats the weight", "how many per box": a question though its "?" was left off
+_WH_QUESTION = re.compile(r"^(?:what'?s|whats|wats|what is|what are|how many|how much|how big"
+                          r"|how long|what size|which size|which one|cu[aá]ntos?|qu[eé] tama[nñ]o)"
+                          r"\b", re.I)
 # "can i get 2 cs milk?" is an order that happens to end in a question mark.
 _REQUEST = re.compile(
     r"^(?:(?:hi|hey|hello|ok|so|also|and|hola|y)[\s,]+)*(?:(?:can|could|may|would|will)\s+"
-    r"(?:i|we|you|u|ya)\s+(?:please\s+|pls\s+|also\s+)*(?:get|have|order|send|add|bring|grab"
-    r"|put in|deliver)\b|(?:me|nos)\s+(?:puedes|pueden|podr[ií]as|podr[ií]an|mandas|mandan"
+    r"(?:i|we|you|u|ya)\s+(?:please\s+|pls\s+|also\s+|kindly\s+)*(?:get|have|order|send|add"
+    r"|bring|grab|put in|deliver|put together|prepare|prep|pack|pull|ship|set aside|include"
+    r"|have ready|throw in|book)\b"
+    r"|(?:me|nos)\s+(?:puedes|pueden|podr[ií]as|podr[ií]an|mandas|mandan"
     r"|env[ií]as|traes|agregas)\b"
     # "pourriez-vous nous livrer ...", "podem mandar ...", "potete mandarci ..."
     r"|(?:pourriez|pouvez)[- ]vous\s+(?:nous\s+|me\s+|m')?(?:livrer|envoyer|mettre|ajouter)"
@@ -113,8 +124,11 @@ def _question(sentence: str) -> tuple[QuestionKind, str | None] | None:
                 continue
             mention = _strip_trailing(m.groupdict().get("m") or "") or None
             return kind, None if mention and mention.lower() in _IT | {"that", "it"} else mention
-    if asks and _INTERROGATIVE.match(s):
+    if asks and (_INTERROGATIVE.match(s) or (_TAG_QUESTION.search(s)
+                 and not any(c.isdigit() for c in s))):
         return QuestionKind.OTHER, None
+    if _WH_QUESTION.match(s) and not any(c.isdigit() for c in s):
+        return QuestionKind.OTHER, None  # "whats the weight and how many per box"
     return None
 
 
@@ -157,6 +171,12 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|\bwho('?s| is| are) (my|our|the) (account |sales )?(rep|representative|salesperson"
         r"|account manager|sales ?rep|contact)\b"
         r"|\b(need|want|would like|'?d like|have) to (talk|speak|chat) (about|regarding|re)\b"
+        # "need Sam or whoever our rep is to swing by": the rep named, then the visit
+        r"|\b(rep|reps|representative|salesman|saleswoman|salesperson|sales ?rep|sales guy"
+        r"|sales lady|account manager|account rep)\b[^.?!\n]{0,40}\b(come (by|out|in|over)"
+        r"|stop by|swing by|drop by|pop by|pass by|visit|call (me|us)|reach out|meet)\b"
+        r"|\b(go over|discuss|talk about|talk over|review|renegotiate|negotiate) (the |our |my )?"
+        r"(pricing|prices|price list|contract|terms|account|rates)\b"
         r"|\b(set up|open|start|create) (an |a new |a |our )?(new )?(account|credit account"
         r"|wholesale account)\b"
         # the same in French, Portuguese, Italian and Spanish
@@ -196,6 +216,10 @@ _HANDOFF_RULES: list[tuple[HandoffReason, re.Pattern[str]]] = [
         r"|echado a perder|(mandaron|enviaron|trajeron) (mal|lo que no)"
         # billing disputes: a charge, a surcharge or an invoice the customer contests
         r"|(been|was|were|got|get|being) (over|double|wrongly |incorrectly )?charged"
+        r"|(charge|charged|bill|billed|invoice|invoiced) (me|us) for\b[^.?!\n]{0,60}"
+        r"\b(only|but|never|didn'?t|did not|not)\b"
+        r"|\bbut only (\w+ ){0,3}(came|arrived|showed up|got here|were delivered|delivered"
+        r"|received)"
         r"|overcharged?|surcharges?|(wrong|incorrect|duplicate) (invoice|bill|charge|price)s?"
         r"|(invoice|bill|charge|statement)s? (is|are|was|were) (wrong|incorrect)"
         r"|me (cobraron|cobraste|cobran) (de m[aá]s|mal|doble)|cobro (indebido|doble)"
@@ -235,10 +259,12 @@ _YES = words({k: v for k, v in _LEX["yes"].items() if not k.startswith("_")})
 _FILLER = words(_LEX["filler"])
 _CANCEL = words(_LEX["cancel"])
 _CANCEL_FILLER = words(_LEX["cancel_filler"])
+# a multi-word form becomes one token: "_cancel_", "_thanks_", "dung_roi" (an agree word)
 _PHRASES = [(patterns(rules), token) for token, rules in _LEX["phrases"].items()]
 _CANCEL_REASON = patterns(_LEX["cancel_reasons"])
 _CANCEL_PHRASE = patterns(_LEX["phrases"]["_cancel_"])
-_NO = {"no", "nah", "nope", "non", "nao"}
+_HOLD = patterns(_LEX["hold"])
+_NO = words({k: v for k, v in _LEX["no"].items() if not k.startswith("_")})
 _MAX_ANSWER = 400  # characters: longer text is not a one-line answer
 _MAX_REASON = 2_000  # a reason not to send is given near the top of a message
 
@@ -261,7 +287,7 @@ def _whole_message(text: str) -> tuple[Intent, float] | None:
         return Intent.CONFIRM, 0.8  # a lone "y" answers a summary; only inside a line is it "and"
     if toks <= _CANCEL | _CANCEL_FILLER | _POLITE | _AGREE and _CANCEL & toks:
         return Intent.CANCEL, 0.95
-    if toks <= _NO | _POLITE and toks - _NO:
+    if toks <= _NO | _POLITE and toks & _NO and toks - _NO:
         return Intent.CANCEL, 0.7  # "no thanks": declining the order as summarised
     if toks <= _NO:
         return Intent.OTHER, 0.5  # a bare "no" to a summary: cancel or change? Ask.
@@ -326,3 +352,8 @@ def leading_cancel(clause: str) -> bool:
     rest = (rest[m.end():] if m else rest).strip(" ,.;:!-–—")
     return not rest or bool(_SUBJECT.match(rest)) or cancel_reason(rest) \
         or set(_tokens(rest)) <= _CANCEL | _CANCEL_FILLER | _POLITE | _AGREE | _FILLER
+
+
+def asks_to_wait(text: str) -> bool:
+    """True when the customer asks us to wait: "let me check first", "more coming later"."""
+    return bool(_HOLD.search(fold(text[:_MAX_ANSWER]).replace("’", "'")))

@@ -22,11 +22,16 @@ _POINTER = (r"(?:them|those|these|em|'em|it|that|this|those ones|these ones|the 
             r"|esos|esas|estos|estas|esos mismos|esas mismas|estos mismos|estas mismas"
             r"|los mismos|las mismas|eso|esto)")
 _QTY = r"(?:(?P<q>{NUM})\s*(?P<u>{UNIT})?\s+(?:of\s+|de\s+)?)?"
+# "lids for the 12s same amount": the count is the line's, as it would be unsaid
+_SAME_AMOUNT = (r"(?:[\s,]+(?:(?:the\s+)?same\s+(?:amount|qty|quantity|number|count)|same"
+                r"|as many|la misma cantidad|lo mismo))?")
 _ACCESSORY_RULES = [
-    # "2 cs lids for those", "tapas para esos mismos", "black lids for the 12oz cups"
+    # "2 cs lids for those", "tapas para esos mismos", "black lids for the 12oz cups",
+    # "lids for the 12s" (the 12oz ones)
     _rx(r"^" + _QTY + r"(?:the\s+|las\s+|los\s+)?(?P<acc>[^\d,]+?)\s+(?:for|that fit"
         r"|to fit|to match|para|que le queden a)\s+(?P<ref>" + _POINTER + r"|(?:the|las|los"
-        r"|my|our)\s+[^,:\d]+?)(?:\s+(?:too|as well|tambi[eé]n))?$"),
+        r"|my|our)\s+(?:[^,:\d]+?|\d+(?:\.\d+)?(?:'?s|\s*(?:oz|in|\")(?:\s+ones)?)))"
+        r"(?:\s+(?:too|as well|tambi[eé]n))?" + _SAME_AMOUNT + r"$"),
     # "the matching lids", "matching lids, 3 cs"
     _rx(r"^" + _QTY + r"(?:the\s+)?(?:matching|same-size|fitting|corresponding)\s+(?P<acc>[^\d,]+?)"
         r"(?:[\s,-]+(?P<q2>{NUM})\s*(?P<u2>{UNIT})?)?$"),
@@ -39,6 +44,11 @@ _TALK = re.compile(r"\b(?:i|we|you|they|he|she|it|found|got|have|has|had|need|wa
                    r"|were|will|would|can|could|looking|thanks|thank|process|following|below"
                    r"|attached|send|place|ordering)\b", re.I)
 _SAME_RULES = [
+    # "same scallops but the 20/30, 1 cs": another kind of a line named, with its own count
+    _rx(r"^(?:and\s+|y\s+)?(?:the\s+)?same\s+(?!(?:as|like|again|thing|order|time|one|ones"
+        r"|last|usual|amount|quantity)\b)(?P<t>[^\W\d][^\d,]*?)\s+(?:but|pero)\s+"
+        r"(?:in\s+|with\s+|the\s+|de\s+|en\s+|con\s+)?(?P<said>[^,]+?)"
+        r"(?:[\s,]+(?P<q>{NUM})\s*(?P<u>{UNIT})?)?$"),
     # "the same but in 24oz", "same again with oat milk", "lo mismo pero de 12"
     _rx(r"^(?:and\s+|y\s+)?(?:the\s+)?(?:same|lo mismo|igual)(?:\s+(?P<q>{NUM}))?"
         r"(?:\s+(?P<u>{UNIT}))?(?:\s+(?:thing|again|one|ones|order))?[\s,]+(?:but|only|just"
@@ -79,7 +89,10 @@ def read_reference(clause: str) -> Change | None:
     for rule in _SAME_RULES:
         if m := rule.match(text):
             quantity, unit = _quantity(m)
-            return Change(ChangeKind.ADD_LIKE, None, quantity, unit, None, m["said"].strip())
+            target = (m.groupdict().get("t") or "").strip() or None
+            if target and target.lower() in {"thing", "again", "one", "ones", "order"}:
+                continue
+            return Change(ChangeKind.ADD_LIKE, target, quantity, unit, None, m["said"].strip())
     parsed = parse_line(text)
     if parsed.quantity is not None and parsed.mention.strip().lower() in SIZE_WORDS:
         # "1 cs med" after "2 cs gloves lg": the same product in another size

@@ -57,6 +57,8 @@ class ChangeKind(StrEnum):
     KEEP_ONLY = "KEEP_ONLY"
     # "and the same of the rye": a new line, `said`, counted like the last one
     SAME_COUNT = "SAME_COUNT"
+    # "make the soba the same as the ramen": the line `target` takes the count of `said`
+    MATCH_COUNT = "MATCH_COUNT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +100,5 @@ class Extraction:
     text: str = ""
     # The message also confirms, after its items and changes ("ok without the limes, go").
     confirm: bool = False
+    # "let me check the cooler first": the customer asks us to wait; the order stays open
+    hold: bool = False

@@ -55,11 +55,19 @@ async def test_just_the_one_line_then_yes_ships_only_it(database, demo) -> None:
 
 
 async def test_a_line_they_lack_by_their_words_goes_only_if_not_read(database, demo) -> None:
-    """ "skip the X if you don't have it": a line read surely stays (it is in stock)."""
+    """ "skip the X if you don't have it": a line read surely, and in stock, stays."""
+    await chat(database, demo, "2 cs whole milk\n1 cs oat milk")
+    reply = await chat(database, demo, "skip the oat milk if you don't have it, and go ahead")
+    assert "confirmed" in reply.lower() and "Oat Milk" in reply
+    assert len((await _orders(database, demo))[0]) == 2
+
+
+async def test_a_line_out_of_stock_goes_when_they_say_we_lack_it(database, demo) -> None:
+    """ "burrata no stock? ok send the rest": the catalog has it out of stock, so it goes."""
     await chat(database, demo, "2 cs whole milk\n1 cs burrata")
-    reply = await chat(database, demo, "skip the burrata if you don't have it, and go ahead")
-    assert "confirmed" in reply.lower() and "Burrata" in reply
-    assert await _orders(database, demo) == [[("CH-2007", 1.0), ("DY-1001", 2.0)]]
+    reply = await chat(database, demo, "burrata no stock? ok send the rest")
+    assert "confirmed" in reply.lower() and "Burrata" not in reply
+    assert await _orders(database, demo) == [[("DY-1001", 2.0)]]
 
 
 async def test_a_line_named_in_the_customers_words_is_the_one_removed(database, demo) -> None:

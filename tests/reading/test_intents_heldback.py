@@ -16,8 +16,9 @@ CONFIRMS = [
     "that all looks correct, please go ahead with it",
     "yep, send it over",
     "correcto, pueden enviarlo",
-    pytest.param("everything checks out, go for it", marks=pytest.mark.xfail(
-        strict=True, reason="held-back miss: 'checks out' is not in the lexicon")),
+    # was a held-back miss; passes since a count-less clause beside an explicit go-ahead is
+    # read as a note (a general rule, not 'checks out' added to the lexicon)
+    "everything checks out, go for it",
     "that's correct, thank you",
     "de acuerdo, confirmado",
     "Sim, está tudo certo",
