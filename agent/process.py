@@ -110,7 +110,9 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         earlier = [(text_of(i), str(i.product_id), i.product_code or "")
                    for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
         line, result = await by_unit(line, earlier, match, result, float(turn.threshold))
-        sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
+        sold = selling_quantity(result.parsed, result.item, turn.catalog.family(result.item))
+        if sold.item is not None:  # "half case": the half-case variant
+            result = replace(result, item=sold.item)
         await turn.add(line, result, sold.quantity, note=sold.note)
     for change in later:  # "lids for those": after the lines they point at
         if not await apply_change(turn, change, match) and change.target:

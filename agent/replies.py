@@ -24,6 +24,8 @@ WORDS = {
            "left_out_done": "\nNot found in our catalog, our team will check: {lines}.",
            "pack": "you asked for {asked}; it is sold by the {selling_unit} of {per_unit} "
                    "{unit}: how many {selling_unit}s?",
+           "fraction": "you asked for {asked}; it is sold by the whole {selling_unit}: how "
+                       "many {selling_unit}s?",
            "large": "{asked} is far more than one order usually takes: is that right?"},
     "es": {"check": "por favor confirma", "not_found": "No encontrado en el catálogo",
            "in_stock": "disponible", "out_of_stock": "agotado por ahora",
@@ -34,6 +36,8 @@ WORDS = {
            "left_out_done": "\nNo está en el catálogo, nuestro equipo lo revisará: {lines}.",
            "pack": "pediste {asked}; se vende por {selling_unit} de {per_unit} {unit}: "
                    "¿cuántos quieres?",
+           "fraction": "pediste {asked}; se vende por {selling_unit} completo: ¿cuántos "
+                       "quieres?",
            "large": "{asked} es mucho más de lo habitual en un pedido: ¿es correcto?"},
     "pt": {"check": "por favor confira", "not_found": "Não encontrado no catálogo",
            "in_stock": "disponível", "out_of_stock": "esgotado no momento",
@@ -44,6 +48,8 @@ WORDS = {
            "left_out_done": "\nNão está no catálogo, nossa equipe vai verificar: {lines}.",
            "pack": "você pediu {asked}; é vendido por {selling_unit} de {per_unit} {unit}: "
                    "quantos você quer?",
+           "fraction": "você pediu {asked}; é vendido por {selling_unit} inteiro: quantos "
+                       "você quer?",
            "large": "{asked} é muito mais do que um pedido costuma ter: está certo?"},
     "fr": {"check": "à vérifier", "not_found": "Introuvable dans notre catalogue",
            "in_stock": "en stock", "out_of_stock": "en rupture pour le moment",
@@ -54,6 +60,8 @@ WORDS = {
            "left_out_done": "\nIntrouvable dans le catalogue, notre équipe vérifiera : {lines}.",
            "pack": "vous avez demandé {asked} ; c'est vendu par {selling_unit} de {per_unit} "
                    "{unit} : combien en voulez-vous ?",
+           "fraction": "vous avez demandé {asked} ; c'est vendu par {selling_unit} entier : "
+                       "combien en voulez-vous ?",
            "large": "{asked}, c'est bien plus qu'une commande habituelle : est-ce correct ?"},
     "it": {"check": "da verificare", "not_found": "Non trovato nel catalogo",
            "in_stock": "disponibile", "out_of_stock": "esaurito al momento",
@@ -64,6 +72,8 @@ WORDS = {
            "left_out_done": "\nNon è nel catalogo, il nostro team controllerà: {lines}.",
            "pack": "hai chiesto {asked}; si vende a {selling_unit} da {per_unit} {unit}: "
                    "quanti ne vuoi?",
+           "fraction": "hai chiesto {asked}; si vende a {selling_unit} intero: quanti ne "
+                       "vuoi?",
            "large": "{asked} è molto più di quanto preveda di solito un ordine: è corretto?"},
 }
 # what the code fills into each reply template: tests/agent/test_replies.py holds every
