@@ -227,13 +227,14 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
     if out.confirmed_order is not None:
         order = out.confirmed_order
         return replies.confirmed(turn.live_items, order.total_amount, order.requires_review,
-                                 out.left_out, currency, lang)
+                                 out.left_out, currency, lang, turn.unavailable_items)
     if out.cancelled:
         return replies.render("cancelled", lang)
     before = _preamble(out, lang)
     if out.nothing_resolved or out.changed or (out.unknown_targets and turn.live_items):
         turn.review()
-        text, pid = replies.summary(turn.live_items, out, turn.threshold, currency, lang)
+        text, pid = replies.summary(turn.live_items, out, turn.threshold, currency, lang,
+                                     turn.unavailable_items)
         return (f"{before}\n\n{text}" if before else text), pid
     if before:
         kind = "product_info" if out.answers else "referred"
@@ -243,7 +244,8 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
     extra = ""
     if turn.live_items:
         turn.review()
-        extra = "\n\n" + replies.summary(turn.live_items, out, turn.threshold, currency, lang)[0]
+        extra = "\n\n" + replies.summary(turn.live_items, out, turn.threshold, currency,
+                                           lang, turn.unavailable_items)[0]
     return replies.render("help", lang, summary=extra)
 
 

@@ -1,5 +1,5 @@
-"""Quantities counted in another unit than the catalog sells, through the whole agent on
-an invented distributor."""
+"""Quantities counted in another unit than the catalog sells, and products out of stock,
+through the whole agent on an invented distributor."""
 
 from __future__ import annotations
 
@@ -88,3 +88,29 @@ async def test_half_a_case_with_no_half_case_is_a_question(database, ridgeline) 
     reply = await chat(database, ridgeline, "half case kale")
     line = next(ln for ln in reply.splitlines() if "KALE" in ln)
     assert line.startswith("- 0.5 x") and "1/2 case" in line and "how many" in line
+
+
+async def test_an_out_of_stock_product_is_shown_and_never_ordered(database, ridgeline) -> None:
+    """The summary says the squid is out of stock and leaves it out of the total; the
+    go-ahead confirms the rest, and the confirmation says what was left out."""
+    reply = await chat(database, ridgeline, "2 cs kale\n1 cs squid tubes")
+    assert "Out of stock right now" in reply and "SQUID TUBES" in reply
+    assert "Total: $44.00" in reply
+    reply = await chat(database, ridgeline, "ok send the rest")
+    assert "confirmed" in reply.lower() and "Out of stock right now" in reply
+    assert await talk.order_lines(database, ridgeline) == [[("IV-106", 2.0)]]
+
+
+async def test_skipping_an_out_of_stock_line_is_understood(database, ridgeline) -> None:
+    """ "skip the squid" after being told it is out: nothing to take off, no question."""
+    await chat(database, ridgeline, "2 cs kale\n1 cs squid tubes")
+    reply = await chat(database, ridgeline, "skip the squid then")
+    assert "could not tell which line" not in reply
+    await chat(database, ridgeline, "yes")
+    assert await talk.order_lines(database, ridgeline) == [[("IV-106", 2.0)]]
+
+
+async def test_an_order_of_only_out_of_stock_products_says_so(database, ridgeline) -> None:
+    """Nothing to confirm when all that was asked for is out: the reply says it plainly."""
+    reply = await chat(database, ridgeline, "1 cs squid tubes")
+    assert "out of stock" in reply and "SQUID TUBES" in reply and "YES" not in reply
