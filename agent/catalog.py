@@ -38,6 +38,12 @@ class Catalog:
         """The product a variant belongs to (None for a product itself)."""
         return self.products.get(item.product_id) if item and item.is_variant else None
 
+    def family(self, item: CatalogItem | None) -> tuple[CatalogItem, ...]:
+        """The product an item belongs to and all its variants (the item among them)."""
+        if item is None:
+            return ()
+        return tuple(self.index.items[i] for i in self.index.family.get(item.product_id, ()))
+
 
 def vocabulary(items: list[CatalogItem]) -> frozenset[str]:
     """The folded words (three letters or more) of every name, alias, brand and variant."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from agent.packs import selling_quantity
@@ -115,7 +116,9 @@ def best_fitting(results: list[MatchResult], target: OrderSessionItem,
 
 
 async def _add_line(turn: Turn, line: str, result: MatchResult) -> None:
-    sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
+    sold = selling_quantity(result.parsed, result.item, turn.catalog.family(result.item))
+    if sold.item is not None:  # "half case": the half-case variant
+        result = replace(result, item=sold.item)
     await turn.add(line, result, sold.quantity, note=sold.note)
 
 

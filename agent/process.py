@@ -110,7 +110,9 @@ async def _apply(turn: Turn, ext: Extraction, text: str, currency: str,
         earlier = [(text_of(i), str(i.product_id), i.product_code or "")
                    for i in reversed(turn.live_items) if i.product_id][:RECENT_LINES]
         line, result = await by_unit(line, earlier, match, result, float(turn.threshold))
-        sold = selling_quantity(result.parsed, result.item, turn.catalog.parent(result.item))
+        sold = selling_quantity(result.parsed, result.item, turn.catalog.family(result.item))
+        if sold.item is not None:  # "half case": the half-case variant
+            result = replace(result, item=sold.item)
         await turn.add(line, result, sold.quantity, note=sold.note)
     for change in later:  # "lids for those": after the lines they point at
         if not await apply_change(turn, change, match) and change.target:
@@ -228,13 +230,14 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
     if out.confirmed_order is not None:
         order = out.confirmed_order
         return replies.confirmed(turn.live_items, order.total_amount, order.requires_review,
-                                 out.left_out, currency, lang)
+                                 out.left_out, currency, lang, turn.unavailable_items)
     if out.cancelled:
         return replies.render("cancelled", lang)
     before = _preamble(out, lang)
     if out.nothing_resolved or out.changed or (out.unknown_targets and turn.live_items):
         turn.review()
-        text, pid = replies.summary(turn.live_items, out, turn.threshold, currency, lang)
+        text, pid = replies.summary(turn.live_items, out, turn.threshold, currency, lang,
+                                     turn.unavailable_items)
         return (f"{before}\n\n{text}" if before else text), pid
     if before:
         kind = "product_info" if out.answers else "referred"
@@ -244,7 +247,8 @@ def _compose(turn: Turn, lang: str, currency: str) -> tuple[str | None, str | No
     extra = ""
     if turn.live_items:
         turn.review()
-        extra = "\n\n" + replies.summary(turn.live_items, out, turn.threshold, currency, lang)[0]
+        extra = "\n\n" + replies.summary(turn.live_items, out, turn.threshold, currency,
+                                           lang, turn.unavailable_items)[0]
     return replies.render("help", lang, summary=extra)
 
 

@@ -16,6 +16,7 @@ from matching.catalog import CatalogItem
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "MXN": "$", "CAD": "$"}
 WORDS = {
     "en": {"check": "please check", "not_found": "Not found in our catalog",
+           "unavailable": "Out of stock right now, not on your order",
            "in_stock": "in stock", "out_of_stock": "out of stock right now",
            "review": " Our team will double-check the marked lines.",
            "did_you_mean": "did you mean {options}?", "or": "or",
@@ -24,8 +25,11 @@ WORDS = {
            "left_out_done": "\nNot found in our catalog, our team will check: {lines}.",
            "pack": "you asked for {asked}; it is sold by the {selling_unit} of {per_unit} "
                    "{unit}: how many {selling_unit}s?",
+           "fraction": "you asked for {asked}; it is sold by the whole {selling_unit}: how "
+                       "many {selling_unit}s?",
            "large": "{asked} is far more than one order usually takes: is that right?"},
     "es": {"check": "por favor confirma", "not_found": "No encontrado en el catálogo",
+           "unavailable": "Agotado por ahora, no va en tu pedido",
            "in_stock": "disponible", "out_of_stock": "agotado por ahora",
            "review": " Nuestro equipo revisará las líneas marcadas.",
            "did_you_mean": "¿quisiste decir {options}?", "or": "o",
@@ -34,8 +38,11 @@ WORDS = {
            "left_out_done": "\nNo está en el catálogo, nuestro equipo lo revisará: {lines}.",
            "pack": "pediste {asked}; se vende por {selling_unit} de {per_unit} {unit}: "
                    "¿cuántos quieres?",
+           "fraction": "pediste {asked}; se vende por {selling_unit} completo: ¿cuántos "
+                       "quieres?",
            "large": "{asked} es mucho más de lo habitual en un pedido: ¿es correcto?"},
     "pt": {"check": "por favor confira", "not_found": "Não encontrado no catálogo",
+           "unavailable": "Esgotado no momento, fora do seu pedido",
            "in_stock": "disponível", "out_of_stock": "esgotado no momento",
            "review": " Nossa equipe vai revisar as linhas marcadas.",
            "did_you_mean": "você quis dizer {options}?", "or": "ou",
@@ -44,8 +51,11 @@ WORDS = {
            "left_out_done": "\nNão está no catálogo, nossa equipe vai verificar: {lines}.",
            "pack": "você pediu {asked}; é vendido por {selling_unit} de {per_unit} {unit}: "
                    "quantos você quer?",
+           "fraction": "você pediu {asked}; é vendido por {selling_unit} inteiro: quantos "
+                       "você quer?",
            "large": "{asked} é muito mais do que um pedido costuma ter: está certo?"},
     "fr": {"check": "à vérifier", "not_found": "Introuvable dans notre catalogue",
+           "unavailable": "En rupture pour le moment, pas dans votre commande",
            "in_stock": "en stock", "out_of_stock": "en rupture pour le moment",
            "review": " Notre équipe vérifiera les lignes marquées.",
            "did_you_mean": "vouliez-vous dire {options} ?", "or": "ou",
@@ -54,8 +64,11 @@ WORDS = {
            "left_out_done": "\nIntrouvable dans le catalogue, notre équipe vérifiera : {lines}.",
            "pack": "vous avez demandé {asked} ; c'est vendu par {selling_unit} de {per_unit} "
                    "{unit} : combien en voulez-vous ?",
+           "fraction": "vous avez demandé {asked} ; c'est vendu par {selling_unit} entier : "
+                       "combien en voulez-vous ?",
            "large": "{asked}, c'est bien plus qu'une commande habituelle : est-ce correct ?"},
     "it": {"check": "da verificare", "not_found": "Non trovato nel catalogo",
+           "unavailable": "Esaurito al momento, non è nel tuo ordine",
            "in_stock": "disponibile", "out_of_stock": "esaurito al momento",
            "review": " Il nostro team controllerà le righe segnate.",
            "did_you_mean": "intendevi {options}?", "or": "o",
@@ -64,6 +77,8 @@ WORDS = {
            "left_out_done": "\nNon è nel catalogo, il nostro team controllerà: {lines}.",
            "pack": "hai chiesto {asked}; si vende a {selling_unit} da {per_unit} {unit}: "
                    "quanti ne vuoi?",
+           "fraction": "hai chiesto {asked}; si vende a {selling_unit} intero: quanti ne "
+                       "vuoi?",
            "large": "{asked} è molto più di quanto preveda di solito un ordine: è corretto?"},
 }
 # what the code fills into each reply template: tests/agent/test_replies.py holds every
@@ -72,6 +87,7 @@ VARIABLES: dict[str, frozenset[str]] = {
     "summary": frozenset({"lines", "problems", "total", "left_out"}),
     "confirmed": frozenset({"lines", "total", "left_out", "review"}),
     "unresolved": frozenset({"problems"}),
+    "unavailable": frozenset({"lines"}),
     "referred": frozenset(),
     "help": frozenset({"summary"}),
     "product_info": frozenset({"name", "availability", "price", "unit"}),
@@ -153,18 +169,33 @@ def problems(items: list[OrderSessionItem], outcome: Outcome, lang: str) -> str:
     return "\n".join(rows)
 
 
+def unavailable_lines(unavailable: list[OrderSessionItem]) -> str:
+    """One line per out-of-stock product asked for: its name and the customer's words."""
+    rows = []
+    for item in unavailable:
+        said = (item.item_metadata or {}).get("text")
+        rows.append(f"- {item.product_name}" + (f" (“{said}”)" if said else ""))
+    return "\n".join(rows)
+
+
 def summary(items: list[OrderSessionItem], outcome: Outcome, threshold: Decimal, currency: str,
-            lang: str) -> tuple[str, str]:
-    """The order summary, a question about each line not read, how to confirm.
+            lang: str, unavailable: list[OrderSessionItem] | None = None) -> tuple[str, str]:
+    """The order summary, a question about each line not read, the lines out of stock
+    (never on the order), how to confirm.
 
     With no line read there is nothing to confirm: each line is asked about instead.
     """
-    if not any(i.product_id is not None for i in items):
-        return unresolved(items, outcome, lang)
-    lines, total = summary_lines(items, threshold, currency, lang)
     words = WORDS[language(lang)]
+    gone = f"\n{words['unavailable']}:\n{unavailable_lines(unavailable)}" if unavailable \
+        else ""
+    if not any(i.product_id is not None for i in items):
+        if unavailable and not items and not outcome.unknown_targets:
+            return render("unavailable", lang, lines=unavailable_lines(unavailable))
+        text, pid = unresolved(items, outcome, lang)
+        return text + gone, pid
+    lines, total = summary_lines(items, threshold, currency, lang)
     asked = problems(items, outcome, lang)
-    heading = f"\n{words['not_found']}:\n{asked}" if asked else ""
+    heading = (f"\n{words['not_found']}:\n{asked}" if asked else "") + gone
     left_out = words["left_out_ask"] if any(i.product_id is None for i in items) else ""
     return render("summary", lang, lines=lines, problems=heading,
                   total=money(total, currency), left_out=left_out)
@@ -185,12 +216,17 @@ def product_info(item: CatalogItem, currency: str, lang: str) -> str:
 
 
 def confirmed(items: list[OrderSessionItem], total: Decimal, needs_review: bool,
-              left_out: list[str], currency: str, lang: str) -> tuple[str, str]:
-    """The confirmation of a placed order: what will ship, and what staff will check."""
+              left_out: list[str], currency: str, lang: str,
+              unavailable: list[OrderSessionItem] | None = None) -> tuple[str, str]:
+    """The confirmation of a placed order: what will ship, what staff will check, and
+    what is out of stock and so not on it."""
     words = WORDS[language(lang)]
     lines, _ = summary_lines(items, Decimal(0), currency, lang)
     review = words["review"] if needs_review else ""
     gone = words["left_out_done"].format(lines=", ".join(f"“{t}”" for t in left_out)) \
         if left_out else ""
+    if unavailable:
+        names = ", ".join(i.product_name for i in unavailable)
+        gone += f"\n{words['unavailable']}: {names}."
     return render("confirmed", lang, lines=lines, total=money(total, currency),
                   left_out=gone, review=review)

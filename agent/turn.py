@@ -68,6 +68,8 @@ class Outcome:
     left_out: list[str] = field(default_factory=list)
     # questions passed on to staff without handing the conversation over
     referred: list[str] = field(default_factory=list)
+    # lines asked for in this batch whose product is out of stock (kept off the order)
+    unavailable: list[OrderSessionItem] = field(default_factory=list)
     understood: bool = False
 
 
@@ -95,6 +97,16 @@ class Turn:
     def live_items(self) -> list[OrderSessionItem]:
         """Items not removed, in the order they were added."""
         return [i for i in self.items if i.status != ItemStatus.REMOVED]
+
+    @property
+    def unavailable_items(self) -> list[OrderSessionItem]:
+        """Lines asked for whose product is out of stock: kept off the order, shown to the
+        customer as unavailable (one per product)."""
+        seen: dict[str | None, OrderSessionItem] = {}
+        for item in self.items:
+            if (item.item_metadata or {}).get("unavailable"):
+                seen.setdefault(item.product_code, item)
+        return list(seen.values())
 
     def _emit(self, kind: SessionEventType, data: dict) -> None:
         assert self.session is not None
@@ -136,6 +148,9 @@ class Turn:
         item = match.item if match.confidence >= floor else None
         if item is None:
             self.outcome.not_found.append(text)
+        if item is not None and not item.in_stock:
+            self._unavailable(text, match, qty, item)
+            return
         if item is not None and note is None:
             for existing in self.live_items:
                 if existing.product_code == item.sku and not (existing.item_metadata or {}
@@ -183,9 +198,33 @@ class Turn:
             "item_id": str(row.id), "sku": row.product_code, "quantity": str(qty),
             "text": text, "confidence": float(row.ai_confidence)})
 
-    def find(self, target: str | None) -> OrderSessionItem | None:
-        """The live item a customer's words ("the milk", "16oz cups") refer to."""
-        live = self.live_items
+    def _unavailable(self, text: str, match: MatchResult, qty: Decimal,
+                     item: CatalogItem) -> None:
+        """A line whose product is out of stock: recorded, shown, never on the order."""
+        assert self.session is not None
+        row = OrderSessionItem(
+            id=uuid.uuid4(), distributor_id=self.conversation.distributor_id,
+            order_session_id=self.session.id, product_id=uuid.UUID(item.product_id),
+            variant_id=uuid.UUID(item.variant_id) if item.variant_id else None,
+            product_name=item.name, product_code=item.sku, quantity=qty,
+            unit_price=item.unit_price, source_message_id=self.message_id, ai_extracted=True,
+            added_at=func.clock_timestamp(), ai_confidence=Decimal(str(round(
+                match.confidence, 4))), status=ItemStatus.REMOVED, removed_at=self.now,
+            item_metadata={**match_metadata(text, match), "unavailable": True})
+        self.db.add(row)
+        self.items.append(row)
+        self.outcome.unavailable.append(row)
+        self._emit(SessionEventType.ITEM_ADDED, {
+            "item_id": str(row.id), "sku": row.product_code, "quantity": str(qty),
+            "text": text, "confidence": float(row.ai_confidence)})
+        self._emit(SessionEventType.ITEM_REMOVED, {"item_id": str(row.id), "sku": item.sku,
+                                                   "reason": "out of stock"})
+
+    def find(self, target: str | None, among: list[OrderSessionItem] | None = None
+             ) -> OrderSessionItem | None:
+        """The live item (or one `among` others) a customer's words ("the milk", "16oz
+        cups") refer to."""
+        live = self.live_items if among is None else among
         if not live:
             return None
         if not target:
@@ -247,7 +286,8 @@ class Turn:
         added to, words that name one of them take back only its count."""
         item = self.find(target)
         if item is None:
-            return False
+            # "skip the eel then": an out-of-stock line is off the order already
+            return bool(target) and self.find(target, self.unavailable_items) is not None
         part = named_part(item, target)
         await self.collecting()
         if part is not None:
@@ -281,6 +321,12 @@ class Turn:
         await self.collecting()
         before = item.product_code
         new = match.item
+        if not new.in_stock:
+            # "then the white one instead" when the white one is out: the old line goes,
+            # the new one is shown as unavailable
+            await self.drop(item)
+            self._unavailable(text, match, Decimal(item.quantity), new)
+            return True
         item.product_id = uuid.UUID(new.product_id)
         item.variant_id = uuid.UUID(new.variant_id) if new.variant_id else None
         item.product_name, item.product_code, item.unit_price = new.name, new.sku, new.unit_price
@@ -317,8 +363,8 @@ class Turn:
         if not any(i.product_id is not None for i in self.live_items):
             self.outcome.nothing_resolved = True
             return
-        if self.outcome.unknown_targets or any(i.product_id is None
-                                               for i in self.outcome.added):
+        if self.outcome.unknown_targets or self.outcome.unavailable or any(
+                i.product_id is None for i in self.outcome.added):
             self.outcome.changed = True
             return
         if with_changes and session.status == S.COLLECTING \

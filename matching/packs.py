@@ -6,11 +6,14 @@ the size parser reads ("4 x 10 lb", "#10 can 6 ct"), so a pack's inner size and 
 become comparable sizes. `item_units` says what an item is sold by: its variant's own
 unit word ("10 LB BAG", "BUNCH EA", "Case 4/5.5 lb") or else the product's unit; a
 customer's unit then picks the variant ("3 bags" of lemons is the 10 lb bag).
+`pack_contents` says how much one selling unit holds ("6/50CT": 6 packs, 300 pieces), and
+`share_of_product` what share of the product's pack a variant is ("24CT HALF CS").
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import cache
 
 from matching.catalog import CatalogItem
@@ -81,3 +84,90 @@ def _units_of(unit: str) -> frozenset[str]:
     """A product's unit as a set (shared: thousands of items are sold by the case)."""
     canonical = unit_of(unit)
     return frozenset({canonical}) if canonical else frozenset()
+
+
+# What one selling unit holds, per dimension: "cnt" pieces the catalog counts ("48CT",
+# "50/BDL", "15 DZ"), "pk" inner packs or containers ("6/#10": six cans; "12/32OZ": twelve
+# cartons), "m" weight in ounces, "v" volume in fluid ounces.
+_PACK_UNITS: dict[str, tuple[str, Decimal]] = {
+    **dict.fromkeys(("dz", "doz", "dozen"), ("cnt", Decimal(12))),
+    **dict.fromkeys(("ct", "count"), ("cnt", Decimal(1))),
+    **dict.fromkeys(("lb", "lbs", "#"), ("m", Decimal(16))),
+    **dict.fromkeys(("oz",), ("m", Decimal(1))),
+    **dict.fromkeys(("kg",), ("m", Decimal("35.274"))),
+    **dict.fromkeys(("g",), ("m", Decimal("0.035274"))),
+    **dict.fromkeys(("gal", "gallon"), ("v", Decimal(128))),
+}
+_POUND = Decimal(16)
+_AMOUNT_UNIT = r"(dz|doz|dozen|ct|count|lbs|lb|#|oz|kg|g|gallon|gal)"
+# "4/10#", "12/32 OZ", "10/90CT", "2 x 5 lb": packs of inner units; "15 DZ", "40 LB": one
+# amount; a range ("3-4#") or a catch weight ("~40 LB") is no exact pack and is not read
+_MULTI = re.compile(rf"(?<![\d.~/-])(\d+)\s*[/x]\s*(\d+(?:\.\d+)?)\s*{_AMOUNT_UNIT}(?![a-z])",
+                    re.I)
+_SINGLE = re.compile(rf"(?<![\d.~/-])(\d+(?:\.\d+)?)\s*{_AMOUNT_UNIT}(?![a-z])", re.I)
+# "6/#10": six #10 cans; "50/BDL", "1000/CS": fifty, a thousand pieces to the unit
+_CANS = re.compile(r"(?<![\d.~/-])(\d+)\s*/\s*#\s*\d+\b")
+_PER_UNIT = re.compile(rf"(?<![\d.~/-])(\d+)\s*/\s*{_COUNT_WORDS}(?![a-z])", re.I)
+# "1/2 CS", "HALF BU": a share of the product's own selling unit (not "Half Gallon")
+_HALF = re.compile(r"\b(?:1/2|half)\s*-?\s*([a-z]+)", re.I)
+
+
+def _multi_contents(text: str) -> dict[str, Decimal]:
+    found: dict[str, Decimal] = {}
+    for m in _MULTI.finditer(text):
+        dim, base = _PACK_UNITS[m[3].lower()]
+        found.setdefault(dim, Decimal(m[1]) * Decimal(m[2]) * base)
+        found.setdefault("pk", Decimal(m[1]))
+    for m in _CANS.finditer(text):
+        found.setdefault("pk", Decimal(m[1]))
+    for m in _PER_UNIT.finditer(text):
+        found.setdefault("pk", Decimal(m[1]))
+        found.setdefault("cnt", Decimal(m[1]))
+    return found
+
+
+def _single_contents(text: str) -> dict[str, Decimal]:
+    found: dict[str, Decimal] = {}
+    for m in _SINGLE.finditer(text):
+        dim, base = _PACK_UNITS[m[2].lower()]
+        # "PORTION 6OZ ... 10#": the pack's amount is the largest, the rest are its pieces
+        found[dim] = max(found.get(dim, Decimal(0)), Decimal(m[1]) * base)
+    if found.get("cnt") and found.get("m", _POUND) < _POUND:
+        found["m"] *= found["cnt"]  # "3OZ 60CT": sixty pieces of 3 oz, not a 3 oz case
+    return found
+
+
+def pack_contents(item: CatalogItem, *, own: bool = False) -> dict[str, Decimal]:
+    """What one selling unit of `item` holds, per dimension ("cnt", "pk", "m", "v").
+
+    A pack of inner units ("12/32 OZ", "6/#10", "50/BDL") says it best, wherever it is
+    written; else a single amount ("15 DZ", "50 LB"); an item sold by the dozen holds 12.
+    The variant's own words come first: the product's may describe another size. With
+    `own`, only what the variant's own words say (its description is the product's).
+    """
+    texts = [item.variant_name, item.name] if own and item.is_variant else \
+        [item.variant_name, item.name, item.description]
+    texts = [t for t in texts if t]
+    for read in (_multi_contents, _single_contents):
+        for text in texts:
+            found = read(text)
+            if found:
+                return found
+    return {"cnt": Decimal(12)} if "dozen" in item_units(item) else {}
+
+
+def share_of_product(variant: CatalogItem, product: CatalogItem) -> Decimal | None:
+    """The share of the product's selling unit one of `variant` is ("24CT HALF CS" of a
+    48CT case: 0.5), when the catalog says it; None otherwise."""
+    if not variant.is_variant or variant.product_id != product.product_id:
+        return None
+    mine, whole = pack_contents(variant, own=True), pack_contents(product)
+    if mine != whole:
+        for dim in ("m", "v", "cnt"):
+            if mine.get(dim) and whole.get(dim) and mine[dim] < whole[dim]:
+                return mine[dim] / whole[dim]
+    for m in _HALF.finditer(variant.variant_name or ""):
+        unit = unit_of(fold(m[1]))
+        if unit is not None and unit not in SIZE_UNITS and unit != "each":
+            return Decimal("0.5")
+    return None

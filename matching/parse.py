@@ -293,13 +293,17 @@ def _size_words(w: _Walk) -> Size | None:
 
 # "25# 2": 25 lb, then a count (the lexer would read "# 2" as a #2 can, as in "3 #10")
 _POUNDS = re.compile(r"(?<![\d/.-])(\d+(?:\.\d+)?)#(?=\s+\d)")
+# "150/cs", "50/bdl": how many to the pack (a size, as the catalog writes it), never an
+# order of 150 cases
+_PER_PACK = re.compile(r"(?<![\d/.-])(\d+)\s*/\s*(?:cs|case|bdl|bundle|bx|box|pk|pack|ctn|carton"
+                       r"|slv|sleeve|rl|roll)\b")
 
 
 def _walk(text: str, *, query: bool) -> _Walk:
     folded = fold(text[:MAX_TEXT]).strip()
     if query:
         folded = _LEAD.sub("", folded)
-    tokens = lex(_POUNDS.sub(r"\1 lb ", number_words_to_digits(folded)))
+    tokens = lex(_PER_PACK.sub(r"\1 ct", _POUNDS.sub(r"\1 lb ", number_words_to_digits(folded))))
     walk = _Walk(tokens, [False] * len(tokens))
     _sizes(walk, query=query)
     return walk
@@ -340,7 +344,9 @@ def _parse_line(raw: str) -> ParsedLine:
     if packs and len(walk.quantities) > len(packs):
         walk.quantities = [q for q in walk.quantities if q not in packs]
         walk.sizes.extend((q[1], Size(q[2], "ct"), False, None) for q in packs)
-    chosen = min(walk.quantities, key=lambda q: (q[0], q[1]), default=None)
+    # a number too big to be a quantity is an item code ("21002 turkey pepperoni 4")
+    sane = [q for q in walk.quantities if q[2] <= MAX_QUANTITY]
+    chosen = min(sane or walk.quantities, key=lambda q: (q[0], q[1]), default=None)
     measures = [(p, s) for p, s, m, _ in walk.sizes if m]
     if chosen is None and measures:  # "10 lb ground beef": the weight is the quantity
         pos, measure = measures[0]

@@ -178,6 +178,20 @@ def test_pounds_written_with_a_hash_then_a_count() -> None:
     assert (cans.quantity, cans.size.unit) == (Decimal(2), "#")
 
 
+def test_a_count_per_pack_is_a_size_not_an_order_of_packs() -> None:
+    """ "lids 500/cs 4" (a pasted table's pack column) is four, each a case of 500."""
+    parsed = parse_line("| foam lids 500/cs - 4 |")
+    assert (parsed.quantity, parsed.size.amount, parsed.size.unit) == (Decimal(4), 500, "ct")
+    assert "cs" not in parsed.mention.split()
+
+
+def test_an_item_code_in_front_is_not_the_quantity() -> None:
+    """ "40517   paper towels kraft   6": the code is too big to be a count; 6 is."""
+    parsed = parse_line("40517   paper towels kraft   6")
+    assert parsed.quantity == Decimal(6)
+    assert "40517" in parsed.mention
+
+
 def test_produce_shipping_units() -> None:
     """A bushel, lug or crate is how the line is sold, not a word of the product."""
     for text, unit in (("2 bushels clams", "bushel"), ("plums 3 lugs", "lug"),
