@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from matching.parse import parse_line
 from reading.lexicon import fold
-from reading.text import _is_qty, _is_word, unglue
+from reading.text import SIZE_LETTERS, _is_qty, _is_word, unglue
 
 # How well one candidate order line names one catalog product, 0..1.
 LineScore = Callable[[str], float]
@@ -24,6 +24,8 @@ LineName = Callable[[str], str | None]
 _SEGMENT_COST = 0.3
 _MAX_CUTS = 7  # candidate cut points considered; run-ons longer than that keep the shape split
 _MAX_TOKENS = 40
+# Words after a number that make it the count in a pack ("160 slice"), not an order's.
+_PACK_COUNTS = frozenset({"slice", "slices", "sli", "slc", "ct", "count", "ply"})
 
 
 def _cuts(toks: list[str]) -> list[int]:
@@ -31,10 +33,13 @@ def _cuts(toks: list[str]) -> list[int]:
     cuts = []
     seen_word = False
     for i, tok in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
         if i and seen_word and _is_qty(tok, words=True) \
-                and toks[i - 1].lower() not in {"x", "of", "de", "by", "#", "-"}:
+                and toks[i - 1].lower() not in {"x", "of", "de", "by", "#", "-"} \
+                and nxt.lower() not in _PACK_COUNTS:
+            # "American yellow 160 slice", "avocados 48 ct": a pack count, not a new line
             cuts.append(i)
-        seen_word = seen_word or _is_word(tok)
+        seen_word = seen_word or _is_word(tok) or tok.lower() in SIZE_LETTERS
     return cuts
 
 
@@ -51,7 +56,7 @@ def best_split(clause: str, line_score: LineScore) -> list[str] | None:
     @cache
     def score(a: int, b: int) -> float:
         seg = toks[bounds[a] : bounds[b]]
-        if not any(_is_word(t) for t in seg):
+        if not any(_is_word(t) or t.lower() in SIZE_LETTERS for t in seg):
             return float("-inf")  # "2 cs" alone names nothing
         return line_score(" ".join(seg)) - _SEGMENT_COST
 

@@ -289,7 +289,7 @@ _SIZE_UNITS = _words(
     'oz ounce ounces fl floz gal gallon gallons qt quart quarts l lt ltr liter liters litre '
     'litres ml kg kgs kilo kilos g gr gram grams lb lbs pound pounds # in inch inches " ct '
     "count pack pk pc dozen dz doz % onzas litro litros galon galón galones libra libras mm cm "
-    "bushel ply ft"
+    "bushel ply ft slice slices sli"
 )
 _WEIGHTS = _words("lb lbs pound pounds kg kgs kilo kilos libra libras")
 # Selling units that may follow a trailing quantity ("mozz - 3 bags").
@@ -367,14 +367,43 @@ def _split_e(part: str) -> list[str]:
     return [*out, part[start:]]
 
 
+# Dictation writes "two" as "to" or "too": "mozzarella to bags of flour". Before a plural
+# selling unit it is a count, unless a change of unit is being asked ("switch it to cases").
+_DICTATED_TWO = re.compile(
+    r"(?<![\w'])(?P<before>[^\W\d_][\w']*)\s+(?:to|too)\s+(?=(?:cases|bags|boxes|cans|jugs|pails"
+    r"|buckets|bundles|packs|trays|bottles|gallons|pounds|lbs|dozen|sacks|tubs|cartons)\b)", re.I)
+_NOT_A_COUNT = _words(
+    "it them that this those these back over up down cases case bags bag boxes box cans jugs "
+    "pails buckets bundles packs trays bottles gallons pounds lbs dozen sacks tubs cartons cs "
+    "each ea from instead sell sold comes come go going went")
+_UNIT_CHANGE = re.compile(r"\b(?:change|changed|switch|switched|make|made|move|moved|convert"
+                          r"|converted|swap|swapped|increase|bump|reduce|upgrade|instead)\b", re.I)
+
+
+def dictated_twos(text: str) -> str:
+    """ "4 cases of X to bags of Y" → "4 cases of X 2 bags of Y": a dictated "two"."""
+    def two(m: re.Match[str]) -> str:
+        if m["before"].lower() in _NOT_A_COUNT or _UNIT_CHANGE.search(text, 0, m.start()):
+            return m[0]
+        return f"{m['before']} 2 "
+    return _DICTATED_TWO.sub(two, text)
+
+
+_PARENS = re.compile(r"\([^()]{1,80}\)")
+
+
 def split_clauses(sentence: str, compounds: re.Pattern[str]) -> list[str]:
     """Cut a sentence at commas, semicolons and "and"/"y"/"&"/"+", keeping compound names."""
     protected = compounds.sub(lambda m: m[0].replace(" ", "\x00").replace("&", "\x01"), sentence)
+    # "(1450 Elm Pkwy, dock 2)", "(1 regular, 1 sugar free)": a note in parentheses is one
+    protected = _PARENS.sub(lambda m: m[0].replace(" ", "\x00").replace(",", "\x02")
+                            .replace("&", "\x01").replace(";", "\x03"), protected)
     parts = _SEPARATORS.split(protected)
     # "2 caixas de leite e 3 de queijo": "e" is "and" between counted lines (alone,
     # "vitamin e" is a name)
     parts = [q for p in parts for q in _split_e(p)]
-    return [p.replace("\x00", " ").replace("\x01", "&").strip() for p in parts if p and p.strip()]
+    return [p.replace("\x00", " ").replace("\x01", "&").replace("\x02", ",").replace("\x03", ";")
+            .strip() for p in parts if p and p.strip()]
 
 
 def _is_qty(tok: str, words: bool) -> bool:
@@ -393,14 +422,23 @@ def _is_word(tok: str) -> bool:
         and not re.fullmatch(QTY_UNITS, low)
 
 
+# "2 cs L 1 cs XL": a glove or apron size names a line as a word does.
+SIZE_LETTERS = frozenset({"s", "m", "l"})
+
+
 # "3cs", "2bags", "4sacos": a count glued to its selling unit.
 _GLUED = re.compile(r"(?<![\w./-])(\d+(?:\.\d+)?)(cs|cse|cases?|bags?|bx|box(?:es)?|ea|pks?"
                     r"|sacks?|sacos?|cajas?|bolsas?|dz|doz|bdls?|ctns?|pails?)\b", re.I)
 
 
+# "40# mozz": pounds written as "#" after the count (a "2/5#" pack stays whole).
+_POUNDS = re.compile(r"(?<![\w./#-])(\d+(?:\.\d+)?)#(?=\s|$)")
+
+
 def unglue(text: str) -> str:
-    """Separate a count glued to its unit: "3cs limes" → "3 cs limes"."""
-    return _GLUED.sub(r"\1 \2", text)
+    """Separate a count glued to its unit: "3cs limes" → "3 cs limes", "40# mozz" →
+    "40 lb mozz"."""
+    return _POUNDS.sub(r"\1 lb", _GLUED.sub(r"\1 \2", text))
 
 
 def split_run_on(clause: str) -> list[str]:
@@ -425,7 +463,7 @@ def split_run_on(clause: str) -> list[str]:
             pieces.append([])
             has_word = False
         pieces[-1].append(tok)
-        has_word = has_word or _is_word(tok)
+        has_word = has_word or _is_word(tok) or tok.lower() in SIZE_LETTERS
         if not leading and _QTY_TOKEN.match(tok) and i > 0 and nxt and _is_word(nxt):
             # Trailing style: the quantity closes the line; "16/20 x 4" does not.
             pieces.append([])
@@ -454,6 +492,11 @@ def front_quantity(line: str) -> str:
     line = _LEADING_X.sub(lambda m: f"{m[1] or m[2]} ", line, count=1)
     if _is_qty(line.split()[0], words=True) if line.split() else True:
         return line
+    if (note := re.search(r"\s+\([^()]*[^\W\d_][^()]*\)$", line)) and not line.startswith("(") \
+            and not _TRAILING_QTY.search(line):
+        # "gochujang 3 box (the 3kg one)": the count moves, the note stays at the end
+        front = front_quantity(line[: note.start()])
+        return f"{front}{note[0]}" if front != line[: note.start()] else line
     m = _TRAILING_QTY.search(line)
     # Four-digit trailing numbers are order or PO numbers, not quantities.
     if not m or len(m["q"]) > 3 or not re.search(r"[^\W\d_]", line[: m.start()]):
