@@ -76,7 +76,7 @@ _GO_WITHOUT = re.compile(r"^(?P<go>.+?)\s+(?P<rest>(?:without|minus|except|but n
 _LABEL = re.compile(r"^(?P<label>[^\W\d][^:\d]{1,30}):\s*(?P<rest>(?:\d|[^\W\d]{1,3}\s*x\s?\d).*)$")
 _NOTE_AFTER = re.compile(r"\s*\((?:the |los |las |el |la )?(?P<note>[^()\d]{2,40})\)\s*$", re.I)
 # "Black beans, dry: 2 bags": a product, its modifier, then the count.
-# "Pork belly, skinless - 60 lbs", "Turkey breast, oven roasted, low sodium - 4 cases" too.
+# "Lamb shoulder, boneless - 30 lbs", "Ham, smoked, sliced - 2 cases" too.
 _MODIFIER_PAIR = re.compile(r"^(?P<a>[^\W\d][^\d,:;]{1,40})(?P<b>(?:,\s*[^\d,:;-]{1,30}){1,3}?)"
                             r"\s*(?P<sep>:|\s-)\s*(?=\d)")
 
@@ -105,7 +105,7 @@ def _label_pairs(sentence: str) -> str:
 _HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|para|here|below"
                            r"|following|siguiente|send|enviar|need|necesito|please|delivery"
                            r"|entrega|truck|add|today|tomorrow|tonight|ma[nñ]ana|hoy)\b"
-                           # "to tomorrow's truck: 2 cs A": where the lines go names no product
+                           # "to friday's truck: 2 cs A": where the lines go names no product
                            r"|^(?:to|on|at|by|in|with|from|a|de|pour|per)\b", re.I)
 
 

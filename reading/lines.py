@@ -46,13 +46,13 @@ _TIME_ONLY = re.compile(
     r"(/\d{2,4})?$",
     re.I,
 )
-# "PO 77421 - Eastlake kitchen", "Ship to: 12 Elm St", "charge to cost center 4410": where
+# "PO 55120 - north campus", "Ship to: 12 Elm St", "bill to cost center 88": where
 # an order goes and who pays for it, never an order line.
 _ADDRESSED = re.compile(r"^(?:(?:ship|bill|sold|deliver|delivery|charge(?: it)?)\s+to\b"
                         r"|cost cent(?:er|re)\b|attn\b|attention\s*:)", re.I)
 _NUMBERED_DOC = re.compile(r"^(?:p\.?\s?o\.?|purchase order|order|invoice|inv|acct|account|ref|job)"
                            r"\s*(?:#|no\.?|number|:)?\s*[a-z-]*\d[\w-]{2,}", re.I)
-# "Requesting the following for Thursday, charge to cost center 4410:": a line that only
+# "Sending the list for Monday, bill to unit 7:": a line that only
 # announces the list below it.
 _ANNOUNCES = re.compile(r":\s*$")
 # a count before a word: an order line's ("2 cs", "3x limes"), not an id's ("#4410")
@@ -140,7 +140,7 @@ def _balanced(text: str) -> str:
     return text
 
 
-# "2 cases of Red Bull (1 regular, 1 sugar free)": counts in parentheses share out the line.
+# "2 cs cola (1 regular, 1 diet)": counts in parentheses share out the line.
 _SHARED = re.compile(r"^(?P<head>[^()]*?)\s*\((?P<inner>[^()]+)\)\s*(?P<tail>[^()]*)$")
 
 
@@ -225,26 +225,29 @@ _MAX_LABEL_WORDS = 4
 _MAX_LINE_WORDS = 12
 
 
-def _before_run_on(text: str) -> tuple[str, str]:
-    """(label, run-on) for words before a run of counted lines; ("", text) otherwise.
+def _before_run_on(text: str) -> tuple[str, str | None, str]:
+    """(label, talk, run-on) for the words before a run of counted lines.
 
-    "its Tuan from Pho 88 need 5 cs X 2 cs Y": talk before the counts is dropped;
-    "gloves 2 cs med 1 cs large": a short product word before them names every line.
+    "its Ana from Cafe Sol need 5 cs X 2 cs Y": an introduction or request before the counts
+    is dropped, other talk ("start me off w/") is returned to report; "gloves 2 cs med 1 cs
+    large": a short product word before them names every line. ("", None, text) otherwise.
     """
     toks = text.split()
     first = next((i for i, tok in enumerate(toks) if re.fullmatch(r"\d+(?:\.\d+)?", tok)), 0)
     if first == 0:
-        return "", text
+        return "", None, text
     prefix, rest = " ".join(toks[:first]), " ".join(toks[first:])
     if len(split_run_on(rest)) < 2 or len(split_run_on(text)) > 1:
-        return "", text
+        return "", None, text
     words = {w.lower() for w in re.findall(r"[\w']+", prefix)}
     if _INTRO.match(prefix) or not _strip_leading(prefix).strip() \
             or re.search(rf"\b(?:{_REQUEST_END})$", prefix, re.I):
-        return "", rest
-    if len(words) <= _MAX_LABEL_WORDS and not (words & (_CHATTER | _TALK)):
-        return prefix, rest
-    return "", text
+        return "", None, rest
+    if words & (_CHATTER | _TALK):
+        return "", _strip_trailing(_strip_leading(prefix)) or None, rest
+    if len(words) <= _MAX_LABEL_WORDS:
+        return prefix, None, rest
+    return "", None, text
 
 
 # "... can I get", "... need", "... send us": a request ends right before its first count.
@@ -264,7 +267,8 @@ def _read_clause(clause: str, previous: Change | None, line_score: LineScore | N
     text = _strip_leading(clause.strip())
     if shares := _shares(text):
         return None, shares, None
-    label, text = _before_run_on(text)
+    label, talk, text = _before_run_on(text)
+    leftovers += [talk] if talk else []
     # a label names every line of the run-on, so the catalog reads each with it
     score = (lambda line: line_score(f"{line} {label}")) if line_score and label else line_score
     shaped = split_run_on(text)

@@ -37,7 +37,7 @@ def _cuts(toks: list[str]) -> list[int]:
         if i and seen_word and _is_qty(tok, words=True) \
                 and toks[i - 1].lower() not in {"x", "of", "de", "by", "#", "-"} \
                 and nxt.lower() not in _PACK_COUNTS:
-            # "American yellow 160 slice", "avocados 48 ct": a pack count, not a new line
+            # "swiss 120 slice", "avocados 48 ct": a pack count, not a new line
             cuts.append(i)
         seen_word = seen_word or _is_word(tok) or tok.lower() in SIZE_LETTERS
     return cuts
@@ -114,10 +114,11 @@ _LABEL_SLACK = 0.05
 
 
 def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
-    """ "torani vanilla x6, hazelnut x4": a bare flavour takes the brand of the line before.
+    """ "torani vanilla x6, hazelnut x4": a bare flavour takes the brand of the line before;
+    "oat milk 3cs, almond 1": a bare kind takes the product word.
 
-    A short line (one or two words after its count) is tried with the first word of the
-    previous line's product in front; the catalog keeps it only when it reads clearly better
+    A short line (one or two words after its count) is tried with the first or the last
+    word of the previous line's product; the catalog keeps it only when it reads clearly better
     than the line alone, and no worse than the label alone: "1 cs <brand-B>" after "2 cs
     <brand-A> mix" must not become brand A's product because brand A's first word names it
     on its own while the words "<brand-B>" stay unexplained.
@@ -127,12 +128,17 @@ def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
         parsed = parse_line(line)
         words = parsed.mention.split()
         if out and parsed.quantity is not None and 1 <= len(words) <= 2:
-            label = parse_line(out[-1]).mention.split()[:1]
-            if label and label[0] not in words:
-                candidate = f"{line} {label[0]}"
+            before = parse_line(out[-1]).mention.split()
+            # the brand leads ("torani vanilla"), the kind of product ends ("oat milk")
+            best, best_score = line, line_score(line) + _CARRY_GAIN
+            for label in dict.fromkeys(before[:1] + before[-1:]):
+                if label in words:
+                    continue
+                candidate = f"{line} {label}"
                 score = line_score(candidate)
-                if score >= _CARRY_FLOOR and score > line_score(line) + _CARRY_GAIN \
-                        and score >= line_score(label[0]) - _LABEL_SLACK:
-                    line = candidate
+                if score >= _CARRY_FLOOR and score > best_score \
+                        and score >= line_score(label) - _LABEL_SLACK:
+                    best, best_score = candidate, score
+            line = best
         out.append(line)
     return out

@@ -101,7 +101,7 @@ def _line(cols: dict[str, str], item_is_code: bool) -> str | None:
     if item and not item_is_code:
         name = f"{item} {name}".strip()
     code = cols.get("code", "") or (item if item_is_code else "")
-    # "Coffee, Colombia, ground": the commas of one cell are no list of products
+    # "Beans, pinto, dry": the commas of one cell are no list of products
     name = re.sub(r"\s*,\s*", " ", name).strip() or code
     if not name:
         return None

@@ -480,21 +480,24 @@ def split_run_on(clause: str) -> list[str]:
 
 # Searched, not matched from the start: anchored at the end it stays linear on long text.
 _TRAILING_QTY = re.compile(
-    rf"(?:(?<=\s)|(?<=[-:=(*]))(?:x\s*|\*\s*)?(?P<q>\d+(?:\.\d+)?|\d+/\d+)\s*(?:x\s*)?"
+    # "31-40" and "16/20" are count ranges (shrimp per pound), never a count of 40 or 20
+    rf"(?<!\d-)(?:(?<=\s)|(?<=[-:=(*]))(?:x\s*|\*\s*)?(?P<q>\d+(?:\.\d+)?|\d+/\d+)\s*(?:x\s*)?"
     rf"(?P<u>{QTY_UNITS})?\s*\)?\s*[.!]*$",
     re.I,
 )
+_WEIGHED = re.compile(r"^\d+(?:\.\d+)?(?:lbs?|kgs?|#)$", re.I)
 _LEADING_X = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:x|-|\*)\s+(?=[^\d\s])|^x\s?(\d+)\s+", re.I)
 
 
 def front_quantity(line: str) -> str:
     """Put a trailing quantity first: "milk x2" → "2 milk", "mozz - 3 bags" → "3 bags mozz"."""
     line = _LEADING_X.sub(lambda m: f"{m[1] or m[2]} ", line, count=1)
-    if _is_qty(line.split()[0], words=True) if line.split() else True:
-        return line
+    if _is_qty(line.split()[0], words=True) or _WEIGHED.match(line.split()[0]) \
+            if line.split() else True:
+        return line  # "10lb 31-40": a weight leads the line already
     if (note := re.search(r"\s+\([^()]*[^\W\d_][^()]*\)$", line)) and not line.startswith("(") \
             and not _TRAILING_QTY.search(line):
-        # "gochujang 3 box (the 3kg one)": the count moves, the note stays at the end
+        # "tahini 3 tubs (the 2kg one)": the count moves, the note stays at the end
         front = front_quantity(line[: note.start()])
         return f"{front}{note[0]}" if front != line[: note.start()] else line
     m = _TRAILING_QTY.search(line)
