@@ -124,6 +124,7 @@ def _join_list_line(clauses: list[str]) -> list[str]:
     return out
 
 
+_SIGNED_NAME = re.compile(r"^[-~]?\s*[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]*\.?)?$")
 _SAME_FIRST = re.compile(r"^(?:and\s+|y\s+)?(?:the\s+)?(?:same|lo mismo|igual)\b", re.I)
 _SAME_COUNT = _rx(r"^(?:the same|same|las mismas|los mismos|mismas|mismos)\s+(?P<q>{NUM})\s*"
                   r"(?:{UNIT})?$|^(?P<q2>{NUM})\s*(?:{UNIT})?\s+(?:the same|las mismas"
@@ -228,6 +229,8 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         question = {"question": q_text, "question_kind": kind, "question_mention": mention}
     # "Yes, go ahead.\n\nMaria": a reply's closing name is no part of the answer.
     short = _sentences(strip_name_lines(cleaned))
+    if len(short) > 1 and _SIGNED_NAME.match(short[-1]) and short[-2].endswith((".", "!")):
+        short = short[:-1]  # "Yes that's correct. Dan": signed on the same line
     whole = _whole_message(" ".join(s for s in short if not _question(s) and not is_sign_off(s)))\
         if not reason else None
     if whole:

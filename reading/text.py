@@ -349,8 +349,39 @@ def split_sentences(text: str) -> list[str]:
             line = _NUMBERED.sub("", line, count=1)
         line = _BULLET.sub("", line, count=1)
         # "...en lugar de 20. El resto": a number ends a sentence when a capital follows
-        out += [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)"
-                                    r"|(?<=\d[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])", line) if s.strip()]
+        parts = [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)"
+                                     r"|(?<=\d[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])", line) if s.strip()]
+        out += _rejoin_abbreviations(parts)
+    return out
+
+
+# Words that start a new sentence even in lower case ("2 cs milk. thanks", "ok. also 3 eggs").
+_STARTERS = _words(
+    "i i'm im we we're our you u and also plus pls please plz thanks thank thx ty can could "
+    "need add oh ok okay sorry no yes yeah yep but then that's that this it it's its just "
+    "send what when how is are do does will would should let gracias por y tambien también")
+
+
+# Abbreviations written with a period in product names and addresses (units are left out:
+# "5 lb. eggs 3" ends a line at the period).
+_ABBREVIATIONS = _words(
+    "rect sq rd st ave blvd dr ln pkwy hwy ste pkg blk wht lrg reg org frz ctn cont asst approx "
+    "incl vs wt sz std hd dk choc van str bnls sknls slcd shrd chpd dcd grnd whl brn yel grn")
+
+
+def _rejoin_abbreviations(parts: list[str]) -> list[str]:
+    """ "Black rect. container 24 oz", "(Main St. kitchen)": a short word and a period before
+    a lower-case word is an abbreviation, not the end of a sentence."""
+    out: list[str] = []
+    for part in parts:
+        first = part.split()[0]
+        if out and out[-1].endswith(".") and first[:1].islower() \
+                and first.lower().strip(",") not in _STARTERS \
+                and (m := re.search(r"(?<![^\W\d_])([^\W\d_]{1,6})\.$", out[-1])) \
+                and m[1].lower() in _ABBREVIATIONS:
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
     return out
 
 

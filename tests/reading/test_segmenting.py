@@ -6,6 +6,7 @@ import pytest
 
 from reading import Intent, extract
 from reading.tables import read_tables
+from reading.text import split_sentences
 
 
 def _scorer(names: list[str]):
@@ -184,3 +185,22 @@ def test_french_request_words_are_no_part_of_a_line() -> None:
     """ "pour demain svp : 2 caisses X, et 2 Y": the delivery day, "please" and "and" go."""
     items = extract("pour demain svp : 2 caisses de lait, et 3 sacs de farine").items
     assert items == ["2 caisses de lait", "3 sacs de farine"]
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("10 Black rect. container 24 oz", ["10 Black rect. container 24 oz"]),
+    ("order for the (Main St. kitchen)", ["order for the (Main St. kitchen)"]),
+    ("2 cs milk. thanks", ["2 cs milk.", "thanks"]),
+    ("2 cs limes 5 lb. eggs 3", ["2 cs limes 5 lb.", "eggs 3"]),
+])
+def test_an_abbreviation_with_a_period_does_not_end_a_sentence(text: str,
+                                                              sentences: list[str]) -> None:
+    """ "rect. container": a name's abbreviation before a lower-case word runs on."""
+    assert split_sentences(text) == sentences
+
+
+def test_a_name_signed_after_a_confirmation_on_the_same_line_is_no_line() -> None:
+    """ "Yes that's correct. Rosa": the name signs the answer; it orders nothing."""
+    ext = extract("Yes that's correct. Rosa")
+    assert ext.intent is Intent.CONFIRM
+    assert ext.items == [] and ext.unparsed == []
