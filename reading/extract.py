@@ -39,6 +39,7 @@ from reading.lines import (
     _sentences,
     _strip_closing_name,
     is_admin_line,
+    spell_size,
     strip_request,
 )
 from reading.references import accessory_line, like_line, same_count_line
@@ -95,7 +96,8 @@ def _label_pairs(sentence: str) -> str:
         # "gloves: S x1, M x2 (the black nitrile)": a closing note qualifies every line
         label, rest = f"{label} {note['note']}", rest[: note.start()]
     # "syrups: 2 mint 3 peach", "gloves: S x1, M x2"
-    parts = [front_quantity(run) for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", rest)
+    parts = [front_quantity(spell_size(run, labelled=True))
+             for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", rest)
              for run in split_run_on(p.strip())]
     if len(parts) < 2 or not all(re.match(r"\d", p) for p in parts):
         return sentence

@@ -222,6 +222,19 @@ def _strip_closing_name(text: str) -> str:
 
 
 _MAX_LABEL_WORDS = 4
+# "gloves 2 cs M", "aprons S x1": a capital S, M or L alone is a garment size (after a
+# number it is a unit: "1.5 L").
+_SIZE_LETTER = re.compile(r"(?<![\w&'-])(?:[SM]|(?<![\d.,]\s)L)(?![\w&'-])")
+_SIZE_NAMES = {"S": "small", "M": "medium", "L": "large"}
+
+
+def spell_size(line: str, *, labelled: bool = False) -> str:
+    """The line with a garment size letter written out: "2 cs M gloves" -> "2 cs medium
+    gloves", so the catalog's SMALL/MEDIUM/LARGE names are found. A letter alone is left
+    alone unless a label will name the product ("gloves: M x2")."""
+    if not labelled and not re.search(r"[^\W\d_]{2,}", line):
+        return line
+    return _SIZE_LETTER.sub(lambda m: _SIZE_NAMES[m[0]], line)
 _MAX_LINE_WORDS = 12
 
 
@@ -283,6 +296,6 @@ def _read_clause(clause: str, previous: Change | None, line_score: LineScore | N
             lines.append(like_line(ref.said, lines[-1], ref.quantity, ref.unit))
             continue  # "2 cs gloves lg 1 cs med": the medium gloves
         line, leftover = _item(piece)
-        lines += [line] if line else []
+        lines += [spell_size(line)] if line else []
         leftovers += [leftover] if leftover else []
     return None, lines, " ".join(leftovers) or None

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from matching.parse import parse_line
 from reading.lexicon import fold
-from reading.text import SIZE_LETTERS, _is_qty, _is_word, unglue
+from reading.text import _is_qty, _is_word, is_size_letter, unglue
 
 # How well one candidate order line names one catalog product, 0..1.
 LineScore = Callable[[str], float]
@@ -39,7 +39,7 @@ def _cuts(toks: list[str]) -> list[int]:
                 and nxt.lower() not in _PACK_COUNTS:
             # "swiss 120 slice", "avocados 48 ct": a pack count, not a new line
             cuts.append(i)
-        seen_word = seen_word or _is_word(tok) or tok.lower() in SIZE_LETTERS
+        seen_word = seen_word or _is_word(tok) or is_size_letter(toks, i)
     return cuts
 
 
@@ -56,7 +56,7 @@ def best_split(clause: str, line_score: LineScore) -> list[str] | None:
     @cache
     def score(a: int, b: int) -> float:
         seg = toks[bounds[a] : bounds[b]]
-        if not any(_is_word(t) or t.lower() in SIZE_LETTERS for t in seg):
+        if not any(_is_word(t) or is_size_letter(seg, n) for n, t in enumerate(seg)):
             return float("-inf")  # "2 cs" alone names nothing
         return line_score(" ".join(seg)) - _SEGMENT_COST
 

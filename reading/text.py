@@ -457,6 +457,11 @@ def _is_word(tok: str) -> bool:
 SIZE_LETTERS = frozenset({"s", "m", "l"})
 
 
+def is_size_letter(toks: list[str], i: int) -> bool:
+    """toks[i] is a size letter ("2 cs L"), not a unit after a count ("1.5 L")."""
+    return toks[i].lower() in SIZE_LETTERS and not (i and _QTY_TOKEN.match(toks[i - 1]))
+
+
 # "3cs", "2bags", "4sacos": a count glued to its selling unit.
 _GLUED = re.compile(r"(?<![\w./-])(\d+(?:\.\d+)?)(cs|cse|cases?|bags?|bx|box(?:es)?|ea|pks?"
                     r"|sacks?|sacos?|cajas?|bolsas?|dz|doz|bdls?|ctns?|pails?)\b", re.I)
@@ -494,7 +499,7 @@ def split_run_on(clause: str) -> list[str]:
             pieces.append([])
             has_word = False
         pieces[-1].append(tok)
-        has_word = has_word or _is_word(tok) or tok.lower() in SIZE_LETTERS
+        has_word = has_word or _is_word(tok) or is_size_letter(toks, i)
         if not leading and _QTY_TOKEN.match(tok) and i > 0 and nxt and _is_word(nxt):
             # Trailing style: the quantity closes the line; "16/20 x 4" does not.
             pieces.append([])

@@ -76,7 +76,8 @@ def test_a_run_on_after_an_introduction_is_read() -> None:
 
 def test_a_product_word_before_a_run_on_labels_every_line() -> None:
     """ "aprons 2 cs M 1 cs large": both lines are aprons, sizes as single letters too."""
-    assert extract("aprons 2 cs M 1 cs large").items == ["2 cs M aprons", "1 cs large aprons"]
+    assert extract("aprons 2 cs M 1 cs large").items == ["2 cs medium aprons",
+                                                         "1 cs large aprons"]
 
 
 def test_pounds_written_with_a_hash_start_lines() -> None:
@@ -153,7 +154,7 @@ def test_a_note_in_parentheses_stays_whole() -> None:
 def test_a_closing_note_qualifies_every_labelled_line() -> None:
     """ "aprons: S x1, M x2 (the blue ones)": each size is a blue apron."""
     assert extract("aprons: S x1, M x2 (the blue ones)").items == [
-        "1 S aprons blue ones", "2 M aprons blue ones"]
+        "1 small aprons blue ones", "2 medium aprons blue ones"]
 
 
 def test_talk_before_a_run_on_is_reported_and_the_lines_read() -> None:
@@ -204,3 +205,14 @@ def test_a_name_signed_after_a_confirmation_on_the_same_line_is_no_line() -> Non
     ext = extract("Yes that's correct. Rosa")
     assert ext.intent is Intent.CONFIRM
     assert ext.items == [] and ext.unparsed == []
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("aprons: S x1, L x2", ["1 small aprons", "2 large aprons"]),
+    ("1) vinyl aprons M x2\n2) vinyl aprons S x1", ["2 vinyl aprons medium",
+                                                    "1 vinyl aprons small"]),
+    ("2 cs cola 1.5 L", ["2 cs cola 1.5 L"]),
+])
+def test_a_garment_size_letter_is_spelled_out(text: str, lines: list[str]) -> None:
+    """S, M and L alone are small, medium and large; "1.5 L" stays litres."""
+    assert extract(text).items == lines
