@@ -39,14 +39,19 @@ from reading.lines import (
     _read_clause,
     _sentences,
     _strip_closing_name,
+    is_admin_line,
+    spell_size,
     strip_request,
 )
 from reading.references import accessory_line, like_line, same_count_line
 from reading.segment import LineName, LineScore, carry_label, rejoin
 from reading.signature import strip_contact_block
+from reading.tables import read_tables
 from reading.text import (
     Language,
     detect_language,
+    dictated_twos,
+    front_quantity,
     is_greeting_line,
     is_sign_off,
     normalize,
@@ -70,21 +75,31 @@ _GO_WITHOUT = re.compile(r"^(?P<go>.+?)\s+(?P<rest>(?:without|minus|except|but n
 
 
 # "Jarritos: 5 mandarin, 5 lime": a label over several counted lines names each of them.
-_LABEL = re.compile(r"^(?P<label>[^\W\d][^:\d]{1,30}):\s*(?P<rest>\d.*)$")
+_LABEL = re.compile(r"^(?P<label>[^\W\d][^:\d]{1,30}):\s*(?P<rest>(?:\d|[^\W\d]{1,3}\s*x\s?\d).*)$")
+_NOTE_AFTER = re.compile(r"\s*\((?:the |los |las |el |la )?(?P<note>[^()\d]{2,40})\)\s*$", re.I)
 # "Black beans, dry: 2 bags": a product, its modifier, then the count.
-_MODIFIER_PAIR = re.compile(r"^(?P<a>[^\W\d][^\d,:;]{1,40}),\s*(?P<b>[^\d,:;]{1,30}):\s*(?=\d)")
+# "Lamb shoulder, boneless - 30 lbs", "Ham, smoked, sliced - 2 cases" too.
+_MODIFIER_PAIR = re.compile(r"^(?P<a>[^\W\d][^\d,:;]{1,40})(?P<b>(?:,\s*[^\d,:;-]{1,30}){1,3}?)"
+                            r"\s*(?P<sep>:|\s-)\s*(?=\d)")
 
 
 def _label_pairs(sentence: str) -> str:
     """Rewrite "label: 5 a, 5 b" as "5 a label, 5 b label"; join "A, modifier: qty"."""
-    sentence = _MODIFIER_PAIR.sub(lambda m: f"{m['a']} {m['b']}: ", sentence)
+    sentence = _MODIFIER_PAIR.sub(
+        lambda m: f"{m['a']} {m['b'].replace(',', ' ').strip()}{m['sep']} ", sentence)
     m = _LABEL.match(sentence)
     # "we need cups: 2 cs A, 1 cs B": the request words are no part of the label
     label = strip_request(m["label"].strip()) if m else ""
     if not m or not label or _HEADER_WORDS.search(label):
         return sentence
-    parts = [run for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", m["rest"])
-             for run in split_run_on(p.strip())]  # "syrups: 2 mint 3 peach"
+    rest = m["rest"]
+    if note := _NOTE_AFTER.search(rest):
+        # "gloves: S x1, M x2 (the black nitrile)": a closing note qualifies every line
+        label, rest = f"{label} {note['note']}", rest[: note.start()]
+    # "syrups: 2 mint 3 peach", "gloves: S x1, M x2"
+    parts = [front_quantity(spell_size(run, labelled=True))
+             for p in re.split(r"\s*[,;]\s*|\s+(?:and|y|&)\s+", rest)
+             for run in split_run_on(p.strip())]
     if len(parts) < 2 or not all(re.match(r"\d", p) for p in parts):
         return sentence
     return ", ".join(f"{p} {label}" for p in parts)
@@ -92,7 +107,9 @@ def _label_pairs(sentence: str) -> str:
 
 _HEADER_WORDS = re.compile(r"\b(order|pedido|list|lista|items|week|semana|for|para|here|below"
                            r"|following|siguiente|send|enviar|need|necesito|please|delivery"
-                           r"|entrega)\b", re.I)
+                           r"|entrega|truck|add|today|tomorrow|tonight|ma[nñ]ana|hoy)\b"
+                           # "to friday's truck: 2 cs A": where the lines go names no product
+                           r"|^(?:to|on|at|by|in|with|from|a|de|pour|per)\b", re.I)
 
 
 def _join_list_line(clauses: list[str]) -> list[str]:
@@ -243,7 +260,9 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
     `default_lang` is the
     conversation's language so far: a message with no sign of its own ("ok", "2 cs") keeps it.
     """
-    body = strip_contact_block(strip_signature(strip_quoted(normalize(text[:MAX_CHARS]))))
+    # tables first: their columns are lined up with spaces that normalising tidies away
+    body = strip_contact_block(strip_signature(strip_quoted(normalize(read_tables(
+        text[:MAX_CHARS])))))
     cleaned = drop_self_corrections(strip_greetings(body))
     code = (lang or "")[:2].lower()
     known = {str(lang) for lang in Language}
@@ -295,6 +314,8 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
             complaints.append(sentence)
             unparsed.append(sentence)
             continue
+        if is_admin_line(sentence):
+            continue  # "Ship to: 12 Elm St", "Please send the following:"
         if asked and sentence.rstrip().endswith("?") and not any(c.isdigit() for c in sentence) \
                 and not _lacking(sentence):
             # "do you carry X? white and yellow?": the asking goes on; no count, no line
@@ -313,7 +334,7 @@ def extract(text: str, *, lang: str | None = None, known_names: Collection[str] 
         sentence = sentence.rstrip("?")
         clauses = [sentence] if _INSTEAD_FIRST.match(sentence) or _SAME_FIRST.match(sentence) \
             or _corrected_count(sentence) else \
-            _join_list_line(split_clauses(_label_pairs(sentence), compounds))
+            _join_list_line(split_clauses(_label_pairs(dictated_twos(sentence)), compounds))
         if line_score is not None and len(clauses) > 1:
             clauses = rejoin(clauses, sentence, line_score, line_name)
         previous: Change | None = lacking

@@ -22,6 +22,8 @@ _LEAD = re.compile(
     r"|no problem|no worries|no prob|hmm+|ok so|no(?=\s*[,.!]|$)|throw in|if so|if you do|if yes"
     r"|if you have (?:it|them|some|any)|si (?:hay|tienen|s[ií])"
     r"|dale|porfa|por favor|oye|bueno|pues|entonces|pero|but|i also need|also need"
+    # French, Italian, Portuguese: "pour demain svp :", "et 2 pompes", "e 3 casse"
+    r"|svp|stp|s'il (?:vous|te) pla[iî]t|per favore|et|ed|e(?=\s+\d)|(?:pour|per) " + _DAYS +
     r"|agr[eé]gale|agr[eé]guele|a[nñ][aá]dele|s[uú]male|p[oó]nle|m[aá]ndale"
     r"|ap[uú]ntame|ap[uú]ntanos|an[oó]tame|an[oó]tanos"
     r"|(?:can|could|may|would) (?:i|we) (?:also |please |pls )?(?:get|have|order|grab|do)"

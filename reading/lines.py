@@ -36,7 +36,8 @@ _CHATTER = _words(
     "mi mis te le les nos aviso avisamos déjame dejame espérame esperame ahorita luego después "
     "despues pregunto preguntarle preguntar check ask let more come stuff things understood "
     "noted entendido ver sec second minute moment momento quote quoted pricing prices "
-    "hold hang checking if whether"
+    "hold hang checking if whether confirm confirmation receipt substitution substitutions "
+    "approve approved approval process"
 )
 _TIME_ONLY = re.compile(
     r"^(before|by|at|after|around|until|till|from|between|antes|despu[eé]s|a las|para las"
@@ -45,8 +46,33 @@ _TIME_ONLY = re.compile(
     r"(/\d{2,4})?$",
     re.I,
 )
+# "PO 55120 - north campus", "Ship to: 12 Elm St", "bill to cost center 88": where
+# an order goes and who pays for it, never an order line.
+_ADDRESSED = re.compile(r"^(?:(?:ship|bill|sold|deliver|delivery|charge(?: it)?)\s+to\b"
+                        r"|cost cent(?:er|re)\b|attn\b|attention\s*:)", re.I)
+_NUMBERED_DOC = re.compile(r"^(?:p\.?\s?o\.?|purchase order|order|invoice|inv|acct|account|ref|job)"
+                           r"\s*(?:#|no\.?|number|:)?\s*[a-z-]*\d[\w-]{2,}", re.I)
+# "Sending the list for Monday, bill to unit 7:": a line that only
+# announces the list below it.
+_ANNOUNCES = re.compile(r":\s*$")
+# a count before a word: an order line's ("2 cs", "3x limes"), not an id's ("#4410")
+_COUNTED = re.compile(r"(?<![\w#/.:-])\d{1,3}(?:\.\d+)?\s*(?:x\s*)?[^\W\d_]", re.I)
+
+
+def is_admin_line(sentence: str) -> bool:
+    """A line of delivery or billing detail ("Ship to: 12 Elm St", "PO 77421 - kitchen"),
+    or one announcing the list below it; none holds an order line."""
+    text = sentence.strip()
+    if _ADDRESSED.match(text):
+        return True
+    if m := _NUMBERED_DOC.match(text):
+        return not _COUNTED.search(text[m.end():])
+    return bool(_ANNOUNCES.search(text)) and not _COUNTED.search(text)
+
+
 _HEADER_PREFIX = re.compile(
-    r"^[^:\d]{0,40}\b(order|pedido|list|lista|items|week|semana|for|para|here)\b[^:\d]{0,20}:\s*",
+    r"^[^:\d]{0,40}\b(order|pedido|list|lista|items|week|semana|for|para|here|truck|delivery"
+    r"|deliver|today|tomorrow|tonight|add)\b[^:\d]{0,20}:\s*",
     re.I,
 )
 
@@ -77,7 +103,7 @@ def _item(clause: str) -> tuple[str | None, str | None]:
     """(order line, None), or (None, text the rules could not read), or (None, None) for filler."""
     clause = _PURPOSE.sub("", clause)
     text = _strip_trailing(_strip_leading(_HEADER_PREFIX.sub("", clause.strip())))
-    text = _strip_trailing(_strip_leading(text)).strip(" \"'()[]")
+    text = _balanced(_strip_trailing(_strip_leading(text)).strip(" \"'[]"))
     words = re.findall(r"[^\W\d_][\w'%&./-]*", text)
     if text.endswith(":") or not re.search(r"[^\W_]", text):
         return None, None
@@ -98,10 +124,42 @@ def _item(clause: str) -> tuple[str | None, str | None]:
     if has_qty and not re.search(r"\d", text) and lowered & _CHATTER \
             and re.match(r"(?:a|an)\s", text, re.I):
         has_qty = False  # "a ver si ...", "a reminder that ...": an article, not a count
-    if _TIME_ONLY.match(text) or len(words) > 12 \
+    if _TIME_ONLY.match(text) or len(words) > _MAX_LINE_WORDS \
             or (not has_qty and (lowered & _CHATTER or len(words) > 6)):
         return None, text
     return front_quantity(text), None
+
+
+def _balanced(text: str) -> str:
+    """Drop a parenthesis left open or closed by a cut: "(2 cs X" -> "2 cs X"; "X (the 3kg
+    one)" keeps its note."""
+    while text.startswith("(") and text.count("(") > text.count(")"):
+        text = text[1:].strip()
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].strip()
+    return text
+
+
+# "2 cs cola (1 regular, 1 diet)": counts in parentheses share out the line.
+_SHARED = re.compile(r"^(?P<head>[^()]*?)\s*\((?P<inner>[^()]+)\)\s*(?P<tail>[^()]*)$")
+
+
+def _shares(text: str) -> list[str] | None:
+    """The lines a count split in parentheses stands for, or None."""
+    m = _SHARED.match(text)
+    if not m or not re.search(r"[^\W\d_]", m["head"]):
+        return None
+    parts = [run for p in re.split(r"\s*[,;/]\s*|\s+(?:and|y|&|\+)\s+", m["inner"])
+             for run in split_run_on(p.strip()) if run]
+    counts = [parse_line(p).quantity for p in parts]
+    if len(parts) < 2 or None in counts or not all(re.match(r"\d", p) for p in parts):
+        return None
+    head = parse_line(m["head"])
+    if head.quantity is not None and head.quantity != sum(c for c in counts if c):
+        return None  # "2 cs X (12 per case, 6 ct)": no share-out
+    name = re.sub(r"^\s*\d+(?:\.\d+)?\s*(?:x\s+)?", "", m["head"]).strip()
+    return [f"{p.split(maxsplit=1)[0]} {name} {p.split(maxsplit=1)[1] if ' ' in p else ''} "
+            f"{m['tail']}".strip() for p in parts]
 
 
 def _is_size_tail(clause: str) -> bool:
@@ -163,6 +221,52 @@ def _strip_closing_name(text: str) -> str:
     return text
 
 
+_MAX_LABEL_WORDS = 4
+# "gloves 2 cs M", "aprons S x1": a capital S, M or L alone is a garment size (after a
+# number it is a unit: "1.5 L").
+_SIZE_LETTER = re.compile(r"(?<![\w&'-])(?:[SM]|(?<![\d.,]\s)L)(?![\w&'-])")
+_SIZE_NAMES = {"S": "small", "M": "medium", "L": "large"}
+
+
+def spell_size(line: str, *, labelled: bool = False) -> str:
+    """The line with a garment size letter written out: "2 cs M gloves" -> "2 cs medium
+    gloves", so the catalog's SMALL/MEDIUM/LARGE names are found. A letter alone is left
+    alone unless a label will name the product ("gloves: M x2")."""
+    if not labelled and not re.search(r"[^\W\d_]{2,}", line):
+        return line
+    return _SIZE_LETTER.sub(lambda m: _SIZE_NAMES[m[0]], line)
+_MAX_LINE_WORDS = 12
+
+
+def _before_run_on(text: str) -> tuple[str, str | None, str]:
+    """(label, talk, run-on) for the words before a run of counted lines.
+
+    "its Ana from Cafe Sol need 5 cs X 2 cs Y": an introduction or request before the counts
+    is dropped, other talk ("start me off w/") is returned to report; "gloves 2 cs med 1 cs
+    large": a short product word before them names every line. ("", None, text) otherwise.
+    """
+    toks = text.split()
+    first = next((i for i, tok in enumerate(toks) if re.fullmatch(r"\d+(?:\.\d+)?", tok)), 0)
+    if first == 0:
+        return "", None, text
+    prefix, rest = " ".join(toks[:first]), " ".join(toks[first:])
+    if len(split_run_on(rest)) < 2 or len(split_run_on(text)) > 1:
+        return "", None, text
+    words = {w.lower() for w in re.findall(r"[\w']+", prefix)}
+    if _INTRO.match(prefix) or not _strip_leading(prefix).strip() \
+            or re.search(rf"\b(?:{_REQUEST_END})$", prefix, re.I):
+        return "", None, rest
+    if words & (_CHATTER | _TALK):
+        return "", _strip_trailing(_strip_leading(prefix)) or None, rest
+    if len(words) <= _MAX_LABEL_WORDS:
+        return prefix, None, rest
+    return "", None, text
+
+
+# "... can I get", "... need", "... send us": a request ends right before its first count.
+_REQUEST_END = r"need|needs|get|send|want|order|add|like|take|bring|pls|please|plz|us|me"
+
+
 def _read_clause(clause: str, previous: Change | None, line_score: LineScore | None = None,
                  ) -> tuple[Change | None, list[str], str | None]:
     """One clause as a change, or as order lines, or as text the rules could not read."""
@@ -174,13 +278,24 @@ def _read_clause(clause: str, previous: Change | None, line_score: LineScore | N
     lines: list[str] = []
     leftovers: list[str] = []
     text = _strip_leading(clause.strip())
-    pieces = (best_split(text, line_score) if line_score else None) or split_run_on(text)
+    if shares := _shares(text):
+        return None, shares, None
+    label, talk, text = _before_run_on(text)
+    leftovers += [talk] if talk else []
+    # a label names every line of the run-on, so the catalog reads each with it
+    score = (lambda line: line_score(f"{line} {label}")) if line_score and label else line_score
+    shaped = split_run_on(text)
+    pieces = (best_split(text, score) if score else None) or shaped
+    if len(pieces) < len(shaped) and any(len(p.split()) > _MAX_LINE_WORDS for p in pieces):
+        pieces = shaped  # no product is named in so many words: the counts cut it
+    if label:
+        pieces = [f"{piece} {label}" for piece in pieces]
     for piece in pieces:
         ref = read_reference(piece) if lines else None
         if ref and ref.kind is ChangeKind.ADD_LIKE and ref.said:
             lines.append(like_line(ref.said, lines[-1], ref.quantity, ref.unit))
             continue  # "2 cs gloves lg 1 cs med": the medium gloves
         line, leftover = _item(piece)
-        lines += [line] if line else []
+        lines += [spell_size(line)] if line else []
         leftovers += [leftover] if leftover else []
     return None, lines, " ".join(leftovers) or None

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from matching.parse import parse_line
 from reading.lexicon import fold
-from reading.text import _is_qty, _is_word, unglue
+from reading.text import _is_qty, _is_word, is_size_letter, unglue
 
 # How well one candidate order line names one catalog product, 0..1.
 LineScore = Callable[[str], float]
@@ -24,6 +24,8 @@ LineName = Callable[[str], str | None]
 _SEGMENT_COST = 0.3
 _MAX_CUTS = 7  # candidate cut points considered; run-ons longer than that keep the shape split
 _MAX_TOKENS = 40
+# Words after a number that make it the count in a pack ("160 slice"), not an order's.
+_PACK_COUNTS = frozenset({"slice", "slices", "sli", "slc", "ct", "count", "ply"})
 
 
 def _cuts(toks: list[str]) -> list[int]:
@@ -31,10 +33,13 @@ def _cuts(toks: list[str]) -> list[int]:
     cuts = []
     seen_word = False
     for i, tok in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
         if i and seen_word and _is_qty(tok, words=True) \
-                and toks[i - 1].lower() not in {"x", "of", "de", "by", "#", "-"}:
+                and toks[i - 1].lower() not in {"x", "of", "de", "by", "#", "-"} \
+                and nxt.lower() not in _PACK_COUNTS:
+            # "swiss 120 slice", "avocados 48 ct": a pack count, not a new line
             cuts.append(i)
-        seen_word = seen_word or _is_word(tok)
+        seen_word = seen_word or _is_word(tok) or is_size_letter(toks, i)
     return cuts
 
 
@@ -51,7 +56,7 @@ def best_split(clause: str, line_score: LineScore) -> list[str] | None:
     @cache
     def score(a: int, b: int) -> float:
         seg = toks[bounds[a] : bounds[b]]
-        if not any(_is_word(t) for t in seg):
+        if not any(_is_word(t) or is_size_letter(seg, n) for n, t in enumerate(seg)):
             return float("-inf")  # "2 cs" alone names nothing
         return line_score(" ".join(seg)) - _SEGMENT_COST
 
@@ -109,10 +114,11 @@ _LABEL_SLACK = 0.05
 
 
 def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
-    """ "torani vanilla x6, hazelnut x4": a bare flavour takes the brand of the line before.
+    """ "torani vanilla x6, hazelnut x4": a bare flavour takes the brand of the line before;
+    "oat milk 3cs, almond 1": a bare kind takes the product word.
 
-    A short line (one or two words after its count) is tried with the first word of the
-    previous line's product in front; the catalog keeps it only when it reads clearly better
+    A short line (one or two words after its count) is tried with the first or the last
+    word of the previous line's product; the catalog keeps it only when it reads clearly better
     than the line alone, and no worse than the label alone: "1 cs <brand-B>" after "2 cs
     <brand-A> mix" must not become brand A's product because brand A's first word names it
     on its own while the words "<brand-B>" stay unexplained.
@@ -122,12 +128,17 @@ def carry_label(lines: list[str], line_score: LineScore) -> list[str]:
         parsed = parse_line(line)
         words = parsed.mention.split()
         if out and parsed.quantity is not None and 1 <= len(words) <= 2:
-            label = parse_line(out[-1]).mention.split()[:1]
-            if label and label[0] not in words:
-                candidate = f"{line} {label[0]}"
+            before = parse_line(out[-1]).mention.split()
+            # the brand leads ("torani vanilla"), the kind of product ends ("oat milk")
+            best, best_score = line, line_score(line) + _CARRY_GAIN
+            for label in dict.fromkeys(before[:1] + before[-1:]):
+                if label in words:
+                    continue
+                candidate = f"{line} {label}"
                 score = line_score(candidate)
-                if score >= _CARRY_FLOOR and score > line_score(line) + _CARRY_GAIN \
-                        and score >= line_score(label[0]) - _LABEL_SLACK:
-                    line = candidate
+                if score >= _CARRY_FLOOR and score > best_score \
+                        and score >= line_score(label) - _LABEL_SLACK:
+                    best, best_score = candidate, score
+            line = best
         out.append(line)
     return out

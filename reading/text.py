@@ -289,7 +289,7 @@ _SIZE_UNITS = _words(
     'oz ounce ounces fl floz gal gallon gallons qt quart quarts l lt ltr liter liters litre '
     'litres ml kg kgs kilo kilos g gr gram grams lb lbs pound pounds # in inch inches " ct '
     "count pack pk pc dozen dz doz % onzas litro litros galon galón galones libra libras mm cm "
-    "bushel ply ft"
+    "bushel ply ft slice slices sli"
 )
 _WEIGHTS = _words("lb lbs pound pounds kg kgs kilo kilos libra libras")
 # Selling units that may follow a trailing quantity ("mozz - 3 bags").
@@ -349,8 +349,39 @@ def split_sentences(text: str) -> list[str]:
             line = _NUMBERED.sub("", line, count=1)
         line = _BULLET.sub("", line, count=1)
         # "...en lugar de 20. El resto": a number ends a sentence when a capital follows
-        out += [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)"
-                                    r"|(?<=\d[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])", line) if s.strip()]
+        parts = [s for s in re.split(r"(?<=[^\d\s][.!?])\s+|(?<=[?!])\s*(?=¿)"
+                                     r"|(?<=\d[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡])", line) if s.strip()]
+        out += _rejoin_abbreviations(parts)
+    return out
+
+
+# Words that start a new sentence even in lower case ("2 cs milk. thanks", "ok. also 3 eggs").
+_STARTERS = _words(
+    "i i'm im we we're our you u and also plus pls please plz thanks thank thx ty can could "
+    "need add oh ok okay sorry no yes yeah yep but then that's that this it it's its just "
+    "send what when how is are do does will would should let gracias por y tambien también")
+
+
+# Abbreviations written with a period in product names and addresses (units are left out:
+# "5 lb. eggs 3" ends a line at the period).
+_ABBREVIATIONS = _words(
+    "rect sq rd st ave blvd dr ln pkwy hwy ste pkg blk wht lrg reg org frz ctn cont asst approx "
+    "incl vs wt sz std hd dk choc van str bnls sknls slcd shrd chpd dcd grnd whl brn yel grn")
+
+
+def _rejoin_abbreviations(parts: list[str]) -> list[str]:
+    """ "Black rect. container 24 oz", "(Main St. kitchen)": a short word and a period before
+    a lower-case word is an abbreviation, not the end of a sentence."""
+    out: list[str] = []
+    for part in parts:
+        first = part.split()[0]
+        if out and out[-1].endswith(".") and first[:1].islower() \
+                and first.lower().strip(",") not in _STARTERS \
+                and (m := re.search(r"(?<![^\W\d_])([^\W\d_]{1,6})\.$", out[-1])) \
+                and m[1].lower() in _ABBREVIATIONS:
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
     return out
 
 
@@ -367,14 +398,43 @@ def _split_e(part: str) -> list[str]:
     return [*out, part[start:]]
 
 
+# Dictation writes "two" as "to" or "too": "mozzarella to bags of flour". Before a plural
+# selling unit it is a count, unless a change of unit is being asked ("switch it to cases").
+_DICTATED_TWO = re.compile(
+    r"(?<![\w'])(?P<before>[^\W\d_][\w']*)\s+(?:to|too)\s+(?=(?:cases|bags|boxes|cans|jugs|pails"
+    r"|buckets|bundles|packs|trays|bottles|gallons|pounds|lbs|dozen|sacks|tubs|cartons)\b)", re.I)
+_NOT_A_COUNT = _words(
+    "it them that this those these back over up down cases case bags bag boxes box cans jugs "
+    "pails buckets bundles packs trays bottles gallons pounds lbs dozen sacks tubs cartons cs "
+    "each ea from instead sell sold comes come go going went")
+_UNIT_CHANGE = re.compile(r"\b(?:change|changed|switch|switched|make|made|move|moved|convert"
+                          r"|converted|swap|swapped|increase|bump|reduce|upgrade|instead)\b", re.I)
+
+
+def dictated_twos(text: str) -> str:
+    """ "4 cases of X to bags of Y" → "4 cases of X 2 bags of Y": a dictated "two"."""
+    def two(m: re.Match[str]) -> str:
+        if m["before"].lower() in _NOT_A_COUNT or _UNIT_CHANGE.search(text, 0, m.start()):
+            return m[0]
+        return f"{m['before']} 2 "
+    return _DICTATED_TWO.sub(two, text)
+
+
+_PARENS = re.compile(r"\([^()]{1,80}\)")
+
+
 def split_clauses(sentence: str, compounds: re.Pattern[str]) -> list[str]:
     """Cut a sentence at commas, semicolons and "and"/"y"/"&"/"+", keeping compound names."""
     protected = compounds.sub(lambda m: m[0].replace(" ", "\x00").replace("&", "\x01"), sentence)
+    # "(1450 Elm Pkwy, dock 2)", "(1 regular, 1 sugar free)": a note in parentheses is one
+    protected = _PARENS.sub(lambda m: m[0].replace(" ", "\x00").replace(",", "\x02")
+                            .replace("&", "\x01").replace(";", "\x03"), protected)
     parts = _SEPARATORS.split(protected)
     # "2 caixas de leite e 3 de queijo": "e" is "and" between counted lines (alone,
     # "vitamin e" is a name)
     parts = [q for p in parts for q in _split_e(p)]
-    return [p.replace("\x00", " ").replace("\x01", "&").strip() for p in parts if p and p.strip()]
+    return [p.replace("\x00", " ").replace("\x01", "&").replace("\x02", ",").replace("\x03", ";")
+            .strip() for p in parts if p and p.strip()]
 
 
 def _is_qty(tok: str, words: bool) -> bool:
@@ -393,14 +453,28 @@ def _is_word(tok: str) -> bool:
         and not re.fullmatch(QTY_UNITS, low)
 
 
+# "2 cs L 1 cs XL": a glove or apron size names a line as a word does.
+SIZE_LETTERS = frozenset({"s", "m", "l"})
+
+
+def is_size_letter(toks: list[str], i: int) -> bool:
+    """toks[i] is a size letter ("2 cs L"), not a unit after a count ("1.5 L")."""
+    return toks[i].lower() in SIZE_LETTERS and not (i and _QTY_TOKEN.match(toks[i - 1]))
+
+
 # "3cs", "2bags", "4sacos": a count glued to its selling unit.
 _GLUED = re.compile(r"(?<![\w./-])(\d+(?:\.\d+)?)(cs|cse|cases?|bags?|bx|box(?:es)?|ea|pks?"
                     r"|sacks?|sacos?|cajas?|bolsas?|dz|doz|bdls?|ctns?|pails?)\b", re.I)
 
 
+# "40# mozz": pounds written as "#" after the count (a "2/5#" pack stays whole).
+_POUNDS = re.compile(r"(?<![\w./#-])(\d+(?:\.\d+)?)#(?=\s|$)")
+
+
 def unglue(text: str) -> str:
-    """Separate a count glued to its unit: "3cs limes" → "3 cs limes"."""
-    return _GLUED.sub(r"\1 \2", text)
+    """Separate a count glued to its unit: "3cs limes" → "3 cs limes", "40# mozz" →
+    "40 lb mozz"."""
+    return _POUNDS.sub(r"\1 lb", _GLUED.sub(r"\1 \2", text))
 
 
 def split_run_on(clause: str) -> list[str]:
@@ -425,7 +499,7 @@ def split_run_on(clause: str) -> list[str]:
             pieces.append([])
             has_word = False
         pieces[-1].append(tok)
-        has_word = has_word or _is_word(tok)
+        has_word = has_word or _is_word(tok) or is_size_letter(toks, i)
         if not leading and _QTY_TOKEN.match(tok) and i > 0 and nxt and _is_word(nxt):
             # Trailing style: the quantity closes the line; "16/20 x 4" does not.
             pieces.append([])
@@ -442,18 +516,26 @@ def split_run_on(clause: str) -> list[str]:
 
 # Searched, not matched from the start: anchored at the end it stays linear on long text.
 _TRAILING_QTY = re.compile(
-    rf"(?:(?<=\s)|(?<=[-:=(*]))(?:x\s*|\*\s*)?(?P<q>\d+(?:\.\d+)?|\d+/\d+)\s*(?:x\s*)?"
+    # "31-40" and "16/20" are count ranges (shrimp per pound), never a count of 40 or 20
+    rf"(?<!\d-)(?:(?<=\s)|(?<=[-:=(*]))(?:x\s*|\*\s*)?(?P<q>\d+(?:\.\d+)?|\d+/\d+)\s*(?:x\s*)?"
     rf"(?P<u>{QTY_UNITS})?\s*\)?\s*[.!]*$",
     re.I,
 )
+_WEIGHED = re.compile(r"^\d+(?:\.\d+)?(?:lbs?|kgs?|#)$", re.I)
 _LEADING_X = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:x|-|\*)\s+(?=[^\d\s])|^x\s?(\d+)\s+", re.I)
 
 
 def front_quantity(line: str) -> str:
     """Put a trailing quantity first: "milk x2" → "2 milk", "mozz - 3 bags" → "3 bags mozz"."""
     line = _LEADING_X.sub(lambda m: f"{m[1] or m[2]} ", line, count=1)
-    if _is_qty(line.split()[0], words=True) if line.split() else True:
-        return line
+    if _is_qty(line.split()[0], words=True) or _WEIGHED.match(line.split()[0]) \
+            if line.split() else True:
+        return line  # "10lb 31-40": a weight leads the line already
+    if (note := re.search(r"\s+\([^()]*[^\W\d_][^()]*\)$", line)) and not line.startswith("(") \
+            and not _TRAILING_QTY.search(line):
+        # "tahini 3 tubs (the 2kg one)": the count moves, the note stays at the end
+        front = front_quantity(line[: note.start()])
+        return f"{front}{note[0]}" if front != line[: note.start()] else line
     m = _TRAILING_QTY.search(line)
     # Four-digit trailing numbers are order or PO numbers, not quantities.
     if not m or len(m["q"]) > 3 or not re.search(r"[^\W\d_]", line[: m.start()]):
