@@ -200,7 +200,7 @@ _HOLD = re.compile(r"\b(?:hold|reserve|set aside|put aside|ap[aá]rtame|reserva)
 _ADDING = frozenset({ChangeKind.ADD_FOR, ChangeKind.ADD_LIKE, ChangeKind.SAME_COUNT})
 
 
-# "3 cs 16oz hot cups 3 cs lids": a lid named alone, right after a line, is that line's lid
+# "2 cs 12oz cold cups, 2 cs lids": a lid named alone, right after a line, is that line's lid
 _BARE_ACCESSORY = re.compile(r"^(?:lids?|sleeves?|tapas?|couvercles?|tampas?|coperchi|tapitas)$",
                              re.I)
 
