@@ -108,6 +108,8 @@ class CatalogIndex:
     dimensions: list[str] = field(default_factory=list)  # tokens such as "8x8x4"
     # the catalog's shorthand tokens (no vowel after the first letter: SKM, BLCH), by letter
     shorthand: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # item codes ("11002", "22003-LS"), upper-cased, to the item they name
+    codes: dict[str, int] = field(default_factory=dict)
     _corrections: dict[str, tuple[Correction, ...]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -213,6 +215,15 @@ class CatalogIndex:
                 if word and word in self.postings:
                     return word
         return None
+
+
+def _codes(items: Sequence[CatalogItem]) -> dict[str, int]:
+    """The items' codes a customer may write in place of a name. A code of digits only
+    needs five of them ("11002"), and one with letters four characters and a digit
+    ("DY-1001"), so no code is read out of a count or a size ("1000 cups", "A1 sauce")."""
+    return {code: idx for idx, item in enumerate(items) if (code := item.sku.upper())
+            and any(ch.isdigit() for ch in code)
+            and len(code) >= (5 if code.isdigit() else 4)}  # fmt: skip
 
 
 def skeleton(word: str) -> str:
@@ -515,6 +526,7 @@ def build_index(items: Sequence[CatalogItem]) -> CatalogIndex:
             vocab_by_len[len(token)].append(token)
     return CatalogIndex(
         items=items,
+        codes=_codes(items),
         surfaces=b.surfaces,
         surface_item=np.asarray(b.surface_item, dtype=np.int32),
         surface_weight=np.asarray(b.surface_weight, dtype=np.float32),

@@ -9,6 +9,7 @@ with a logistic model fitted on the development set (`bench/match_calibrate.py`)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,11 @@ CLIPPED_SHARE = 0.4  # a catalog clipping keeps at least this share of the word'
 FEATURES = ("score", "margin", "coverage", "text", "recall", "size_fit", "unit_fit",
             "translated", "conflict", "missing", "rivals", "alike", "kind", "unnamed")  # fmt: skip
 UNNAMED_RECALL = 0.05  # an item's name this little written by the customer is not named
+# An item named by its own code is as sure as a name written out; a code whose line's words
+# name something else stays a question for the customer.
+CODE_CONFIDENCE, CODE_DISPUTED = 0.97, 0.5
+_CODE_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:[-./][A-Za-z0-9]+)*(?![\w-])")
+_WORDS = re.compile(r"[^\W\d_]{3,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +206,39 @@ def features(
     }
 
 
+def _coded(index: CatalogIndex, parsed: ParsedLine) -> int | None:
+    """The item whose code the line writes ("8 cs 11002", "22003-LS turkey breast")."""
+    if not index.codes:
+        return None
+    found = {idx for token in _CODE_TOKEN.findall(parsed.raw)
+             if (idx := index.codes.get(token.upper())) is not None}  # fmt: skip
+    return found.pop() if len(found) == 1 else None
+
+
+def _by_code(index: CatalogIndex, parsed: ParsedLine, ranked: list[Candidate],
+             threshold: float) -> MatchResult | None:
+    """A line naming an item by its code. Its words, if any, must not point elsewhere: a
+    mistyped code beside a name is a question, not an order for the wrong thing."""
+    idx = _coded(index, parsed)
+    if idx is None:
+        return None
+    item = index.items[idx]
+    words = _CODE_TOKEN.sub(lambda m: " " if m[0].upper() in index.codes else m[0], parsed.raw)
+    said = match_parsed(index, parse_line(words), threshold=threshold) \
+        if _WORDS.search(words) else None
+    agrees = said is None or said.item is None or said.confidence < threshold \
+        or said.item.product_id == item.product_id
+    conf = CODE_CONFIDENCE if agrees else CODE_DISPUTED
+    alternatives = [(index.items[c.index], 0.0) for c in ranked if c.index != idx]
+    return MatchResult(item, conf, EXACT_MATCH if agrees else FUZZY_MATCH, 1.0,
+                       alternatives[:ALTERNATIVES], parsed, conf < threshold, candidates=ranked)
+
+
 def match_parsed(index: CatalogIndex, parsed: ParsedLine, *, threshold: float = 0.8) -> MatchResult:
     """Match an already parsed line (see `match_line`)."""
     ranked = rank(index, parsed)
+    if (coded := _by_code(index, parsed, ranked, threshold)) is not None:
+        return coded
     if not ranked:
         return MatchResult(None, 0.0, FUZZY_MATCH, 0.0, [], parsed, True)
     top = ranked[: ALTERNATIVES + 1]

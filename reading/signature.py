@@ -38,6 +38,7 @@ _DISCLAIMER = re.compile(r"confidential|intended recipient|privileged|this e-?ma
                          r"|aviso de confidencialidad|confidencial|unsubscribe", re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-ZÁÉÍÓÚÑÜ][\w.'’&-]*|de|del|la|las|los|y|e|and|of|the|da|do|dos"
                          r"|di|van|von|&|\||[-–—,/]|#\d+|\d+(?:st|nd|rd|th)?)[,]?$")
+_COUNTED_CODE = re.compile(r"^\d+(?:[.,]\d+)?\s*[^\W\d_]{1,6}\.?\s+[^\W\d_]*\d[\w-]{3,}\b")
 _ORDER_SHAPE = re.compile(r"\d+\s*(?:x\b|cs\b|cases?\b|bags?\b|lbs?\b|#)|\bx\s?\d+\s*$", re.I)
 
 
@@ -54,7 +55,8 @@ def _strong(line: str) -> bool:
         return len(line.split()) <= 8
     if _PHONE.search(line):
         return len(re.findall(r"[^\W\d_]{3,}", line)) <= 6
-    return bool(_ADDRESS.search(line)) and len(line) <= 90
+    # "6 CS 11002 MOZZ": a count and a unit before an item number is no state and ZIP code
+    return bool(_ADDRESS.search(line)) and len(line) <= 90 and not _COUNTED_CODE.match(line)
 
 
 def _name_like(line: str) -> bool:

@@ -90,8 +90,8 @@ def _columns(header: _Header, row: str) -> dict[str, str] | None:
 
 
 def _line(cols: dict[str, str], item_is_code: bool) -> str | None:
-    """One row as an order line: count, unit, product name (a pack cell such as "150/cs"
-    would be read as a count of its own, and the name finds the product without it)."""
+    """One row as an order line: count, unit, item code, product name (a pack cell such as
+    "150/cs" would be read as a count of its own, and the name finds the product without it)."""
     qty = cols.get("qty", "").strip()
     note = ""
     if qty and not _COUNT.match(qty):
@@ -102,7 +102,9 @@ def _line(cols: dict[str, str], item_is_code: bool) -> str | None:
         name = f"{item} {name}".strip()
     code = cols.get("code", "") or (item if item_is_code else "")
     # "Beans, pinto, dry": the commas of one cell are no list of products
-    name = re.sub(r"\s*,\s*", " ", name).strip() or code
+    name = re.sub(r"\s*,\s*", " ", name).strip()
+    # the code goes with the name: the matcher takes a code it knows, checked by the name
+    name = f"{code} {name}".strip() if _CODE.match(code) else name or code
     if not name:
         return None
     return " ".join(p for p in (qty, cols.get("unit", ""), name, note) if p)

@@ -31,18 +31,19 @@ def test_a_markdown_table_takes_the_count_from_the_qty_column() -> None:
 
 
 def test_a_pipe_table_with_uom_and_item_numbers_reads_the_description() -> None:
-    """ "QTY | UOM | ITEM | DESCRIPTION": count and unit lead, the item number stays out."""
+    """ "QTY | UOM | ITEM | DESCRIPTION": count and unit lead, the item number goes with the
+    description (the matcher takes a code it knows, checked by the words)."""
     text = ("QTY | UOM | ITEM | DESCRIPTION\n5 | CS | 40417 | BEANS PINTO DRY\n"
             "1 | BG | 40420 | RICE LONG GRAIN")
-    assert extract(text).items == ["5 CS BEANS PINTO DRY", "1 BG RICE LONG GRAIN"]
+    assert extract(text).items == ["5 CS 40417 BEANS PINTO DRY", "1 BG 40420 RICE LONG GRAIN"]
 
 
 def test_columns_lined_up_with_spaces_are_a_table() -> None:
-    """ "Item #   Description   Qty": each row is its description and its count."""
+    """ "Item #   Description   Qty": each row is its count, item number and description."""
     text = ("Item #     Description                Qty\n"
             "80211      Olive oil pomace           3\n"
             "80930-LG   Aprons white large         12\n")
-    assert extract(text).items == ["3 Olive oil pomace", "12 Aprons white large"]
+    assert extract(text).items == ["3 80211 Olive oil pomace", "12 80930-LG Aprons white large"]
 
 
 def test_commas_inside_a_table_cell_are_one_product() -> None:
@@ -216,3 +217,11 @@ def test_a_name_signed_after_a_confirmation_on_the_same_line_is_no_line() -> Non
 def test_a_garment_size_letter_is_spelled_out(text: str, lines: list[str]) -> None:
     """S, M and L alone are small, medium and large; "1.5 L" stays litres."""
     assert extract(text).items == lines
+
+
+def test_a_count_and_unit_before_an_item_number_is_no_address() -> None:
+    """ "6 CS 40417 ...": "CS 40417" is shaped like a state and ZIP code, yet the row is an
+    order line, not the sender's contact block."""
+    text = ("Ship to: 18 Mill Rd, dock 3\n\nQTY | UOM | ITEM | DESCRIPTION\n"
+            "5 | CS | 40417 | BEANS PINTO DRY\n1 | BG | 40420 | RICE LONG GRAIN")
+    assert extract(text).items == ["5 CS 40417 BEANS PINTO DRY", "1 BG 40420 RICE LONG GRAIN"]
