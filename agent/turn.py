@@ -175,6 +175,18 @@ class Turn:
                     return
         if item is not None and note is None:
             note = implausible(qty, item)
+        # a quantity the customer must still settle is never sure, however good the match
+        confidence = min(match.confidence, float(self.threshold) - 0.01) if note \
+            else match.confidence
+        row = self._new_row(text, match, qty, item, confidence, ItemStatus.PENDING,
+                            {**match_metadata(text, match, found=item is not None),
+                             **({"quantity_note": note} if note else {})})
+        self.outcome.added.append(row)
+
+    def _new_row(self, text: str, match: MatchResult, qty: Decimal, item: CatalogItem | None,
+                 confidence: float, status: ItemStatus, metadata: dict) -> OrderSessionItem:
+        """A new line of the session, stored, kept in `items` and announced (ITEM_ADDED)."""
+        assert self.session is not None
         row = OrderSessionItem(
             id=uuid.uuid4(), distributor_id=self.conversation.distributor_id,
             order_session_id=self.session.id,
@@ -184,39 +196,22 @@ class Turn:
             quantity=qty, unit_price=item.unit_price if item else None,
             source_message_id=self.message_id, ai_extracted=True,
             # distinct per row (unlike now()), so items keep the order they were asked for
-            added_at=func.clock_timestamp(),
-            # a quantity the customer must still settle is never sure, however good the match
-            ai_confidence=Decimal(str(round(min(match.confidence, float(self.threshold) - 0.01)
-                                            if note else match.confidence, 4))),
-            status=ItemStatus.PENDING,
-            item_metadata={**match_metadata(text, match, found=item is not None),
-                           **({"quantity_note": note} if note else {})})
+            added_at=func.clock_timestamp(), ai_confidence=Decimal(str(round(confidence, 4))),
+            status=status, item_metadata=metadata)
         self.db.add(row)
         self.items.append(row)
-        self.outcome.added.append(row)
         self._emit(SessionEventType.ITEM_ADDED, {
             "item_id": str(row.id), "sku": row.product_code, "quantity": str(qty),
             "text": text, "confidence": float(row.ai_confidence)})
+        return row
 
     def _unavailable(self, text: str, match: MatchResult, qty: Decimal,
                      item: CatalogItem) -> None:
         """A line whose product is out of stock: recorded, shown, never on the order."""
-        assert self.session is not None
-        row = OrderSessionItem(
-            id=uuid.uuid4(), distributor_id=self.conversation.distributor_id,
-            order_session_id=self.session.id, product_id=uuid.UUID(item.product_id),
-            variant_id=uuid.UUID(item.variant_id) if item.variant_id else None,
-            product_name=item.name, product_code=item.sku, quantity=qty,
-            unit_price=item.unit_price, source_message_id=self.message_id, ai_extracted=True,
-            added_at=func.clock_timestamp(), ai_confidence=Decimal(str(round(
-                match.confidence, 4))), status=ItemStatus.REMOVED, removed_at=self.now,
-            item_metadata={**match_metadata(text, match), "unavailable": True})
-        self.db.add(row)
-        self.items.append(row)
+        row = self._new_row(text, match, qty, item, match.confidence, ItemStatus.REMOVED,
+                            {**match_metadata(text, match), "unavailable": True})
+        row.removed_at = self.now
         self.outcome.unavailable.append(row)
-        self._emit(SessionEventType.ITEM_ADDED, {
-            "item_id": str(row.id), "sku": row.product_code, "quantity": str(qty),
-            "text": text, "confidence": float(row.ai_confidence)})
         self._emit(SessionEventType.ITEM_REMOVED, {"item_id": str(row.id), "sku": item.sku,
                                                    "reason": "out of stock"})
 
