@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from matching.catalog import CatalogItem, variant_display_name
 from matching.index import CatalogIndex, build_index
 from matching.normalize import normalize
 from matching.resolve import match_line
-
-
-def _item(sku: str, name: str, *, product: str | None = None, variant: str | None = None,
-          unit: str = "case") -> CatalogItem:
-    full = variant_display_name(name, variant) if variant else name
-    return CatalogItem(product_id=product or sku, variant_id=sku if product else None, sku=sku,
-                       name=full, unit=unit, variant_name=variant)  # fmt: skip
+from tests.matching.items import item as _item
 
 
 @pytest.fixture(scope="module")

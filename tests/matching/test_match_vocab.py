@@ -8,18 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from matching.catalog import CatalogItem, variant_display_name
+from matching.catalog import variant_display_name
 from matching.index import CatalogIndex, build_index, pack_tokens
 from matching.parse import parse_line
 from matching.resolve import LOOKALIKE_CAP, features, match_line
 from matching.scoring import WEAK_HIT, rank
-
-
-def _item(sku: str, name: str, *, product: str | None = None, variant: str | None = None,
-          unit: str = "case") -> CatalogItem:
-    full = variant_display_name(name, variant) if variant else name
-    return CatalogItem(product_id=product or sku, variant_id=sku if product else None, sku=sku,
-                       name=full, unit=unit, variant_name=variant)  # fmt: skip
+from tests.matching.items import item as _item
 
 
 @pytest.fixture(scope="module")
